@@ -1,0 +1,34 @@
+# Kooperation & Netzwerke: one venv, made from requirements.txt, for every target.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build bench artikel clean
+
+# (Re)create the venv when it is missing or requirements.txt is newer than it.
+$(STAMP): requirements.txt
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmark.py
+
+artikel: $(STAMP)
+	@test -n "$(TITEL)" || { echo 'Bitte einen Titel angeben: make artikel TITEL="Mein Titel"' >&2; exit 2; }
+	@$(BIN)/python hooks/scaffold.py "$(TITEL)"
+
+clean:
+	rm -rf site $(VENV)

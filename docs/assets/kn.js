@@ -1,0 +1,1 @@
+/* Kooperation & Netzwerke: behaviour that pages need, no framework. */

@@ -1,0 +1,1 @@
+"""Comments: filled in by the comments issue."""

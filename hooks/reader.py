@@ -1,0 +1,1 @@
+"""Reader features: filled in by the reader-features issue."""

@@ -1,0 +1,177 @@
+"""The front-matter schema of an article, and reading front matter strictly.
+
+Not a hook module: pure functions and one declarative table (`FIELDS`), used
+by `articles.py` and unit-tested directly. Every function returns plain values
+or German error messages for authors; nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import yaml
+
+from registry import error
+
+# -----------------------------------------------------------------------------
+# Constants
+# -----------------------------------------------------------------------------
+
+FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+COMMENT_STATES = ("open", "closed", "off")
+
+# -----------------------------------------------------------------------------
+# Reading front matter
+# -----------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so that we validate them ourselves
+    (PyYAML would raise a bare ValueError for 2026-13-45)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def split_front_matter(src: str, text: str) -> tuple[dict[str, Any] | None, str, list[str]]:
+    """Return (meta, body, errors). `meta` is None when there is no usable front matter."""
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        return None, text, [error(src, None, "Der Kopfbereich (Front Matter zwischen zwei Zeilen '---') fehlt.")]
+    body = text[match.end():]
+    try:
+        meta = yaml.load(match.group(1), Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"Zeile {mark.line + 2}" if mark is not None else "Kopfbereich"
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, body, [f"Fehler in '{src}', {line}: ungültiges YAML im Kopfbereich ({problem})."]
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return None, body, [error(src, None, "Der Kopfbereich muss aus Feldern der Form 'name: wert' bestehen.")]
+    return meta, body, []
+
+
+# -----------------------------------------------------------------------------
+# Field checks: each returns (clean value, problem or None)
+# -----------------------------------------------------------------------------
+
+
+def show(value: Any) -> str:
+    """A value as an author wrote it, for messages."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if value is None:
+        return "leer"
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix("...").strip()
+
+
+def check_text(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str) or not value.strip():
+        return None, f"{show(value)} ist kein Text. Erlaubt ist ein nicht leerer Text."
+    return value.strip(), None
+
+
+def check_date(value: Any) -> tuple[Any, str | None]:
+    expected = "Erlaubt ist ein Datum im Format JJJJ-MM-TT, z. B. 2026-11-27."
+    if not isinstance(value, str) or not DATE_RE.match(value):
+        return None, f"{show(value)} ist kein Datum. {expected}"
+    try:
+        return datetime.date.fromisoformat(value), None
+    except ValueError:
+        return None, f"{show(value)} ist kein gültiges Datum (diesen Tag gibt es nicht). {expected}"
+
+
+def check_name_list(value: Any, what: str) -> tuple[Any, str | None]:
+    """A list of non-empty, distinct strings (tags, author ids)."""
+    expected = f"Erlaubt ist eine Liste von {what}, z. B. [A, B]."
+    if not isinstance(value, list):
+        return None, f"{show(value)} ist keine Liste. {expected}"
+    names: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            return None, f"Der Eintrag {show(item)} ist kein Text. {expected}"
+        if not item.strip():
+            return None, f"Die Liste enthält einen leeren Eintrag. {expected}"
+        if item.strip() in names:
+            return None, f"{show(item.strip())} steht doppelt in der Liste. Jeder Eintrag darf nur einmal vorkommen."
+        names.append(item.strip())
+    if not names:
+        return None, f"Die Liste ist leer. {expected}"
+    return names, None
+
+
+def check_comments(value: Any) -> tuple[Any, str | None]:
+    # YAML true/false count as open/off, as in Material.
+    if value is True:
+        return "open", None
+    if value is False:
+        return "off", None
+    if isinstance(value, str) and value.strip() in COMMENT_STATES:
+        return value.strip(), None
+    return None, f"unbekannter Wert {show(value)}. Erlaubt sind: open, closed, off."
+
+
+def check_bool(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool):
+        return value, None
+    return None, f"{show(value)} ist kein Wahrheitswert. Erlaubt sind: true, false."
+
+
+# -----------------------------------------------------------------------------
+# The schema
+# -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    check: Callable[[Any], tuple[Any, str | None]]
+    required: bool
+    meaning: str
+
+
+FIELDS: dict[str, Field] = {
+    "title": Field(check_text, True, "Titel des Artikels"),
+    "description": Field(check_text, True, "ein Satz für Übersichten und Suchmaschinen"),
+    "date": Field(check_date, True, "Erscheinungsdatum, JJJJ-MM-TT"),
+    "tags": Field(lambda v: check_name_list(v, "Themen aus data/tags.yml"), True, "Themen aus data/tags.yml"),
+    "authors": Field(lambda v: check_name_list(v, "Autoren-IDs aus data/authors.yml"), True, "Autoren-IDs aus data/authors.yml"),
+    # Required unless mkdocs.yml sets extra.comments.default.
+    "comments": Field(check_comments, False, "open, closed oder off"),
+    "draft": Field(check_bool, False, "true für einen Entwurf"),
+}
+
+
+def validate_article(src: str, meta: dict[str, Any], *, comments_default: bool) -> tuple[dict[str, Any], list[str]]:
+    """Check one article's front matter against FIELDS.
+
+    Returns the cleaned values and all problems found (not just the first).
+    """
+    clean: dict[str, Any] = {}
+    problems: list[str] = []
+    for key in meta:
+        if key not in FIELDS:
+            hint = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.6)
+            guess = f" Meinten Sie '{hint[0]}'?" if hint else ""
+            problems.append(error(src, str(key), f"unbekanntes Feld.{guess} Erlaubt sind: {', '.join(FIELDS)}."))
+    for name, spec in FIELDS.items():
+        if name not in meta:
+            required = spec.required or (name == "comments" and not comments_default)
+            if required:
+                problems.append(error(src, name, f"fehlt. Erwartet: {spec.meaning}."))
+            continue
+        value, problem = spec.check(meta[name])
+        if problem:
+            problems.append(error(src, name, problem))
+        else:
+            clean[name] = value
+    return clean, problems

@@ -1,0 +1,1 @@
+"""Tag pages: filled in by the tags issue."""

@@ -1,0 +1,32 @@
+"""Pure helpers for German text: dates, sorting, slugs. Not a hook module."""
+
+from __future__ import annotations
+
+import datetime
+
+# -----------------------------------------------------------------------------
+# Constants
+# -----------------------------------------------------------------------------
+
+MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)
+FOLD = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"))
+
+# -----------------------------------------------------------------------------
+# Helpers
+# -----------------------------------------------------------------------------
+
+
+def format_date_de(value: datetime.date) -> str:
+    """A date the German way: 27. November 2026."""
+    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+def german_key(text: str) -> tuple[str, str]:
+    """Sort key for German: case-insensitive, Ä sorts with A, ß with ss."""
+    folded = text.casefold()
+    for umlaut, base in FOLD:
+        folded = folded.replace(umlaut, base)
+    return folded, text

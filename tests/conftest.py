@@ -1,0 +1,139 @@
+"""Shared fixtures: the real site, built once per session, and small copies of
+it with one defect each for the negative tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOKS = ROOT / "hooks"
+SITE_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data")
+
+# Pure helpers in hooks/ are imported by unit tests, as MkDocs loads them.
+sys.path.insert(0, str(HOOKS))
+
+
+def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run the real `mkdocs build --strict` on a project folder."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def require_tool(name: str) -> str:
+    """Path of a system tool; skip without it, but fail on CI, which must have it."""
+    path = shutil.which(name)
+    if path:
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{name} is missing on CI: .ci/run must install it")
+    pytest.skip(f"{name} is not installed (apt-get install it to run this test)")
+
+
+class Site:
+    """A built site: parse its pages by URL."""
+
+    def __init__(self, root: Path, output: str) -> None:
+        self.root = root
+        self.output = output
+        self._cache: dict[str, BeautifulSoup] = {}
+
+    def path(self, url: str) -> Path:
+        url = url.strip("/")
+        target = self.root / url
+        return target if target.suffix else target / "index.html"
+
+    def exists(self, url: str) -> bool:
+        return self.path(url).is_file()
+
+    def page(self, url: str) -> BeautifulSoup:
+        if url not in self._cache:
+            self._cache[url] = BeautifulSoup(self.path(url).read_text(encoding="utf-8"), "html.parser")
+        return self._cache[url]
+
+    def html_pages(self) -> list[Path]:
+        return sorted(self.root.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Site:
+    """The real site, built once with `mkdocs build --strict`."""
+    out = tmp_path_factory.mktemp("site")
+    result = build(ROOT, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Site(out, result.stdout + result.stderr)
+
+
+class Project:
+    """A copy of the site's sources in a temporary folder, to break on purpose."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True)
+        for part in SITE_PARTS:
+            src = ROOT / part
+            if src.is_dir():
+                shutil.copytree(src, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy(src, root / part)
+
+    def write(self, relpath: str, text: str) -> Path:
+        target = self.root / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def read(self, relpath: str) -> str:
+        return (self.root / relpath).read_text(encoding="utf-8")
+
+    def replace(self, relpath: str, old: str, new: str) -> None:
+        text = self.read(relpath)
+        assert old in text, f"{old!r} not in {relpath}"
+        self.write(relpath, text.replace(old, new, 1))
+
+    def remove(self, relpath: str) -> None:
+        (self.root / relpath).unlink()
+
+    def build(self, *extra: str) -> tuple[subprocess.CompletedProcess, Site]:
+        out = self.root / "site"
+        result = build(self.root, out, *extra)
+        return result, Site(out, result.stdout + result.stderr)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return Project(tmp_path / "project")
+
+
+def article(title: str = "Ein Testartikel", **fields: str) -> str:
+    """Markdown of a valid article; keyword arguments replace front-matter lines
+    (value None drops the field, a key ending in '_raw' is written verbatim)."""
+    meta = {
+        "title": title,
+        "description": "Ein kurzer Satz über den Artikel.",
+        "date": "2026-11-20",
+        "tags": "[Partnersuche]",
+        "comments": "closed",
+        "authors": "[redaktion]",
+    }
+    meta.update(fields)
+    lines = [f"{key}: {value}" for key, value in meta.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n\nEin Absatz mit Text.\n"
+
+
+def assert_fails(result: subprocess.CompletedProcess, *needles: str) -> str:
+    """The build failed, and its output names every needle."""
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"build should have failed:\n{output}"
+    for needle in needles:
+        assert needle in output, f"{needle!r} not in build output:\n{output}"
+    return output

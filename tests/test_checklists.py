@@ -1,0 +1,95 @@
+"""Checklists: one file, its own page, included verbatim into articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, article, assert_fails
+
+CHECKLISTS = sorted(p.stem for p in (ROOT / "docs" / "checklisten").glob("*.md") if p.stem != "index")
+ARTICLES = sorted((ROOT / "docs" / "kooperation-netzwerke").glob("*.md"))
+
+
+def includes() -> dict[str, list[str]]:
+    """checklist name -> URLs of the articles that include it."""
+    found: dict[str, list[str]] = {name: [] for name in CHECKLISTS}
+    for path in ARTICLES:
+        for name in CHECKLISTS:
+            if f'--8<-- "checklisten/{name}.md"' in path.read_text(encoding="utf-8"):
+                found[name].append(f"kooperation-netzwerke/{path.stem}/")
+    return found
+
+
+def item_count(name: str) -> int:
+    text = (ROOT / "docs" / "checklisten" / f"{name}.md").read_text(encoding="utf-8")
+    return sum(1 for line in text.splitlines() if line.startswith("    - [ ] "))
+
+
+def test_at_least_three_checklists_one_reused():
+    assert len(CHECKLISTS) >= 3
+    assert any(len(urls) >= 2 for urls in includes().values())
+
+
+@pytest.mark.parametrize("name", CHECKLISTS)
+def test_checklist_page_renders_admonition_with_unticked_boxes(site, name):
+    box = site.page(f"checklisten/{name}/").select_one(f'.kn-checklist[data-checklist="{name}"] .admonition.checkliste')
+    assert box is not None
+    boxes = box.select(".task-list-item input[type=checkbox]")
+    assert len(boxes) == item_count(name) > 0
+    assert not any(b.has_attr("checked") or b.has_attr("disabled") for b in boxes)
+
+
+@pytest.mark.parametrize("name", CHECKLISTS)
+def test_checklist_is_identical_in_every_article(site, name):
+    own = site.page(f"checklisten/{name}/").select_one(f'.kn-checklist[data-checklist="{name}"] .admonition')
+    for url in includes()[name]:
+        included = site.page(url).select_one(f'.kn-checklist[data-checklist="{name}"] .admonition')
+        assert included is not None, url
+        assert str(included) == str(own), url
+
+
+def test_checklist_page_title_comes_from_admonition(site):
+    page = site.page("checklisten/partner-pruefen/")
+    assert page.h1.get_text(strip=True) == page.select_one(".admonition-title").get_text(strip=True)
+
+
+def test_checklist_without_title_is_titled_checkliste(project):
+    project.write("docs/checklisten/ohne-titel.md", "!!! checkliste\n\n    - [ ] Ein Punkt.\n")
+    result, built = project.build()
+    assert result.returncode == 0, result.stderr
+    assert built.page("checklisten/ohne-titel/").select_one(".admonition-title").get_text(strip=True) == "Checkliste"
+
+
+def test_collapsible_checklist_renders_as_details(project):
+    project.write("docs/checklisten/klappbar.md", '??? checkliste "Zum Aufklappen"\n\n    - [ ] Ein Punkt.\n')
+    result, built = project.build()
+    assert result.returncode == 0, result.stderr
+    assert built.page("checklisten/klappbar/").select_one("details.checkliste summary").get_text(strip=True) == "Zum Aufklappen"
+
+
+def test_changing_the_checklist_file_changes_every_article(project):
+    project.replace("docs/checklisten/partner-pruefen.md", "    - [ ] ", "    - [ ] Geänderter Punkt. ")
+    result, built = project.build()
+    assert result.returncode == 0, result.stderr
+    for url in includes()["partner-pruefen"]:
+        assert "Geänderter Punkt." in built.page(url).select_one('[data-checklist="partner-pruefen"]').get_text()
+
+
+def test_missing_checklist_fails_naming_both_files(project):
+    project.write("docs/kooperation-netzwerke/kaputt.md",
+                  article().replace("Ein Absatz mit Text.", 'Text.\n\n--8<-- "checklisten/gibt-es-nicht.md"\n'))
+    result, built = project.build()
+    assert_fails(result, "kooperation-netzwerke/kaputt.md", "checklisten/gibt-es-nicht.md")
+    assert not built.exists("kooperation-netzwerke/kaputt/")
+
+
+def test_include_of_something_else_fails(project):
+    project.write("docs/kooperation-netzwerke/fremd.md", article().replace("Ein Absatz mit Text.", '--8<-- "../mkdocs.yml"\n'))
+    result, _ = project.build()
+    assert_fails(result, "kooperation-netzwerke/fremd.md", "../mkdocs.yml")
+
+
+def test_checklist_file_without_admonition_fails(project):
+    project.write("docs/checklisten/falsch.md", "# Nur eine Überschrift\n\n- [ ] Punkt\n")
+    result, _ = project.build()
+    assert_fails(result, "checklisten/falsch.md", "!!! checkliste")
