@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 # -----------------------------------------------------------------------------
 # Constants
@@ -30,3 +31,18 @@ def german_key(text: str) -> tuple[str, str]:
     for umlaut, base in FOLD:
         folded = folded.replace(umlaut, base)
     return folded, text
+
+
+SLUG_REPLACEMENTS = (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("&", " und "))
+
+
+def slugify(name: str) -> str:
+    """URL slug of a tag: "Größe & Wachstum" -> "groesse-und-wachstum".
+
+    Lower-case; ä→ae, ö→oe, ü→ue, ß→ss, & → und; every other run of characters
+    outside a–z and 0–9 becomes one hyphen; no hyphen at either end.
+    """
+    slug = name.lower()
+    for char, replacement in SLUG_REPLACEMENTS:
+        slug = slug.replace(char, replacement)
+    return re.sub(r"[^a-z0-9]+", "-", slug).strip("-")

@@ -137,3 +137,59 @@ def assert_fails(result: subprocess.CompletedProcess, *needles: str) -> str:
     for needle in needles:
         assert needle in output, f"{needle!r} not in build output:\n{output}"
     return output
+
+
+# -----------------------------------------------------------------------------
+# Real browser: the system Chromium driven by Playwright, pages served on 127.0.0.1
+# -----------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 in a background thread; return (server, base URL)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    """Base URL of the built site, served on 127.0.0.1."""
+    server, url = serve(site.root)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless system Chromium (no browser download: there is no internet)."""
+    if not Path(CHROMIUM).exists():
+        require_tool("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A fresh browser context and page per test (empty localStorage)."""
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
