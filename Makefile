@@ -28,7 +28,7 @@ bench: $(STAMP)
 
 artikel: $(STAMP)
 	@test -n "$(TITEL)" || { echo 'Bitte einen Titel angeben: make artikel TITEL="Mein Titel"' >&2; exit 2; }
-	@$(BIN)/python hooks/scaffold.py "$(TITEL)"
+	@$(BIN)/python hooks/new_article.py "$(TITEL)"
 
 clean:
 	rm -rf site $(VENV)

@@ -1,0 +1,239 @@
+"""Contributing: front-matter validation, drafts, the article scaffold, edit
+links and the GitHub workflows."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from conftest import ROOT, article, assert_fails
+
+import schema
+
+NEW = "docs/kooperation-netzwerke/neu.md"
+NEW_SRC = "kooperation-netzwerke/neu.md"
+
+# -----------------------------------------------------------------------------
+# The schema's helpers, without a build
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("2026-11-27", True), ("2024-02-29", True), ("2026-13-45", False), ("2026-02-30", False),
+    ("27.11.2026", False), (20261127, False), (None, False),
+])
+def test_check_date(value, ok):
+    clean, problem = schema.check_date(value)
+    assert (problem is None) == ok
+    if ok:
+        assert clean == datetime.date.fromisoformat(value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("open", "open"), ("closed", "closed"), ("off", "off"), (True, "open"), (False, "off"),
+])
+def test_check_comments_accepts_states_and_yaml_booleans(value, expected):
+    assert schema.check_comments(value) == (expected, None)
+
+
+@pytest.mark.parametrize("value", ["zu", "", 3, None, ["open"]])
+def test_check_comments_rejects_other_values(value):
+    clean, problem = schema.check_comments(value)
+    assert clean is None and "open, closed, off" in problem
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("Partnersuche", "keine Liste"), ([], "leer"), (["a", ""], "leeren Eintrag"), (["a", "a"], "doppelt"), ([3], "kein Text"),
+])
+def test_check_name_list_problems(value, fragment):
+    clean, problem = schema.check_name_list(value, "Themen")
+    assert clean is None and fragment in problem
+
+
+def test_unknown_key_gets_a_did_you_mean_hint():
+    _, problems = schema.validate_article("a.md", {"title": "T", "description": "D", "date": "2026-01-01", "tagz": ["x"], "authors": ["r"]}, comments_default=True)
+    assert any("Feld 'tagz'" in p and "Meinten Sie 'tags'?" in p for p in problems)
+    assert any("Feld 'tags': fehlt" in p for p in problems)
+
+
+def test_comments_required_without_default():
+    meta = {"title": "T", "description": "D", "date": "2026-01-01", "tags": ["x"], "authors": ["r"]}
+    assert schema.validate_article("a.md", meta, comments_default=True)[1] == []
+    assert any("Feld 'comments': fehlt" in p for p in schema.validate_article("a.md", meta, comments_default=False)[1])
+
+
+def test_yaml_error_names_the_line():
+    meta, _, problems = schema.split_front_matter("a.md", "---\ntitle: T\ntags: [a\ndate: 2026-01-01\n---\nText\n")
+    assert meta is None and problems and "Fehler in 'a.md', Zeile" in problems[0]
+
+
+# -----------------------------------------------------------------------------
+# Bad front matter fails the build, naming file, field and value
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fields, needles", [
+    ({"description": None}, ["Feld 'description'", "fehlt"]),
+    ({"title": "42"}, ["Feld 'title'", "42 ist kein Text"]),
+    ({"tags": "Partnersuche"}, ["Feld 'tags'", "'Partnersuche' ist keine Liste"]),
+    ({"date": "2026-13-45"}, ["Feld 'date'", "'2026-13-45'", "JJJJ-MM-TT"]),
+    ({"date": "2026-02-30"}, ["Feld 'date'", "'2026-02-30'"]),
+    ({"tagz": "[Partnersuche]"}, ["Feld 'tagz'", "Meinten Sie 'tags'?"]),
+    ({"comments": "zu"}, ["Feld 'comments'", "'zu'", "open, closed, off"]),
+    ({"draft": "vielleicht"}, ["Feld 'draft'", "'vielleicht'", "true, false"]),
+], ids=["missing", "wrong-type", "tags-not-list", "impossible-date", "february-30", "unknown-key", "comments-value", "draft-value"])
+def test_bad_front_matter_fails_naming_file_field_and_value(project, fields, needles):
+    project.write(NEW, article(**fields))
+    result, built = project.build()
+    assert_fails(result, f"Fehler in '{NEW_SRC}'", *needles)
+    assert not built.exists("kooperation-netzwerke/neu/")
+
+
+def test_invalid_yaml_fails_naming_file_and_line(project):
+    project.write(NEW, "---\ntitle: Test\ndescription: Ein Satz.\ntags: [Partnersuche\ndate: 2026-11-20\n---\n\nText\n")
+    result, built = project.build()
+    assert_fails(result, f"Fehler in '{NEW_SRC}', Zeile", "ungültiges YAML")
+    assert not built.exists("kooperation-netzwerke/neu/")
+
+
+def test_all_problems_are_reported_together(project):
+    project.write(NEW, article(description=None, date="2026-13-45", tagz="[x]"))
+    project.write("docs/kooperation-netzwerke/zwei.md", article(title=None))
+    result, _ = project.build()
+    output = assert_fails(result, "Feld 'description'", "Feld 'date'", "Feld 'tagz'",
+                          "Fehler in 'kooperation-netzwerke/zwei.md', Feld 'title'")
+    assert "4 Probleme" in output
+
+
+# -----------------------------------------------------------------------------
+# Drafts
+# -----------------------------------------------------------------------------
+
+
+def test_draft_is_absent_from_the_built_site(project):
+    project.write(NEW, article("Geheimer Entwurf", draft="true"))
+    result, built = project.build()
+    assert result.returncode == 0, result.stderr
+    assert not built.exists("kooperation-netzwerke/neu/")
+    for path in built.root.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".xml", ".json"}:
+            text = path.read_text(encoding="utf-8")
+            assert "Geheimer Entwurf" not in text and "kooperation-netzwerke/neu/" not in text, path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except urllib.error.HTTPError:
+            raise
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def test_draft_is_shown_and_marked_by_serve(project):
+    project.write(NEW, article("Sichtbarer Entwurf", draft="true"))
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}", "-f", str(project.root / "mkdocs.yml")],
+        cwd=project.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    # `mkdocs serve` mounts the site under the path of site_url.
+    base = f"http://127.0.0.1:{port}" + urlparse(yaml.safe_load(project.read("mkdocs.yml"))["site_url"]).path
+    try:
+        page = fetch(f"{base}kooperation-netzwerke/neu/")
+        assert "Sichtbarer Entwurf" in page and "Entwurf</span>" in page
+        overview = fetch(f"{base}kooperation-netzwerke/")
+        assert "Sichtbarer Entwurf" in overview
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# -----------------------------------------------------------------------------
+# Scaffold
+# -----------------------------------------------------------------------------
+
+
+def test_scaffold_creates_a_draft_that_builds(project):
+    result = subprocess.run(
+        [sys.executable, str(project.root / "hooks" / "new_article.py"), "Mein neuer Artikel: Teil 1", "--docs", str(project.root / "docs")],
+        capture_output=True, text=True, check=True,
+    )
+    path = project.root / result.stdout.strip()
+    assert path.name == "mein-neuer-artikel-teil-1.md"
+    text = path.read_text(encoding="utf-8")
+    assert f"date: {datetime.date.today().isoformat()}" in text and "draft: true" in text
+    built_result, built = project.build()
+    assert built_result.returncode == 0, built_result.stderr
+    assert not built.exists("kooperation-netzwerke/mein-neuer-artikel-teil-1/")
+    path.write_text(text.replace("draft: true\n", ""), encoding="utf-8")
+    built_result, built = project.build()
+    assert built_result.returncode == 0, built_result.stderr
+    assert built.page("kooperation-netzwerke/mein-neuer-artikel-teil-1/").h1.get_text(strip=True) == "Mein neuer Artikel: Teil 1"
+
+
+def test_scaffold_refuses_to_overwrite(project):
+    args = [sys.executable, str(project.root / "hooks" / "new_article.py"), "Doppelt", "--docs", str(project.root / "docs")]
+    subprocess.run(args, check=True, capture_output=True)
+    second = subprocess.run(args, capture_output=True, text=True)
+    assert second.returncode == 1 and "gibt es schon" in second.stderr
+
+
+# -----------------------------------------------------------------------------
+# Edit link and workflows
+# -----------------------------------------------------------------------------
+
+
+def test_every_article_links_to_its_source(site):
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    base = config["repo_url"].rstrip("/") + "/" + config["edit_uri"]
+    for path in sorted((ROOT / "docs" / "kooperation-netzwerke").glob("*.md")):
+        if path.stem == "index":
+            continue
+        link = site.page(f"kooperation-netzwerke/{path.stem}/").select_one("a.kn-edit")
+        assert link.get_text(strip=True) == "Diesen Artikel bearbeiten"
+        assert link["href"] == f"{base}kooperation-netzwerke/{path.name}"
+
+
+def load_workflow(name: str) -> dict:
+    data = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def test_pull_request_workflow_runs_make_test():
+    workflow = load_workflow("test.yml")
+    assert "pull_request" in workflow["on"]
+    steps = [s.get("run", "") for s in workflow["jobs"]["test"]["steps"]]
+    assert any("make test" in run for run in steps)
+    assert any("chromium" in run and "hunspell-de-de" in run for run in steps)
+
+
+def test_deploy_workflow_publishes_main_to_pages():
+    workflow = load_workflow("deploy.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    uses = [s.get("uses", "") for job in workflow["jobs"].values() for s in job["steps"]]
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
