@@ -168,15 +168,16 @@ def derive_nav(site: registry.Site, files: Files) -> list:
     """Start page, one entry per series, checklists, topics: never every article."""
     nav: list = []
     if files.get_file_from_path("index.md"):
-        nav.append("index.md")
+        nav.append({"Start": "index.md"})
     for series in sorted(site.series.values(), key=lambda s: german_key(s.title)):
         if series.index_uri:
             nav.append(series.index_uri)
     for uri in ("checklisten/index.md", "tags/index.md"):
         if files.get_file_from_path(uri):
             nav.append(uri)
+    in_nav = {"index.md", *(entry for entry in nav if isinstance(entry, str))}
     for file in files.documentation_pages():
-        if file.src_uri not in nav and file.inclusion.is_in_nav():
+        if file.src_uri not in in_nav and file.inclusion.is_in_nav():
             file.inclusion = InclusionLevel.NOT_IN_NAV
     return nav
 

@@ -112,7 +112,14 @@ EXIT_OK, EXIT_MISSED, EXIT_BROKEN = 0, 1, 2
 
 
 class AuditError(Exception):
-    """The audit cannot run: a tool is missing, the build or a tool failed."""
+    """The audit cannot run: a tool is missing, the build or a tool failed.
+
+    `str(exc)` is a one-line summary; `detail` holds tool output, if any.
+    """
+
+    def __init__(self, summary: str, detail: str = "") -> None:
+        super().__init__(summary)
+        self.detail = detail
 
 
 # -----------------------------------------------------------------------------
@@ -512,7 +519,7 @@ def build_site(site_dir: Path) -> None:
         raise AuditError(f"mkdocs build dauerte länger als {BUILD_TIMEOUT} s.") from exc
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip()
-        raise AuditError(f"mkdocs build --strict ist fehlgeschlagen:\n{output}")
+        raise AuditError("mkdocs build --strict ist fehlgeschlagen", output)
 
 
 # Served gzip-compressed when the browser asks for it, as GitHub Pages and
@@ -666,8 +673,8 @@ def run_vnu(site_dir: Path, work: Path) -> list[VnuMessage]:
             return parse_vnu_json(text, site_dir)
         except ValueError:
             continue
-    output = _shorten((proc.stderr + proc.stdout).strip(), 2000)
-    raise AuditError(f"Nu HTML Checker lieferte kein JSON (Exit-Code {proc.returncode}): {output}")
+    output = (proc.stderr + proc.stdout).strip()[-3000:]
+    raise AuditError(f"Nu HTML Checker lieferte kein JSON (Exit-Code {proc.returncode})", output)
 
 
 # -----------------------------------------------------------------------------
@@ -698,9 +705,6 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     pages = [normalize_page(p) for p in args.pages] if args.pages else list(PAGES)
     run = AuditRun(pages=pages, lighthouse=not args.skip_lighthouse, vnu=not args.skip_vnu)
-    work = Path(tempfile.mkdtemp(prefix="kn-audit-"))
-    site_dir = work / "site"
-    say(f"Arbeitsordner: {work}")
     try:
         if run.lighthouse:
             require_chromium()
@@ -708,8 +712,11 @@ def main(argv: list[str] | None = None) -> int:
             require_java()
         if run.lighthouse or run.vnu:
             ensure_node_modules()
-        versions = ", ".join(f"{n} {installed_version(n)}" for n in pinned_versions())
-        say(f"Werkzeuge: {versions}")
+            versions = ", ".join(f"{n} {installed_version(n)}" for n in pinned_versions())
+            say(f"Werkzeuge: {versions}")
+        work = Path(tempfile.mkdtemp(prefix="kn-audit-"))
+        site_dir = work / "site"
+        say(f"Arbeitsordner: {work}")
 
         say("Baue die Website (mkdocs build --strict) …")
         build_site(site_dir)
@@ -741,8 +748,9 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     say(f"        {summary} ({time.monotonic() - t0:.0f} s)")
     except AuditError as exc:
-        say(f"\nFehler: {exc}")
-        say(f"Audit nicht bestanden: {str(exc).splitlines()[0]}")
+        if exc.detail:
+            say(exc.detail)
+        say(f"Audit nicht bestanden: {exc}")
         return EXIT_BROKEN
 
     passed, reasons = verdict(run)
