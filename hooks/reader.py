@@ -19,7 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import yaml
 from mkdocs.structure.files import InclusionLevel
@@ -102,12 +102,12 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     published = [a for a in site.articles if not a.draft]
     out = Path(config.site_dir)
     write_feed(out / FEED_PATH, feed_info(config.site_name, site_url, FEED_PATH, config.site_description),
-               published, authors, site_url)
+               published, authors)
     for slug, tag in used_tags(published).items():
         path = tag_feed_path(slug)
         info = feed_info(f"{config.site_name} – Thema „{tag}“", site_url, path,
                          f"Artikel zum Thema „{tag}“.")
-        write_feed(out / path, info, [a for a in published if tag in a.tags], authors, site_url)
+        write_feed(out / path, info, [a for a in published if tag in a.tags], authors)
 
 
 # -----------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[st
     return parse_authors(data, existing=lambda p: (docs_dir / p).is_file())
 
 
-def parse_authors(data: Any, *, existing: Any = lambda _p: True) -> tuple[dict[str, Author], list[str]]:
+def parse_authors(data: Any, *, existing: Callable[[str], bool] = lambda _p: True) -> tuple[dict[str, Author], list[str]]:
     """Check the parsed YAML of data/authors.yml; `existing(path)` says whether a
     file under docs/ exists."""
     if not isinstance(data, dict) or not data:
@@ -159,10 +159,11 @@ def parse_authors(data: Any, *, existing: Any = lambda _p: True) -> tuple[dict[s
         if problem:
             problems.append(error(AUTHORS_FILE, f"{author_id}.avatar", problem))
         authors[author_id] = Author(author_id, texts["name"], texts["bio"], avatar)
-    return (authors, problems) if not problems else ({}, problems)
+    # Entries with problems stay known, so that articles naming them get no second error.
+    return authors, problems
 
 
-def check_avatar(value: Any, existing: Any) -> tuple[str | None, str | None]:
+def check_avatar(value: Any, existing: Callable[[str], bool]) -> tuple[str | None, str | None]:
     """An avatar is a relative path to a file under docs/, never a URL."""
     if value is None:
         return None, None
@@ -221,7 +222,7 @@ def strip_markup(markdown: str) -> str:
     return text
 
 
-def count_words(body: str, included: list[str] = ()) -> int:
+def count_words(body: str, included: Sequence[str] = ()) -> int:
     """Words of an article body and the checklists it includes.
 
     A word is a run of non-space characters with at least one letter or digit,
@@ -291,7 +292,7 @@ def feed_date(value: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(value, datetime.time(0, 0), tzinfo=datetime.timezone.utc)
 
 
-def write_feed(path: Path, info: dict[str, str], articles: list[Article], authors: dict[str, Author], site_url: str) -> None:
+def write_feed(path: Path, info: dict[str, str], articles: list[Article], authors: dict[str, Author]) -> None:
     """An Atom feed of the newest FEED_SIZE of `articles` (already newest first)."""
     from feedgen.feed import FeedGenerator
 
