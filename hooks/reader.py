@@ -1,1 +1,324 @@
-"""Reader features: filled in by the reader-features issue."""
+"""Reader features: authors, reading time, position in the series, Atom feeds
+and the data for social previews.
+
+- `data/authors.yml` maps an author id to name, bio and an optional avatar (a
+  file under docs/, never a URL). Articles name their authors by id.
+- Reading time: words of the article plus its included checklists, ÷ 200,
+  rounded up; shown on the article and in every listing.
+- „Teil n von N“ with the previous and next part of the series.
+- Atom feeds (feedgen): `/feed.xml` with the newest articles, and
+  `/tags/<slug>/feed.xml` for every tag in use. Drafts never appear.
+- `partials/kn-head.html` links the feeds and writes the Open Graph meta.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import yaml
+from mkdocs.structure.files import InclusionLevel
+
+import registry
+from registry import Article, error
+from text import slugify
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.kn.reader")
+
+AUTHORS_FILE = "data/authors.yml"
+WORDS_PER_MINUTE = 200
+FEED_SIZE = 20
+FEED_PATH = "feed.xml"
+TAG_PAGE_RE = re.compile(r"\Atags/([a-z0-9]+(?:-[a-z0-9]+)*)\.md\Z")
+URL_RE = re.compile(r"\A(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+
+# Markup removed before counting words (see `count_words`).
+INCLUDE_LINE_RE = re.compile(r"^[ \t]*--8<--.*$", re.M)
+FENCE_RE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.M)
+COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+ATTR_LIST_RE = re.compile(r"\{:?[ \t]*[#.][^}]*\}")
+ADMONITION_RE = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+", re.M)
+TASK_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+\.)[ \t]+\[[ xX]\]", re.M)
+WORD_RE = re.compile(r"\S*[^\W_]\S*")
+
+
+# -----------------------------------------------------------------------------
+# Events
+# -----------------------------------------------------------------------------
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
+    site = registry.SITE
+    root = Path(config.config_file_path).parent
+    authors, problems = load_authors(root / AUTHORS_FILE, Path(config.docs_dir))
+    site.errors.extend(problems)
+    site.extra["authors"] = authors
+    for article in list(site.articles):
+        problem = check_article_authors(article.src_uri, article.authors, authors)
+        if problem and authors:
+            site.errors.append(problem)
+            unpublish(site, files, article)
+            continue
+        sources = [site.checklists[name].source for name in article.checklists if name in site.checklists]
+        article.words = count_words(article.body, sources)
+        article.reading_minutes = reading_minutes(article.words)
+    return files
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    site = registry.SITE
+    article: Article | None = page.meta.get("kn_article")
+    if article is not None:
+        authors = site.extra.get("authors", {})
+        page.meta["kn_authors"] = [authors[a] for a in article.authors if a in authors]
+        page.meta["kn_position"] = series_position(site, article)
+    slug = tag_page_slug(page.file.src_uri)
+    if slug is not None:
+        tag = used_tags(site.articles).get(slug)
+        if tag is not None:
+            page.meta["kn_tag_feed"] = {"tag": tag, "url": tag_feed_path(slug)}
+    return None
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    site = registry.SITE
+    if site.errors:
+        return
+    site_url = config.site_url or "/"
+    authors = site.extra.get("authors", {})
+    published = [a for a in site.articles if not a.draft]
+    out = Path(config.site_dir)
+    write_feed(out / FEED_PATH, feed_info(config.site_name, site_url, FEED_PATH, config.site_description),
+               published, authors)
+    for slug, tag in used_tags(published).items():
+        path = tag_feed_path(slug)
+        info = feed_info(f"{config.site_name} – Thema „{tag}“", site_url, path,
+                         f"Artikel zum Thema „{tag}“.")
+        write_feed(out / path, info, [a for a in published if tag in a.tags], authors)
+
+
+# -----------------------------------------------------------------------------
+# Helpers: authors
+# -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Author:
+    id: str
+    name: str
+    bio: str
+    avatar: str | None  # path under docs/, e.g. "bilder/jana.jpg"
+
+
+def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[str]]:
+    """Read and check data/authors.yml; return the authors and German problems."""
+    if not path.is_file():
+        return {}, [error(AUTHORS_FILE, None, "Die Datei fehlt. Sie ordnet jeder Autoren-ID Name und Kurzbiografie zu.")]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        return {}, [error(AUTHORS_FILE, None, f"ungültiges YAML ({getattr(exc, 'problem', None) or exc}).")]
+    return parse_authors(data, existing=lambda p: (docs_dir / p).is_file())
+
+
+def parse_authors(data: Any, *, existing: Callable[[str], bool] = lambda _p: True) -> tuple[dict[str, Author], list[str]]:
+    """Check the parsed YAML of data/authors.yml; `existing(path)` says whether a
+    file under docs/ exists."""
+    if not isinstance(data, dict) or not data:
+        return {}, [error(AUTHORS_FILE, None, "Erwartet werden Einträge der Form 'id: {name: …, bio: …}'.")]
+    authors: dict[str, Author] = {}
+    problems: list[str] = []
+    for key, entry in data.items():
+        author_id = str(key)
+        if not isinstance(entry, dict):
+            problems.append(error(AUTHORS_FILE, author_id, "Erwartet werden die Felder name, bio und optional avatar."))
+            continue
+        unknown = sorted(set(map(str, entry)) - {"name", "bio", "avatar"})
+        if unknown:
+            problems.append(error(AUTHORS_FILE, f"{author_id}.{unknown[0]}", "unbekanntes Feld. Erlaubt sind: name, bio, avatar."))
+        texts = {}
+        for name in ("name", "bio"):
+            value = entry.get(name)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(error(AUTHORS_FILE, f"{author_id}.{name}", "fehlt oder ist leer. Erwartet wird ein Text."))
+            texts[name] = value.strip() if isinstance(value, str) else ""
+        avatar, problem = check_avatar(entry.get("avatar"), existing)
+        if problem:
+            problems.append(error(AUTHORS_FILE, f"{author_id}.avatar", problem))
+        authors[author_id] = Author(author_id, texts["name"], texts["bio"], avatar)
+    # Entries with problems stay known, so that articles naming them get no second error.
+    return authors, problems
+
+
+def check_avatar(value: Any, existing: Callable[[str], bool]) -> tuple[str | None, str | None]:
+    """An avatar is a relative path to a file under docs/, never a URL."""
+    if value is None:
+        return None, None
+    expected = "Erlaubt ist der Pfad zu einer Bilddatei unter docs/, z. B. 'bilder/jana-becker.jpg'."
+    if not isinstance(value, str) or not value.strip():
+        return None, f"kein Text. {expected}"
+    value = value.strip()
+    if URL_RE.match(value):
+        return None, f"'{value}' ist eine Adresse im Netz; Bilder von fremden Servern lädt die Website nicht. {expected}"
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts:
+        return None, f"'{value}' liegt nicht unter docs/. {expected}"
+    if not existing(value):
+        return None, f"Die Datei 'docs/{value}' gibt es nicht. {expected}"
+    return value, None
+
+
+def check_article_authors(src_uri: str, ids: list[str], known: dict[str, Author]) -> str | None:
+    """A problem for the first unknown author id of an article, or None."""
+    for author_id in ids:
+        if author_id not in known:
+            return error(src_uri, "authors", (
+                f"unbekannte Autoren-ID '{author_id}'. Bekannt sind (aus {AUTHORS_FILE}): {', '.join(known)}."
+            ))
+    return None
+
+
+def unpublish(site: registry.Site, files: Files, article: Article) -> None:
+    """Nothing is published from an article with a broken field."""
+    site.articles.remove(article)
+    site.by_uri.pop(article.src_uri, None)
+    series = site.series.get(article.series)
+    if series and article in series.articles:
+        series.articles.remove(article)
+    file = files.get_file_from_path(article.src_uri)
+    if file is not None:
+        file.inclusion = InclusionLevel.EXCLUDED
+
+
+# -----------------------------------------------------------------------------
+# Helpers: reading time and series position
+# -----------------------------------------------------------------------------
+
+
+def strip_markup(markdown: str) -> str:
+    """The readable text of Markdown: syntax, HTML tags and link targets removed."""
+    text = INCLUDE_LINE_RE.sub(" ", markdown)
+    text = FENCE_RE.sub(" ", text)
+    text = COMMENT_RE.sub(" ", text)
+    text = TAG_RE.sub(" ", text)
+    text = IMAGE_RE.sub(r" \1 ", text)
+    text = LINK_RE.sub(r" \1 ", text)
+    text = ATTR_LIST_RE.sub(" ", text)
+    text = ADMONITION_RE.sub(" ", text)
+    text = TASK_RE.sub(" ", text)
+    return text
+
+
+def count_words(body: str, included: Sequence[str] = ()) -> int:
+    """Words of an article body and the checklists it includes.
+
+    A word is a run of non-space characters with at least one letter or digit,
+    so "–", "-" or "|" do not count.
+    """
+    return sum(len(WORD_RE.findall(strip_markup(text))) for text in [body, *included])
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes to read `words` at 200 words per minute, rounded up (at least 1)."""
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True)
+class Position:
+    number: int
+    total: int
+    series_title: str
+    series_url: str
+    previous: Article | None
+    next: Article | None
+
+
+def series_position(site: registry.Site, article: Article) -> Position | None:
+    series = site.series.get(article.series)
+    if series is None or article not in series.articles:
+        return None
+    parts = series.articles
+    index = parts.index(article)
+    return Position(
+        number=index + 1,
+        total=len(parts),
+        series_title=series.title,
+        series_url=series.url,
+        previous=parts[index - 1] if index > 0 else None,
+        next=parts[index + 1] if index + 1 < len(parts) else None,
+    )
+
+
+# -----------------------------------------------------------------------------
+# Helpers: tags and feeds
+# -----------------------------------------------------------------------------
+
+
+def tag_page_slug(src_uri: str) -> str | None:
+    """'tags/<slug>.md' -> slug; None for every other page (also tags/index.md)."""
+    match = TAG_PAGE_RE.match(src_uri)
+    return match.group(1) if match and match.group(1) != "index" else None
+
+
+def used_tags(articles: list[Article]) -> dict[str, str]:
+    """slug -> tag name, for every tag of a published article."""
+    return {slugify(tag): tag for article in articles if not article.draft for tag in article.tags}
+
+
+def tag_feed_path(slug: str) -> str:
+    return f"tags/{slug}/{FEED_PATH}"
+
+
+def feed_info(title: str, site_url: str, path: str, subtitle: str) -> dict[str, str]:
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return {"title": title, "home": base, "url": base + path, "subtitle": subtitle}
+
+
+def feed_date(value: datetime.date) -> datetime.datetime:
+    """An article's date as a feed timestamp: midnight UTC."""
+    return datetime.datetime.combine(value, datetime.time(0, 0), tzinfo=datetime.timezone.utc)
+
+
+def write_feed(path: Path, info: dict[str, str], articles: list[Article], authors: dict[str, Author]) -> None:
+    """An Atom feed of the newest FEED_SIZE of `articles` (already newest first)."""
+    from feedgen.feed import FeedGenerator
+
+    base = info["home"]
+    entries = [a for a in articles if not a.draft][:FEED_SIZE]
+    feed = FeedGenerator()
+    feed.id(info["url"])
+    feed.title(info["title"])
+    feed.subtitle(info["subtitle"])
+    feed.language("de")
+    feed.link(href=info["url"], rel="self", type="application/atom+xml")
+    feed.link(href=base, rel="alternate", type="text/html")
+    feed.updated(feed_date(entries[0].date) if entries else feed_date(datetime.date(2000, 1, 1)))
+    for article in entries:
+        entry = feed.add_entry(order="append")
+        link = base + article.url
+        entry.id(link)
+        entry.title(article.title)
+        entry.link(href=link, rel="alternate", type="text/html")
+        entry.published(feed_date(article.date))
+        entry.updated(feed_date(article.date))
+        for author_id in article.authors:
+            if author_id in authors:
+                entry.author(name=authors[author_id].name)
+        entry.summary(article.description)
+        for tag in article.tags:
+            entry.category(term=tag, label=tag)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    feed.atom_file(str(path), pretty=True)

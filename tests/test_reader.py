@@ -1,0 +1,387 @@
+"""Reader features: authors, reading time, series position, Atom feeds, social meta."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+
+import feedparser
+import markdown
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, article, assert_fails
+from reader import check_avatar, count_words, parse_authors, reading_minutes, tag_page_slug
+from text import slugify
+
+SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+AUTHORS = yaml.safe_load((ROOT / "data" / "authors.yml").read_text(encoding="utf-8"))
+SERIES_DIR = ROOT / "docs" / "kooperation-netzwerke"
+INCLUDE = re.compile(r'^--8<-- "checklisten/([^"]+)\.md"[ \t]*$', re.M)
+
+
+# -----------------------------------------------------------------------------
+# The articles, read independently of the hooks
+# -----------------------------------------------------------------------------
+
+
+def read_articles() -> list[dict]:
+    """Every article of the series: front matter, URL and expected reading time."""
+    found = []
+    for path in sorted(SERIES_DIR.glob("*.md")):
+        if path.stem == "index":
+            continue
+        _, front, body = path.read_text(encoding="utf-8").split("---", 2)
+        meta = yaml.safe_load(front)
+        found.append({**meta, "url": f"kooperation-netzwerke/{path.stem}/", "minutes": expected_minutes(body)})
+    return sorted(found, key=lambda a: str(a["date"]))  # reading order
+
+
+def expected_minutes(body: str) -> int:
+    """Words as a reader sees them: checklists inlined, Markdown rendered to
+    text, every whitespace-separated token with a letter or digit counted."""
+    inlined = INCLUDE.sub(lambda m: (ROOT / "docs" / "checklisten" / f"{m.group(1)}.md").read_text(encoding="utf-8"), body)
+    html = markdown.markdown(inlined, extensions=["admonition", "attr_list", "md_in_html", "tables"])
+    text = BeautifulSoup(html, "html.parser").get_text(" ")
+    words = [token for token in text.split() if any(char.isalnum() for char in token)]
+    return math.ceil(len(words) / 200)
+
+
+ARTICLES = read_articles()
+BY_URL = {a["url"]: a for a in ARTICLES}
+
+
+def names(ids: list[str]) -> list[str]:
+    return [AUTHORS[i]["name"] for i in ids]
+
+
+def feed(site, url: str):
+    path = site.path(url)
+    assert path.is_file(), url
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    return parsed
+
+
+def local_url(link: str) -> str:
+    assert link.startswith(SITE_URL), link
+    return link[len(SITE_URL):]
+
+
+# -----------------------------------------------------------------------------
+# Pure helpers
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("markdown_text", "words"), [
+    ("Ein kurzer Satz.", 3),
+    ("## Überschrift\n\nText mit **fett** und *kursiv*.", 6),
+    ("Ein [Link](https://example.org/lange/adresse) hier.", 3),
+    ("Bild: ![Alternativtext](bild.png)", 2),
+    ("<div class=\"x\">Zwei Wörter</div>", 2),
+    ("Gedankenstrich – zählt nicht | auch nicht", 5),
+    ('!!! checkliste "Zwei Worte"\n\n    - [ ] Erster Punkt\n    - [x] Zweiter Punkt', 6),
+    ('--8<-- "checklisten/erstgespraech.md"\nText', 1),
+])
+def test_count_words_ignores_markup(markdown_text, words):
+    assert count_words(markdown_text) == words
+
+
+def test_count_words_adds_included_checklists():
+    assert count_words("Eins zwei", ["drei vier", "fünf"]) == 5
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(0, 1), (1, 1), (200, 1), (201, 2), (1000, 5), (1001, 6)])
+def test_reading_minutes_round_up(words, minutes):
+    assert reading_minutes(words) == minutes
+
+
+@pytest.mark.parametrize(("src_uri", "slug"), [
+    ("tags/partnersuche.md", "partnersuche"),
+    ("tags/groesse-und-wachstum.md", "groesse-und-wachstum"),
+    ("tags/index.md", None),
+    ("tags/x/y.md", None),
+    ("kooperation-netzwerke/partnersuche.md", None),
+])
+def test_tag_page_slug(src_uri, slug):
+    assert tag_page_slug(src_uri) == slug
+
+
+@pytest.mark.parametrize("avatar", [
+    "https://example.org/bild.jpg", "http://example.org/bild.jpg", "//example.org/bild.jpg",
+    "data:image/png;base64,AAAA", "/bilder/jana.jpg", "../jana.jpg", "",
+])
+def test_avatar_must_be_a_local_file_under_docs(avatar):
+    value, problem = check_avatar(avatar, lambda _p: True)
+    assert value is None and problem
+
+
+def test_avatar_file_must_exist():
+    assert check_avatar("bilder/jana.jpg", lambda _p: False)[1]
+    assert check_avatar("bilder/jana.jpg", lambda _p: True) == ("bilder/jana.jpg", None)
+
+
+def test_authors_file_of_the_site_is_valid():
+    authors, problems = parse_authors(AUTHORS, existing=lambda p: (ROOT / "docs" / p).is_file())
+    assert problems == [] and set(authors) == set(AUTHORS)
+
+
+@pytest.mark.parametrize("entry", [{"name": "Jana"}, {"bio": "Text"}, {"name": "", "bio": "Text"}, "Jana", {"name": "J", "bio": "B", "foto": "x"}])
+def test_incomplete_author_entry_is_rejected(entry):
+    _authors, problems = parse_authors({"jana": entry})
+    assert problems and "data/authors.yml" in problems[0] and "jana" in problems[0]
+
+
+# -----------------------------------------------------------------------------
+# Authors
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", list(BY_URL))
+def test_article_names_its_authors_under_the_title(site, url):
+    meta = site.page(url).select_one("article .kn-article-meta")
+    shown = [span.get_text(strip=True) for span in meta.select(".kn-article-meta__authors .kn-author__name")]
+    assert shown == names(BY_URL[url]["authors"])
+    assert meta.select_one(".kn-article-meta__authors").get_text(" ", strip=True).startswith("von ")
+
+
+def test_article_shows_author_bio_after_the_text(site):
+    url = ARTICLES[0]["url"]
+    box = site.page(url).select_one("aside.kn-authors").get_text(" ", strip=True)
+    for author_id in ARTICLES[0]["authors"]:
+        assert AUTHORS[author_id]["name"] in box and AUTHORS[author_id]["bio"] in box
+
+
+def test_unknown_author_fails_naming_file_field_and_id(project):
+    project.write("docs/kooperation-netzwerke/unbekannt.md", article("Unbekannte Autorin", authors="[redaktion, niemand]"))
+    result, built = project.build()
+    assert_fails(result, "kooperation-netzwerke/unbekannt.md", "Feld 'authors'", "'niemand'", "jana-becker")
+    assert not built.exists("kooperation-netzwerke/unbekannt/")
+    assert not built.exists("feed.xml")
+
+
+def test_avatar_with_external_url_is_rejected(project):
+    project.replace("data/authors.yml", "jana-becker:\n", "jana-becker:\n  avatar: https://example.org/jana.jpg\n")
+    result, built = project.build()
+    assert_fails(result, "data/authors.yml", "jana-becker.avatar", "https://example.org/jana.jpg")
+    assert not built.exists("kooperation-netzwerke/passende-partner-finden/")
+
+
+def test_local_avatar_is_shown_next_to_the_name(project):
+    project.write("docs/bilder/jana.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>')
+    project.replace("data/authors.yml", "jana-becker:\n", "jana-becker:\n  avatar: bilder/jana.svg\n")
+    result, built = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    url = next(a["url"] for a in ARTICLES if "jana-becker" in a["authors"])
+    img = built.page(url).select_one(".kn-article-meta .kn-author__avatar")
+    assert img["src"] == "../../bilder/jana.svg" and built.exists("bilder/jana.svg")
+
+
+# -----------------------------------------------------------------------------
+# Reading time
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", list(BY_URL))
+def test_article_shows_reading_time(site, url):
+    shown = site.page(url).select_one("article .kn-article-meta .kn-reading-time").get_text(strip=True)
+    assert shown == f"{BY_URL[url]['minutes']} Min. Lesezeit"
+
+
+@pytest.mark.parametrize("listing", ["", "kooperation-netzwerke/"])
+def test_every_listing_shows_reading_time(site, listing):
+    items = site.page(listing).select(".kn-list__item:has(time)")
+    assert len(items) == len(ARTICLES)
+    for item in items:
+        url = item.select_one("a.kn-list__title")["href"]
+        minutes = BY_URL[normalise(listing, url)]["minutes"]
+        assert item.select_one(".kn-list__meta .kn-reading-time").get_text(strip=True) == f"{minutes} Min. Lesezeit"
+
+
+def normalise(base: str, href: str) -> str:
+    """A relative href on the page at `base`, as a URL from the site root."""
+    parts = [p for p in base.split("/") if p]
+    for piece in href.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts) + "/"
+
+
+# -----------------------------------------------------------------------------
+# Series position
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", range(1, len(ARTICLES) + 1))
+def test_article_shows_its_part_of_the_series_with_neighbours(site, number):
+    total = len(ARTICLES)
+    url = ARTICLES[number - 1]["url"]
+    page = site.page(url)
+    assert page.select_one(".kn-article-meta__series").get_text(strip=True) == f"Teil {number} von {total}"
+    nav = page.select_one("nav.kn-series-nav")
+    assert f"Teil {number} von {total} der Serie" in nav.select_one(".kn-series-nav__position").get_text(" ", strip=True)
+    previous = nav.select_one("a[rel=prev]")
+    following = nav.select_one("a[rel=next]")
+    if number == 1:
+        assert previous is None
+    else:
+        assert normalise(url, previous["href"]) == ARTICLES[number - 2]["url"]
+        assert ARTICLES[number - 2]["title"] in previous.get_text(" ", strip=True)
+    if number == total:
+        assert following is None
+    else:
+        assert normalise(url, following["href"]) == ARTICLES[number]["url"]
+        assert ARTICLES[number]["title"] in following.get_text(" ", strip=True)
+
+
+def test_series_overview_lists_every_part_with_description_and_reading_time(site):
+    items = site.page("kooperation-netzwerke/").select("ol.kn-list > .kn-list__item")
+    assert [normalise("kooperation-netzwerke/", i.a["href"]) for i in items] == [a["url"] for a in ARTICLES]
+    for item, expected in zip(items, ARTICLES):
+        assert item.select_one(".kn-list__description").get_text(strip=True) == expected["description"]
+        assert item.select_one(".kn-reading-time").get_text(strip=True) == f"{expected['minutes']} Min. Lesezeit"
+
+
+# -----------------------------------------------------------------------------
+# Feeds
+# -----------------------------------------------------------------------------
+
+
+def check_entries(site, entries, expected: list[dict]) -> None:
+    """Entries match the expected articles (newest first) in every field."""
+    assert [local_url(e.link) for e in entries] == [a["url"] for a in expected]
+    for entry, art in zip(entries, expected):
+        assert site.exists(local_url(entry.link))
+        assert entry.title == art["title"]
+        assert entry.summary == art["description"]
+        assert datetime.date(*entry.published_parsed[:3]) == datetime.date.fromisoformat(str(art["date"]))
+        assert entry.updated_parsed[:3] == entry.published_parsed[:3]
+        assert [a.name for a in entry.authors] == names(art["authors"])
+        assert [t.term for t in entry.tags] == art["tags"]
+
+
+def newest_first(articles: list[dict]) -> list[dict]:
+    return sorted(articles, key=lambda a: (str(a["date"]), a["url"]), reverse=True)
+
+
+def test_main_feed_has_the_newest_articles_with_all_fields(site):
+    parsed = feed(site, "feed.xml")
+    assert parsed.feed.title == "Kooperation & Netzwerke"
+    assert parsed.feed.link == SITE_URL
+    assert len(parsed.entries) <= 20
+    check_entries(site, parsed.entries, newest_first(ARTICLES)[:20])
+
+
+def test_feed_has_one_per_used_tag_with_only_that_tags_articles(site):
+    used = {tag for a in ARTICLES for tag in a["tags"]}
+    assert used
+    for tag in used:
+        parsed = feed(site, f"tags/{slugify(tag)}/feed.xml")
+        assert tag in parsed.feed.title
+        check_entries(site, parsed.entries, newest_first([a for a in ARTICLES if tag in a["tags"]]))
+    known = {p.parent.name for p in (site.root / "tags").glob("*/feed.xml")}
+    assert known == {slugify(t) for t in used}
+
+
+def test_feed_keeps_only_the_newest_twenty(project):
+    for day in range(1, 23):
+        project.write(f"docs/kooperation-netzwerke/test-{day:02d}.md", article(f"Testartikel {day}", date=f"2027-01-{day:02d}"))
+    result, built = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    titles = [e.title for e in feed(built, "feed.xml").entries]
+    assert titles == [f"Testartikel {day}" for day in range(22, 2, -1)]
+
+
+def test_drafts_never_appear_in_feeds(project):
+    project.write("docs/kooperation-netzwerke/entwurf.md",
+                  article("Geheimer Entwurf", date="2027-03-01", draft="true", tags="[Partnersuche, Trennung]"))
+    result, built = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in built.root.rglob("feed.xml"):
+        assert "Geheimer Entwurf" not in path.read_text(encoding="utf-8"), path
+        assert "entwurf" not in [local_url(e.link).split("/")[-2] for e in feed(built, str(path.relative_to(built.root))).entries]
+    assert not built.exists("kooperation-netzwerke/entwurf/")
+
+
+def test_every_page_links_the_main_feed(site):
+    for path in site.html_pages():
+        head = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").head
+        links = head.select('link[rel=alternate][type="application/atom+xml"]')
+        assert links and links[0]["href"] == SITE_URL + "feed.xml", path
+        assert links[0]["title"]
+
+
+@pytest.fixture(scope="module")
+def tag_site(site, tmp_path_factory):
+    """A built site with the tag page tags/partnersuche/: the real one once the
+    tags hook generates tag pages, else a copy with a hand-written tag page."""
+    if site.exists("tags/partnersuche/"):
+        return site
+    from conftest import Project
+
+    project = Project(tmp_path_factory.mktemp("tagpage") / "project")
+    project.write("docs/tags/partnersuche.md", "# Partnersuche\n\nArtikel zum Thema.\n")
+    result, built = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return built
+
+
+def test_tag_page_links_its_own_feed(tag_site):
+    links = tag_site.page("tags/partnersuche/").head.select('link[rel=alternate][type="application/atom+xml"]')
+    hrefs = [link["href"] for link in links]
+    assert hrefs == [SITE_URL + "feed.xml", SITE_URL + "tags/partnersuche/feed.xml"]
+    assert "Partnersuche" in links[1]["title"]
+    assert tag_site.exists("tags/partnersuche/feed.xml")
+
+
+# -----------------------------------------------------------------------------
+# Social previews and search engines
+# -----------------------------------------------------------------------------
+
+
+def meta_values(page: BeautifulSoup, prop: str) -> list[str]:
+    return [m["content"] for m in page.head.find_all("meta", attrs={"property": prop})]
+
+
+@pytest.mark.parametrize("url", list(BY_URL))
+def test_article_has_open_graph_and_article_meta(site, url):
+    art = BY_URL[url]
+    page = site.page(url)
+    assert meta_values(page, "og:type") == ["article"]
+    assert meta_values(page, "og:title") == [art["title"]]
+    assert meta_values(page, "og:description") == [art["description"]]
+    assert meta_values(page, "og:url") == [SITE_URL + url]
+    assert meta_values(page, "og:locale") == ["de_DE"]
+    assert meta_values(page, "og:site_name") == ["Kooperation & Netzwerke"]
+    assert meta_values(page, "article:published_time") == [str(art["date"])]
+    assert meta_values(page, "article:tag") == art["tags"]
+    assert meta_values(page, "article:author") == names(art["authors"])
+    assert page.head.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+
+
+def test_other_pages_are_websites_without_article_meta(site):
+    page = site.page("")
+    assert meta_values(page, "og:type") == ["website"]
+    assert meta_values(page, "og:url") == [SITE_URL]
+    assert meta_values(page, "article:published_time") == []
+
+
+def test_canonical_and_description_appear_once_per_page(site):
+    for url in ["", "kooperation-netzwerke/", *BY_URL]:
+        head = site.page(url).head
+        canonical = head.find_all("link", rel="canonical")
+        description = head.find_all("meta", attrs={"name": "description"})
+        assert len(canonical) == 1 and canonical[0]["href"] == SITE_URL + url
+        assert len(description) == 1 and description[0]["content"] == meta_values(site.page(url), "og:description")[0]
+
+
+def test_social_meta_uses_no_other_origin(site):
+    for url in ["", *BY_URL]:
+        for tag in site.page(url).head.find_all("meta", attrs={"property": re.compile("^og:")}):
+            content = tag["content"]
+            assert not content.startswith("http") or content.startswith(SITE_URL), content
