@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build bench artikel clean
+.PHONY: serve test build bench audit artikel clean
 
 # (Re)create the venv when it is missing or requirements.txt is newer than it.
 $(STAMP): requirements.txt
@@ -22,6 +22,9 @@ test: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
+
+audit: $(STAMP)
+	$(BIN)/python tests/audit.py
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmark.py

@@ -23,6 +23,7 @@ audit-report.md) stays in the temporary folder whose path is printed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import http.server
@@ -32,6 +33,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -593,6 +595,37 @@ def page_slug(page: str) -> str:
     return slug or "start"
 
 
+def run_process_group(cmd: list[str], env: dict, timeout: float) -> subprocess.CompletedProcess:
+    """Run cmd in its own process group; on timeout or Ctrl-C end the whole group,
+    so that no Chromium started by Lighthouse is left behind."""
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except BaseException:  # TimeoutExpired, KeyboardInterrupt
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
+
+def kill_processes_with_arg(arg: str) -> None:
+    """SIGKILL the processes whose command line has exactly `arg`: here the
+    Chromium of one Lighthouse run (its profile folder is unique to the run),
+    which chrome-launcher starts in a process group of its own."""
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if arg.encode() in args:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(entry.name), signal.SIGKILL)
+
+
 def run_lighthouse(url: str, page: str, work: Path) -> PageResult:
     """Lighthouse on one URL; errors of that page end up in PageResult.error."""
     res = PageResult(page)
@@ -619,13 +652,12 @@ def run_lighthouse(url: str, page: str, work: Path) -> PageResult:
     ]
     env = dict(os.environ, CHROME_PATH=CHROME_PATH)
     try:
-        proc = subprocess.run(
-            cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=LIGHTHOUSE_TIMEOUT
-        )
+        proc = run_process_group(cmd, env=env, timeout=LIGHTHOUSE_TIMEOUT)
     except subprocess.TimeoutExpired:
         res.error = f"Lighthouse nach {LIGHTHOUSE_TIMEOUT} s abgebrochen"
         return res
     finally:
+        kill_processes_with_arg(f"--user-data-dir={profile}")
         shutil.rmtree(profile, ignore_errors=True)
     try:
         report = json.loads(out_path.read_text(encoding="utf-8"))
