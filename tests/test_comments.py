@@ -223,7 +223,7 @@ def test_comment_count_next_to_the_date_links_to_comments(site, fixture_site):
     assert link.get_text(strip=True) == "3 Kommentare" and link["href"] == "#kommentare"
     single = fixture_site.page(f"{SERIES}/test-geschlossen/").select_one(".kn-article-meta__comments")
     assert single.get_text(strip=True) == "1 Kommentar"
-    assert section(fixture_site, "test-offen").select("li.kn-comment").__len__() == 4
+    assert len(section(fixture_site, "test-offen").select("li.kn-comment")) == 4
     assert fixture_site.page(f"{SERIES}/test-offen/").select_one(".kn-article-meta__comments").get_text(strip=True) == "4 Kommentare"
 
 
@@ -463,6 +463,31 @@ def test_browser_giscus_theme_follows_dark_palette(browser, fixture_url):
         assert page.locator("script[src='https://giscus.app/client.js']").get_attribute("data-theme") == "dark"
     finally:
         context.close()
+
+
+FRAME_STUB = """
+var frame = document.createElement("iframe");
+frame.className = "giscus-frame";
+frame.src = "https://giscus.app/widget";
+document.querySelector(".giscus").appendChild(frame);
+"""
+WIDGET_STUB = "<script>window.got = []; addEventListener('message', e => window.got.push(e.data));</script>"
+
+
+def test_browser_palette_toggle_updates_giscus_theme(browser_page, fixture_url):
+    page = browser_page
+    page.route("https://giscus.app/client.js", lambda r: r.fulfill(status=200, content_type="text/javascript", body=FRAME_STUB))
+    page.route("https://giscus.app/widget", lambda r: r.fulfill(status=200, content_type="text/html", body=WIDGET_STUB))
+    page.goto(fixture_url + f"{SERIES}/test-offen/")
+    page.get_by_role("button", name="Kommentare laden").click()
+    frame = page.frame_locator("iframe.giscus-frame")
+    frame.locator("script").wait_for(state="attached")
+    page.locator("form[data-md-component=palette] label:visible").click()
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    expected = "dark" if scheme == "slate" else "light"
+    widget = next(f for f in page.frames if f.url == "https://giscus.app/widget")
+    widget.wait_for_function("window.got && window.got.length > 0")
+    assert widget.evaluate("window.got") == [{"giscus": {"setConfig": {"theme": expected}}}]
 
 
 def test_browser_remembers_consent_and_revokes_it(browser_page, fixture_url):
