@@ -1,1 +1,355 @@
-"""Comments: filled in by the comments issue."""
+"""Comments per article: open, closed or off, archived comments from
+`data/comments/`, and giscus only after the reader's consent.
+
+- State: front matter `comments` (schema.py maps YAML true/false to open/off),
+  else `extra.comments.default`; `extra.comments.close_after_days: N` shows open
+  articles dated more than N days before "today" as closed. "Today" is the
+  build date, or the environment variable KN_HEUTE=JJJJ-MM-TT (for tests and
+  for previewing a later date).
+- Archived comments: `data/comments/<article path under docs/ without .md>.yml`,
+  a list of entries with `author`, `date`, `text` (Markdown) and optionally
+  `reply_to` (the number of the answered entry, counted from 1). Other keys are
+  rejected, so that no e-mail address or other private field lands in the
+  repository or on the site. The text is rendered with Python-Markdown without
+  raw HTML, images or e-mail links; only http(s) and relative links survive.
+- Markup: overrides/partials/comments.html and its kn-comments-*.html partials;
+  the consent behaviour: docs/assets/kn-comments.js.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import logging
+import os
+import re
+import xml.etree.ElementTree as etree
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import markdown
+import yaml
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import InclusionLevel
+
+import registry
+from registry import error
+from schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.kn.comments")
+
+TODAY_ENV = "KN_HEUTE"
+CONFIG = "mkdocs.yml"
+DATA_DIR = "data/comments"
+ENTRY_KEYS = ("author", "date", "text", "reply_to")
+GISCUS_KEYS = ("repo", "repo_id", "category", "category_id", "mapping")
+GISCUS_MAPPINGS = ("pathname", "url", "title", "og:title")
+SAFE_SCHEMES = ("", "http", "https")
+
+# -----------------------------------------------------------------------------
+# Events
+# -----------------------------------------------------------------------------
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
+    # Runs after articles.on_config, which has reset registry.SITE.
+    registry.SITE.extra["comments_today"] = today_from_env(os.environ.get(TODAY_ENV))
+    return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
+    site = registry.SITE
+    settings, problems = check_settings(config.extra.get("comments"))
+    site.errors.extend(problems)
+    today = site.extra["comments_today"]
+    for article in site.articles:
+        article.comment_state = effective_state(
+            article.comments, article.date, default=settings["default"],
+            close_after_days=settings["close_after_days"], today=today,
+        )
+    open_articles = [a.src_uri for a in site.articles if a.comment_state == "open"]
+    if open_articles:
+        site.errors.extend(check_giscus(settings["giscus"], open_articles))
+    site.extra["comments"] = threads = {}
+    for path, uri in comment_files(data_dir(config)):
+        rel = f"{DATA_DIR}/{path.relative_to(data_dir(config)).as_posix()}"
+        article = site.by_uri.get(uri)
+        if article is None:
+            problem = missing_article(rel, uri, files)
+            if problem:
+                site.errors.append(problem)
+            continue
+        entries, problems = load_comments(rel, path.read_text(encoding="utf-8"))
+        site.errors.extend(problems)
+        if problems or article.comment_state == "off":
+            continue
+        threads[uri] = thread(entries)
+        article.comment_count = len(entries)
+    return files
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    threads = registry.SITE.extra.get("comments", {})
+    if page.file.src_uri in registry.SITE.by_uri:
+        page.meta["kn_comments"] = threads.get(page.file.src_uri, [])
+    return None
+
+
+def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
+    folder = data_dir(config)
+    if folder.is_dir():
+        server.watch(str(folder))
+    return server
+
+
+# -----------------------------------------------------------------------------
+# Helpers: settings and state
+# -----------------------------------------------------------------------------
+
+
+def today_from_env(value: str | None) -> datetime.date:
+    """The build's "today": KN_HEUTE=JJJJ-MM-TT if set, else the real date."""
+    if not value:
+        return datetime.date.today()
+    date, problem = check_date(value.strip())
+    if problem:
+        raise PluginError(f"Fehler in der Umgebungsvariablen {TODAY_ENV}: {problem}")
+    return date
+
+
+def check_settings(raw: Any) -> tuple[dict[str, Any], list[str]]:
+    """Validate `extra.comments` of mkdocs.yml; return clean settings and problems."""
+    settings: dict[str, Any] = {"default": None, "close_after_days": None, "giscus": {}}
+    problems: list[str] = []
+    if raw is None:
+        return settings, problems
+    if not isinstance(raw, dict):
+        return settings, [error(CONFIG, "extra.comments", f"{show(raw)} ist kein Abschnitt mit Feldern (default, close_after_days, giscus).")]
+    if raw.get("default") is not None:
+        value, problem = check_comments(raw["default"])
+        if problem:
+            problems.append(error(CONFIG, "extra.comments.default", problem))
+        settings["default"] = value
+    if raw.get("close_after_days") is not None:
+        value, problem = check_days(raw["close_after_days"])
+        if problem:
+            problems.append(error(CONFIG, "extra.comments.close_after_days", problem))
+        settings["close_after_days"] = value
+    giscus = raw.get("giscus")
+    if giscus is not None and not isinstance(giscus, dict):
+        problems.append(error(CONFIG, "extra.comments.giscus", f"{show(giscus)} ist kein Abschnitt mit den Feldern {', '.join(GISCUS_KEYS)}."))
+    elif giscus:
+        settings["giscus"] = giscus
+    return settings, problems
+
+
+def check_days(value: Any) -> tuple[int | None, str | None]:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None, f"{show(value)} ist keine Anzahl von Tagen. Erlaubt ist eine ganze Zahl ab 0, z. B. 365, oder das Feld wird weggelassen."
+    return value, None
+
+
+def check_giscus(giscus: dict[str, Any], open_articles: list[str]) -> list[str]:
+    """giscus must be configured completely when any article is open."""
+    examples = ", ".join(open_articles[:3]) + (" …" if len(open_articles) > 3 else "")
+    problems = []
+    for key in GISCUS_KEYS:
+        value = giscus.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(error(CONFIG, f"extra.comments.giscus.{key}", (
+                f"fehlt oder ist leer ({show(value)}), aber Artikel haben offene Kommentare ({examples}). "
+                "Tragen Sie die Werte von https://giscus.app ein oder setzen Sie die Artikel auf "
+                "'comments: closed' bzw. 'comments: off'."
+            )))
+    mapping = giscus.get("mapping")
+    if isinstance(mapping, str) and mapping.strip() and mapping not in GISCUS_MAPPINGS:
+        problems.append(error(CONFIG, "extra.comments.giscus.mapping", (
+            f"unbekannter Wert {show(mapping)}. Erlaubt sind: {', '.join(GISCUS_MAPPINGS)}."
+        )))
+    return problems
+
+
+def effective_state(
+    written: str | None, date: datetime.date, *, default: str | None,
+    close_after_days: int | None, today: datetime.date,
+) -> str:
+    """open/closed/off as shown: the article's value or the default, and open
+    articles older than close_after_days days are closed."""
+    state = written or default or "off"
+    if state not in COMMENT_STATES:
+        state = "off"
+    if state == "open" and close_after_days is not None and (today - date).days > close_after_days:
+        return "closed"
+    return state
+
+
+# -----------------------------------------------------------------------------
+# Helpers: comments files
+# -----------------------------------------------------------------------------
+
+
+def data_dir(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).parent / DATA_DIR
+
+
+def comment_files(folder: Path) -> list[tuple[Path, str]]:
+    """Every comments file and the src_uri of its article ('x/y.yml' -> 'x/y.md')."""
+    if not folder.is_dir():
+        return []
+    return [(p, p.relative_to(folder).with_suffix(".md").as_posix()) for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+def missing_article(rel: str, uri: str, files: Files) -> str | None:
+    """A problem for a comments file without article; None for drafts and broken
+    articles (reported elsewhere or published later)."""
+    if not rel.endswith(".yml"):
+        return error(rel, None, "Kommentardateien enden auf .yml, z. B. data/comments/serie/artikel.yml.")
+    file = files.get_file_from_path(uri)
+    if file is None:
+        return error(rel, None, (
+            f"Zu dieser Kommentardatei gibt es keine Seite 'docs/{uri}'. "
+            "Benennen Sie die Datei wie den Artikel (Pfad unter docs/, Endung .yml statt .md) oder löschen Sie sie."
+        ))
+    if file.inclusion in (InclusionLevel.DRAFT, InclusionLevel.EXCLUDED):
+        return None
+    return error(rel, None, f"Die Seite 'docs/{uri}' ist kein Artikel; Kommentare gibt es nur unter Artikeln.")
+
+
+def load_comments(rel: str, text: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Read and check one comments file; entries with rendered HTML, and problems."""
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", Zeile {mark.line + 1}" if mark is not None else ""
+        return [], [f"Fehler in '{rel}'{where}: ungültiges YAML ({getattr(exc, 'problem', None) or exc})."]
+    if data is None:
+        data = []
+    if not isinstance(data, list):
+        return [], [error(rel, None, (
+            f"{show(data)} ist keine Liste. Erwartet wird eine Liste von Kommentaren, "
+            "jeder mit '- author: …', 'date: JJJJ-MM-TT' und 'text: …'."
+        ))]
+    entries: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for number, raw in enumerate(data, start=1):
+        entry, entry_problems = check_entry(rel, number, raw)
+        problems.extend(entry_problems)
+        entries.append(entry)
+    return ([] if problems else entries), problems
+
+
+def check_entry(rel: str, number: int, raw: Any) -> tuple[dict[str, Any], list[str]]:
+    where = f"Eintrag {number}"
+    if not isinstance(raw, dict):
+        return {}, [error(rel, where, f"{show(raw)} ist kein Kommentar. Erwartet: Felder author, date, text und optional reply_to.")]
+    problems = []
+    for key in raw:
+        if key not in ENTRY_KEYS:
+            problems.append(error(rel, f"{where}, Feld '{key}'", (
+                f"unbekanntes Feld. Erlaubt sind: {', '.join(ENTRY_KEYS)}. "
+                "E-Mail-Adressen und andere private Angaben gehören nicht ins Repository."
+            )))
+    entry: dict[str, Any] = {"number": number}
+    for key, check in (("author", check_text), ("date", check_date), ("text", check_text)):
+        if key not in raw:
+            problems.append(error(rel, f"{where}, Feld '{key}'", "fehlt."))
+            continue
+        value, problem = check(raw[key])
+        if problem:
+            problems.append(error(rel, f"{where}, Feld '{key}'", problem))
+        entry[key] = value
+    reply_to = raw.get("reply_to")
+    if reply_to is not None:
+        if isinstance(reply_to, bool) or not isinstance(reply_to, int) or not 1 <= reply_to < number:
+            allowed = f"eine Zahl von 1 bis {number - 1}" if number > 1 else "nichts (der erste Eintrag kann nicht antworten)"
+            problems.append(error(rel, f"{where}, Feld 'reply_to'", (
+                f"{show(reply_to)} verweist auf keinen früheren Eintrag. Erlaubt ist {allowed}: "
+                "die Nummer des beantworteten Eintrags, gezählt ab 1."
+            )))
+        else:
+            entry["reply_to"] = reply_to
+    if not problems:
+        entry["html"] = render_text(entry["text"])
+    return entry, problems
+
+
+def thread(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries as a tree: top-level comments in file order, replies under their entry."""
+    by_number = {e["number"]: dict(e, replies=[]) for e in entries}
+    roots = []
+    for entry in by_number.values():
+        parent = by_number.get(entry.get("reply_to"))
+        if parent is None:
+            roots.append(entry)
+        else:
+            entry["parent_author"] = parent["author"]
+            parent["replies"].append(entry)
+    return roots
+
+
+# -----------------------------------------------------------------------------
+# Helpers: safe Markdown for comment text
+# -----------------------------------------------------------------------------
+
+
+class _SafeTree(Treeprocessor):
+    """Keep only harmless markup: links to http(s) or relative targets (marked
+    as user content), headings turned into paragraphs."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                if not safe_href(element.get("href", "")):
+                    element.attrib.pop("href", None)
+                else:
+                    element.set("rel", "nofollow ugc noopener")
+            elif element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                element.tag = "p"
+
+
+class SafeExtension(Extension):
+    """Python-Markdown without raw HTML (it stays visible text), images (no
+    request to other servers) and e-mail links."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        for name in ("html", "image_link", "image_reference", "short_image_ref", "automail"):
+            md.inlinePatterns.deregister(name)
+        md.treeprocessors.register(_SafeTree(md), "kn_safe", 1)
+
+
+def safe_href(href: str) -> bool:
+    """True for http(s) and relative link targets. Checked at every level of
+    entity decoding, with the characters browsers ignore removed, so that
+    '&#106;avascript:' or 'java\tscript:' do not get through."""
+    seen = None
+    while href != seen:
+        cleaned = re.sub(r"[\t\n\r]", "", href).lstrip("".join(map(chr, range(0x21))))
+        if urlparse(cleaned).scheme.lower() not in SAFE_SCHEMES:
+            return False
+        seen, href = href, html.unescape(href)
+    return True
+
+
+SMARTY_DE = {
+    "smarty": {"substitutions": {
+        "left-double-quote": "&bdquo;", "right-double-quote": "&ldquo;",
+        "left-single-quote": "&sbquo;", "right-single-quote": "&lsquo;",
+    }},
+}
+
+
+def render_text(text: str) -> str:
+    """A comment's Markdown as HTML in which nothing from the author is markup."""
+    md = markdown.Markdown(extensions=[SafeExtension(), "smarty"], extension_configs=SMARTY_DE)
+    return md.convert(text)

@@ -308,11 +308,20 @@ def test_drafts_never_appear_in_feeds(project):
     assert not built.exists("kooperation-netzwerke/entwurf/")
 
 
+def resolve(site, path, href: str) -> str:
+    """Absolute URL of a link on the built page at `path` (links are relative)."""
+    from urllib.parse import urljoin
+
+    folder = path.parent.relative_to(site.root).as_posix()
+    page_url = SITE_URL + ("" if folder == "." else folder + "/")
+    return urljoin(page_url, href)
+
+
 def test_every_page_links_the_main_feed(site):
     for path in site.html_pages():
         head = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").head
         links = head.select('link[rel=alternate][type="application/atom+xml"]')
-        assert links and links[0]["href"] == SITE_URL + "feed.xml", path
+        assert links and resolve(site, path, links[0]["href"]) == SITE_URL + "feed.xml", path
         assert links[0]["title"]
 
 
@@ -333,7 +342,7 @@ def tag_site(site, tmp_path_factory):
 
 def test_tag_page_links_its_own_feed(tag_site):
     links = tag_site.page("tags/partnersuche/").head.select('link[rel=alternate][type="application/atom+xml"]')
-    hrefs = [link["href"] for link in links]
+    hrefs = [resolve(tag_site, tag_site.path("tags/partnersuche/"), link["href"]) for link in links]
     assert hrefs == [SITE_URL + "feed.xml", SITE_URL + "tags/partnersuche/feed.xml"]
     assert "Partnersuche" in links[1]["title"]
     assert tag_site.exists("tags/partnersuche/feed.xml")

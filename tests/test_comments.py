@@ -1,0 +1,524 @@
+"""Comments per article: open, closed, off; archived comments; giscus only
+after consent. HTML tests on the real site and on a fixture site built with a
+fixed "today" (KN_HEUTE), negative fixtures, pure helpers, a real browser."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+import pytest
+
+from conftest import ROOT, Project, article, assert_fails, serve
+
+import comments
+
+CLOSED_NOTICE = "Kommentarfunktion für diesen Artikel geschlossen."
+TODAY = "2026-12-01"
+SERIES = "kooperation-netzwerke"
+EVIL_TEXT = """\
+Vorsicht <script>alert(1)</script> und <img src=x onerror=alert(1)>.
+
+[Klick mich](javascript:alert(1)) und [auch das](&#106;avascript:alert(1)), aber [gut](https://example.org/).
+
+![Bild](https://tracker.example/pixel.png)
+"""
+
+# -----------------------------------------------------------------------------
+# A fixture site with one article per state, built with KN_HEUTE
+# -----------------------------------------------------------------------------
+
+STATES = {
+    # name: (front-matter comments value, date, expected state)
+    "test-offen": ("open", "2026-11-20", "open"),
+    "test-geschlossen": ("closed", "2026-11-20", "closed"),
+    "test-aus": ("off", "2026-11-20", "off"),
+    "test-standard": (None, "2026-11-20", "open"),  # extra.comments.default: open
+    "test-ja": ("true", "2026-11-20", "open"),
+    "test-nein": ("false", "2026-11-20", "off"),
+    "test-alt": ("open", "2025-11-30", "closed"),  # 366 days before TODAY
+    "test-grenze": ("open", "2025-12-01", "open"),  # exactly 365 days: still open
+}
+COMMENTS = {
+    "test-offen": f"""\
+- author: Anna
+  date: 2026-11-21
+  text: Danke für den **Artikel**!
+- author: <b>Mallory</b>
+  date: 2026-11-22
+  text: |
+{''.join('    ' + line + chr(10) for line in EVIL_TEXT.splitlines())}
+- author: Bernd
+  date: 2026-11-23
+  reply_to: 1
+  text: Dem schließe ich mich an.
+- author: Anna
+  date: 2026-11-24
+  reply_to: 3
+  text: Danke, Bernd.
+""",
+    "test-geschlossen": "- author: Clara\n  date: 2026-11-21\n  text: Ein einziger Kommentar.\n",
+    "test-aus": "- author: Dora\n  date: 2026-11-21\n  text: Nicht zu sehen.\n",
+}
+
+
+def write_state_articles(project: Project) -> None:
+    for name, (value, date, _state) in STATES.items():
+        project.write(f"docs/{SERIES}/{name}.md", article(f"Artikel {name}", comments=value, date=date))
+    for name, text in COMMENTS.items():
+        project.write(f"data/comments/{SERIES}/{name}.yml", text)
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    project = Project(tmp_path_factory.mktemp("comments") / "project")
+    write_state_articles(project)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KN_HEUTE", TODAY)
+        result, built = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return built
+
+
+def section(built, name):
+    return built.page(f"{SERIES}/{name}/").select_one("article.md-content__inner section.kn-comments")
+
+
+def has_third_party(node) -> bool:
+    """A script, frame or image from another origin, or the giscus client."""
+    for element in node.find_all(["script", "iframe", "img"]):
+        url = element.get("src") or ""
+        if url.startswith(("http:", "https:", "//")):
+            return True
+    return "giscus.app/client.js" in str(node)
+
+
+# -----------------------------------------------------------------------------
+# States
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(STATES))
+def test_each_article_shows_its_effective_state(fixture_site, name):
+    expected = STATES[name][2]
+    comments_section = section(fixture_site, name)
+    if expected == "off":
+        assert comments_section is None
+        assert not fixture_site.page(f"{SERIES}/{name}/").select("#kommentare, [data-kn-giscus]")
+    elif expected == "closed":
+        assert comments_section.select_one(".kn-comments__closed").get_text(strip=True) == CLOSED_NOTICE
+        assert not comments_section.select("[data-kn-giscus], button, form, input")
+    else:
+        assert comments_section.select_one("[data-kn-giscus]") is not None
+        assert CLOSED_NOTICE not in comments_section.get_text()
+
+
+def test_closed_article_shows_closed_notice_and_nothing_from_a_third_party(site):
+    page = site.page(f"{SERIES}/vorsicht-bei-kooperationsangeboten/")
+    comments_section = page.select_one("section.kn-comments")
+    assert comments_section.select_one(".kn-comments__closed").get_text() == CLOSED_NOTICE
+    assert not comments_section.select("form, button, input, iframe, [data-kn-giscus]")
+    assert not has_third_party(page)
+    assert not page.select('script[src$="kn-comments.js"]')
+
+
+def test_open_article_shows_consent_placeholder_without_giscus_script(fixture_site):
+    import yaml
+
+    giscus = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["comments"]["giscus"]
+    page = fixture_site.page(f"{SERIES}/test-offen/")
+    box = page.select_one("section.kn-comments [data-kn-giscus]")
+    text = box.get_text(" ", strip=True)
+    assert "giscus" in text and "GitHub" in text and "IP-Adresse" in text
+    assert box.find("a", string="Datenschutzerklärung")["href"] == "../../datenschutz/"
+    assert box.find("button", string="Kommentare laden")
+    assert box.find("button", string="Zustimmung widerrufen")
+    assert box.select_one("input[type=checkbox][data-kn-giscus-remember]")
+    for key, attr in (("repo", "data-repo"), ("repo_id", "data-repo-id"), ("category", "data-category"),
+                      ("category_id", "data-category-id"), ("mapping", "data-mapping")):
+        assert box[attr] == giscus[key]
+    assert not has_third_party(page)
+    assert [s["src"] for s in page.select('script[src$="kn-comments.js"]')] == ["../../assets/kn-comments.js"]
+
+
+def test_comments_heading_has_anchor_kommentare(fixture_site):
+    heading = section(fixture_site, "test-offen").select_one("h2#kommentare")
+    assert heading.get_text(strip=True) == "Kommentare"
+
+
+def test_default_state_comes_from_config(project):
+    project.replace("mkdocs.yml", "default: open", "default: closed")
+    project.write(f"docs/{SERIES}/ohne-feld.md", article("Ohne Feld", comments=None))
+    result, built = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    notice = built.page(f"{SERIES}/ohne-feld/").select_one(".kn-comments__closed")
+    assert notice.get_text() == CLOSED_NOTICE
+
+
+def test_auto_close_follows_injected_today(project, monkeypatch):
+    project.write(f"docs/{SERIES}/datum.md", article("Datum", comments="open", date="2026-01-10"))
+    monkeypatch.setenv("KN_HEUTE", "2026-02-01")
+    result, built = project.build()
+    assert result.returncode == 0, result.stderr
+    assert built.page(f"{SERIES}/datum/").select_one("[data-kn-giscus]")
+    monkeypatch.setenv("KN_HEUTE", "2027-02-01")
+    result, built = project.build()
+    assert result.returncode == 0, result.stderr
+    assert built.page(f"{SERIES}/datum/").select_one(".kn-comments__closed").get_text() == CLOSED_NOTICE
+
+
+def test_invalid_kn_heute_fails_the_build(project, monkeypatch):
+    monkeypatch.setenv("KN_HEUTE", "2026-02-30")
+    assert_fails(project.build()[0], "KN_HEUTE", "'2026-02-30'")
+
+
+# -----------------------------------------------------------------------------
+# Archived comments
+# -----------------------------------------------------------------------------
+
+
+def test_archived_comments_show_author_german_date_and_text(site):
+    comments_section = site.page(f"{SERIES}/vorsicht-bei-kooperationsangeboten/").select_one("section.kn-comments")
+    first = comments_section.select_one("li.kn-comment")
+    assert first.select_one(".kn-comment__author").get_text(strip=True) == "Sabine K."
+    assert first.time.get_text(strip=True) == "14. November 2026" and first.time["datetime"] == "2026-11-14"
+    assert "Kundenliste" in first.select_one(".kn-comment__text").get_text()
+    # Archived comments come before the closed notice.
+    items = comments_section.find_all(["li", "p"], class_=["kn-comment", "kn-comments__closed"])
+    assert "kn-comments__closed" in items[-1]["class"]
+
+
+def test_replies_are_nested_under_the_answered_comment(fixture_site):
+    top = section(fixture_site, "test-offen").select(".kn-comments__list:not(.kn-comments__list--replies) > li.kn-comment")
+    assert [li["id"] for li in top] == ["kommentar-1", "kommentar-2"]
+    reply = top[0].select_one(":scope > ol.kn-comments__list--replies > li#kommentar-3")
+    assert reply and "Antwort an Anna" in reply.select_one(".kn-comment__reply").get_text(" ", strip=True)
+    assert reply.select_one(":scope > ol.kn-comments__list--replies > li#kommentar-4")
+
+
+def test_replies_are_indented(site):
+    css = (site.root / "assets" / "kn.css").read_text(encoding="utf-8")
+    block = css.split(".md-typeset .kn-comments__list--replies {", 1)[1].split("}", 1)[0]
+    assert "margin: 0.8em 0 0 1.2em" in block and "border-left" in block
+
+
+def test_comment_markup_is_escaped_and_links_neutralised(fixture_site):
+    page = fixture_site.page(f"{SERIES}/test-offen/")
+    evil = page.select_one("#kommentar-2")
+    assert evil.select_one(".kn-comment__author").get_text() == "<b>Mallory</b>"
+    assert not evil.select("b, script, img, iframe")
+    text = evil.select_one(".kn-comment__text")
+    assert "<script>alert(1)</script>" in text.get_text()
+    assert "<img src=x onerror=alert(1)>" in text.get_text()
+    assert not page.select("[onerror]")
+    hrefs = [a.get("href") for a in text.find_all("a")]
+    assert hrefs == [None, None, "https://example.org/"]
+    assert not page.find("img", src=lambda s: s and "tracker" in s)
+    assert page.select_one("#kommentar-1 .kn-comment__text strong").get_text() == "Artikel"
+
+
+def test_comment_count_next_to_the_date_links_to_comments(site, fixture_site):
+    meta = site.page(f"{SERIES}/vorsicht-bei-kooperationsangeboten/").select_one(".kn-article-meta")
+    link = meta.select_one("a.kn-article-meta__comments")
+    assert link.get_text(strip=True) == "3 Kommentare" and link["href"] == "#kommentare"
+    single = fixture_site.page(f"{SERIES}/test-geschlossen/").select_one(".kn-article-meta__comments")
+    assert single.get_text(strip=True) == "1 Kommentar"
+    assert len(section(fixture_site, "test-offen").select("li.kn-comment")) == 4
+    assert fixture_site.page(f"{SERIES}/test-offen/").select_one(".kn-article-meta__comments").get_text(strip=True) == "4 Kommentare"
+
+
+def test_off_article_shows_neither_comments_nor_count(fixture_site):
+    page = fixture_site.page(f"{SERIES}/test-aus/")
+    assert "Nicht zu sehen" not in page.get_text()
+    assert not page.select(".kn-article-meta__comments, .kn-comments")
+
+
+def test_no_comments_yaml_is_published(site, fixture_site):
+    for built in (site, fixture_site):
+        assert not [p for p in built.root.rglob("*") if p.suffix in (".yml", ".yaml")]
+        assert not (built.root / "data").exists()
+
+
+def test_only_open_articles_load_the_comments_script(site):
+    for path in site.html_pages():
+        page = site.page(str(path.relative_to(site.root)))
+        if page.select('script[src$="kn-comments.js"]'):
+            assert page.select_one("[data-kn-giscus]"), path
+
+
+# -----------------------------------------------------------------------------
+# Bad input: the build fails naming file, field and value
+# -----------------------------------------------------------------------------
+
+VORSICHT = f"data/comments/{SERIES}/vorsicht-bei-kooperationsangeboten.yml"
+ENTRY = "- author: Eva\n  date: 2026-11-20\n  text: Hallo.\n"
+
+
+def assert_nothing_published(built) -> None:
+    assert not built.exists(f"{SERIES}/vorsicht-bei-kooperationsangeboten/")
+
+
+def test_unknown_comments_value_fails(project):
+    project.replace(f"docs/{SERIES}/kooperation-beenden.md", "comments: open", "comments: zu")
+    result, built = project.build()
+    assert_fails(result, f"{SERIES}/kooperation-beenden.md", "Feld 'comments'", "'zu'", "open, closed, off")
+    assert not built.exists(f"{SERIES}/kooperation-beenden/")
+
+
+@pytest.mark.parametrize("value, shown", [("-3", "-3"), ("viel", "'viel'"), ("1.5", "1.5"), ("true", "true")])
+def test_bad_close_after_days_fails(project, value, shown):
+    project.replace("mkdocs.yml", "close_after_days: 365", f"close_after_days: {value}")
+    result, built = project.build()
+    assert_fails(result, "mkdocs.yml", "Feld 'extra.comments.close_after_days'", shown, "ganze Zahl ab 0")
+    assert_nothing_published(built)
+
+
+def test_bad_default_fails(project):
+    project.replace("mkdocs.yml", "default: open", "default: vielleicht")
+    assert_fails(project.build()[0], "mkdocs.yml", "Feld 'extra.comments.default'", "'vielleicht'")
+
+
+BAD_FILES = {
+    "not_a_list": ("author: Eva\ntext: Hallo.\n", None, "{author: Eva, text: Hallo.}", "keine Liste"),
+    "entry_not_a_mapping": ("- nur Text\n", "Eintrag 1", "'nur Text'", "kein Kommentar"),
+    "missing_author": (ENTRY + "- date: 2026-11-21\n  text: Ohne Namen.\n", "Eintrag 2, Feld 'author'", "fehlt", "fehlt"),
+    "missing_text": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n", "Eintrag 2, Feld 'text'", "fehlt", "fehlt"),
+    "empty_text": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  text: ''\n", "Eintrag 2, Feld 'text'", "''", "kein Text"),
+    "impossible_date": ("- author: Eva\n  date: 2026-02-30\n  text: Hallo.\n", "Eintrag 1, Feld 'date'", "'2026-02-30'", "diesen Tag gibt es nicht"),
+    "reply_to_out_of_range": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: 5\n  text: Hm.\n", "Eintrag 2, Feld 'reply_to'", "5", "von 1 bis 1"),
+    "reply_to_self": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: 2\n  text: Hm.\n", "Eintrag 2, Feld 'reply_to'", "2", "früheren Eintrag"),
+    "reply_to_forward": ("- author: Fritz\n  date: 2026-11-21\n  reply_to: 2\n  text: Hm.\n" + ENTRY, "Eintrag 1, Feld 'reply_to'", "2", "der erste Eintrag"),
+    "reply_to_not_a_number": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: Eva\n  text: Hm.\n", "Eintrag 2, Feld 'reply_to'", "'Eva'", "früheren Eintrag"),
+    "email_field": ("- author: Eva\n  email: eva@example.org\n  date: 2026-11-20\n  text: Hallo.\n", "Eintrag 1, Feld 'email'", "unbekanntes Feld", "E-Mail-Adressen"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_malformed_comments_file_fails(project, case):
+    text, field, value, problem = BAD_FILES[case]
+    project.write(VORSICHT, text)
+    result, built = project.build()
+    needles = [f"Fehler in '{VORSICHT}'", value, problem] + ([field] if field else [])
+    output = assert_fails(result, *needles)
+    assert_nothing_published(built)
+    assert "Traceback" not in output
+
+
+def test_comments_file_for_missing_page_fails(project):
+    project.write(f"data/comments/{SERIES}/gibt-es-nicht.yml", ENTRY)
+    result, built = project.build()
+    assert_fails(result, f"data/comments/{SERIES}/gibt-es-nicht.yml", f"docs/{SERIES}/gibt-es-nicht.md", "keine Seite")
+    assert_nothing_published(built)
+
+
+def test_comments_file_for_a_page_that_is_no_article_fails(project):
+    project.write("data/comments/datenschutz.yml", ENTRY)
+    assert_fails(project.build()[0], "data/comments/datenschutz.yml", "docs/datenschutz.md", "kein Artikel")
+
+
+def test_comments_file_for_a_draft_is_kept_for_later(project):
+    project.write(f"docs/{SERIES}/entwurf.md", article("Entwurf", draft="true"))
+    project.write(f"data/comments/{SERIES}/entwurf.yml", ENTRY)
+    result, built = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not built.exists(f"{SERIES}/entwurf/")
+
+
+@pytest.mark.parametrize("key", ["repo", "repo_id", "category", "category_id", "mapping"])
+def test_open_article_without_giscus_setting_fails(project, key):
+    text = project.read("mkdocs.yml")
+    lines = [line for line in text.splitlines() if not line.strip().startswith(f"{key}:")]
+    project.write("mkdocs.yml", "\n".join(lines) + "\n")
+    result, built = project.build()
+    assert_fails(result, "mkdocs.yml", f"Feld 'extra.comments.giscus.{key}'", "leer", f"{SERIES}/")
+    assert not built.exists(f"{SERIES}/kooperation-beenden/")
+
+
+def test_site_without_open_articles_needs_no_giscus(project):
+    text = project.read("mkdocs.yml")
+    project.write("mkdocs.yml", text.split("    # giscus settings", 1)[0].replace("default: open", "default: closed"))
+    for path in (project.root / "docs" / SERIES).glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace("comments: open", "comments: closed"), encoding="utf-8")
+    result, _built = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unknown_giscus_mapping_fails(project):
+    project.replace("mkdocs.yml", "mapping: pathname", "mapping: pfad")
+    assert_fails(project.build()[0], "mkdocs.yml", "Feld 'extra.comments.giscus.mapping'", "'pfad'", "pathname")
+
+
+# -----------------------------------------------------------------------------
+# Pure helpers
+# -----------------------------------------------------------------------------
+
+D = datetime.date
+
+
+@pytest.mark.parametrize("written, default, days, date, today, expected", [
+    ("open", "closed", None, D(2020, 1, 1), D(2026, 1, 1), "open"),
+    (None, "closed", None, D(2026, 1, 1), D(2026, 1, 1), "closed"),
+    (None, None, None, D(2026, 1, 1), D(2026, 1, 1), "off"),
+    ("open", None, 10, D(2026, 1, 1), D(2026, 1, 11), "open"),
+    ("open", None, 10, D(2026, 1, 1), D(2026, 1, 12), "closed"),
+    ("open", None, 0, D(2026, 1, 1), D(2026, 1, 1), "open"),
+    ("open", None, 0, D(2026, 1, 1), D(2026, 1, 2), "closed"),
+    ("off", None, 0, D(2020, 1, 1), D(2026, 1, 1), "off"),
+    ("closed", "open", 1000, D(2026, 1, 1), D(2026, 1, 1), "closed"),
+])
+def test_effective_state(written, default, days, date, today, expected):
+    assert comments.effective_state(written, date, default=default, close_after_days=days, today=today) == expected
+
+
+@pytest.mark.parametrize("value, ok", [(0, True), (365, True), (-3, False), ("viel", False), (True, False), (1.5, False)])
+def test_check_days(value, ok):
+    days, problem = comments.check_days(value)
+    assert (problem is None) == ok and (days == value if ok else days is None)
+
+
+@pytest.mark.parametrize("text, absent, present", [
+    ("<script>alert(1)</script>", "<script", "&lt;script&gt;"),
+    ("<img src=x onerror=alert(1)>", "<img", "&lt;img"),
+    ("[x](javascript:alert(1))", "javascript", "<a>x</a>"),
+    ("[x](JaVaScRiPt:alert(1))", "avascript", "<a>x</a>"),
+    ("[x](&#106;avascript:alert(1))", "avascript", "<a>x</a>"),
+    ("[x](java&#x09;script:alert(1))", "script", "<a>x</a>"),
+    ("[x](data:text/html,hi)", "data:", "<a>x</a>"),
+    ("<eva@example.org>", "mailto", "&lt;eva@example.org&gt;"),
+    ("![Bild](https://tracker.example/p.png)", "<img", "!"),
+    ("# Überschrift", "<h1", "<p>Überschrift</p>"),
+    ('Er sagte "ja".', '"ja"', "&bdquo;ja&ldquo;"),
+    ("[gut](https://example.org/)", "javascript", 'href="https://example.org/"'),
+])
+def test_render_text_is_safe(text, absent, present):
+    html = comments.render_text(text)
+    assert absent not in html and present in html
+
+
+def test_thread_nests_replies():
+    entries = [{"number": 1, "author": "A"}, {"number": 2, "author": "B", "reply_to": 1},
+               {"number": 3, "author": "C"}, {"number": 4, "author": "D", "reply_to": 2}]
+    roots = comments.thread(entries)
+    assert [r["number"] for r in roots] == [1, 3]
+    assert roots[0]["replies"][0]["replies"][0]["parent_author"] == "B"
+
+
+def test_kn_heute_parses_and_defaults():
+    assert comments.today_from_env("2026-05-04") == D(2026, 5, 4)
+    assert comments.today_from_env(None) == D.today()
+
+
+# -----------------------------------------------------------------------------
+# Real browser: nothing from giscus before the click
+# -----------------------------------------------------------------------------
+
+STUB = "window.__knGiscusStub = true;"
+
+
+@pytest.fixture(scope="module")
+def fixture_url(fixture_site):
+    server, url = serve(fixture_site.root)
+    yield url
+    server.shutdown()
+
+
+def record(page, url):
+    """Record every request; answer giscus.app with a stub (there is no internet)."""
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.route("https://giscus.app/**", lambda route: route.fulfill(status=200, content_type="text/javascript", body=STUB))
+    return requests
+
+
+def foreign(requests, base):
+    return [r for r in requests if not r.startswith(base) and not r.startswith("data:")]
+
+
+def test_browser_loads_giscus_only_after_click(browser_page, fixture_url):
+    page = browser_page
+    requests = record(page, fixture_url)
+    page.goto(fixture_url + f"{SERIES}/test-offen/", wait_until="networkidle")
+    assert foreign(requests, fixture_url) == []
+    assert page.locator("script[src*='giscus.app']").count() == 0
+    with page.expect_request(lambda r: r.url == "https://giscus.app/client.js"):
+        page.get_by_role("button", name="Kommentare laden").click()
+    script = page.locator("script[src='https://giscus.app/client.js']")
+    assert script.get_attribute("data-lang") == "de"
+    assert script.get_attribute("data-repo") == "beispiel-verlag/kooperation-netzwerke"
+    assert script.get_attribute("data-mapping") == "pathname"
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert script.get_attribute("data-theme") == ("dark" if scheme == "slate" else "light")
+    assert foreign(requests, fixture_url) == ["https://giscus.app/client.js"]
+    assert page.evaluate("localStorage.getItem('kn-comments-consent')") is None
+
+
+def test_browser_giscus_theme_follows_dark_palette(browser, fixture_url):
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    try:
+        record(page, fixture_url)
+        page.goto(fixture_url + f"{SERIES}/test-offen/")
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        page.get_by_role("button", name="Kommentare laden").click()
+        assert page.locator("script[src='https://giscus.app/client.js']").get_attribute("data-theme") == "dark"
+    finally:
+        context.close()
+
+
+FRAME_STUB = """
+var frame = document.createElement("iframe");
+frame.className = "giscus-frame";
+frame.src = "https://giscus.app/widget";
+document.querySelector(".giscus").appendChild(frame);
+"""
+WIDGET_STUB = "<script>window.got = []; addEventListener('message', e => window.got.push(e.data));</script>"
+
+
+def test_browser_palette_toggle_updates_giscus_theme(browser_page, fixture_url):
+    page = browser_page
+    page.route("https://giscus.app/client.js", lambda r: r.fulfill(status=200, content_type="text/javascript", body=FRAME_STUB))
+    page.route("https://giscus.app/widget", lambda r: r.fulfill(status=200, content_type="text/html", body=WIDGET_STUB))
+    page.goto(fixture_url + f"{SERIES}/test-offen/")
+    page.get_by_role("button", name="Kommentare laden").click()
+    frame = page.frame_locator("iframe.giscus-frame")
+    frame.locator("script").wait_for(state="attached")
+    page.locator("form[data-md-component=palette] label:visible").click()
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    expected = "dark" if scheme == "slate" else "light"
+    widget = next(f for f in page.frames if f.url == "https://giscus.app/widget")
+    widget.wait_for_function("window.got && window.got.length > 0")
+    assert widget.evaluate("window.got") == [{"giscus": {"setConfig": {"theme": expected}}}]
+
+
+def test_browser_remembers_consent_and_revokes_it(browser_page, fixture_url):
+    page = browser_page
+    requests = record(page, fixture_url)
+    article_url = fixture_url + f"{SERIES}/test-offen/"
+    page.goto(article_url, wait_until="networkidle")
+    assert page.get_by_role("button", name="Zustimmung widerrufen").is_hidden()
+    page.get_by_label("Entscheidung merken").check()
+    page.get_by_role("button", name="Kommentare laden").click()
+    assert page.evaluate("localStorage.getItem('kn-comments-consent')") == "ja"
+
+    # A later visit loads giscus without a click, and shows how to revoke.
+    requests.clear()
+    with page.expect_request(lambda r: r.url == "https://giscus.app/client.js"):
+        page.goto(article_url)
+    assert page.get_by_role("button", name="Zustimmung widerrufen").is_visible()
+    assert page.get_by_text("Ihre Zustimmung ist in diesem Browser gespeichert.").is_visible()
+
+    # Revoking forgets the choice and reloads without giscus.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zustimmung widerrufen").click()
+    requests.clear()
+    page.reload(wait_until="networkidle")
+    assert page.evaluate("localStorage.getItem('kn-comments-consent')") is None
+    assert foreign(requests, fixture_url) == []
+    assert page.get_by_role("button", name="Kommentare laden").is_visible()
+
+
+def test_browser_closed_article_requests_nothing_foreign(browser_page, site_url):
+    requests = record(browser_page, site_url)
+    browser_page.goto(site_url + f"{SERIES}/vorsicht-bei-kooperationsangeboten/", wait_until="networkidle")
+    assert requests and foreign(requests, site_url) == []
+    assert browser_page.get_by_text(CLOSED_NOTICE).is_visible()
