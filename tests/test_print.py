@@ -224,6 +224,21 @@ def test_without_javascript_reset_is_hidden_and_print_links_to_checklist_page(si
         assert actions.select_one("a[data-kn-print]")["href"] == f"../../checklisten/{name}/?drucken"
 
 
+def test_without_javascript_boxes_tick_reset_is_invisible_and_print_opens_checklist_page(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
+        checklist = page.locator('[data-checklist="erstgespraech"]')
+        assert not checklist.locator("[data-kn-reset]").is_visible()
+        checklist.locator(".task-list-control").first.click()
+        assert checklist.locator("input[type=checkbox]").first.is_checked()
+        checklist.get_by_role("link", name="Checkliste drucken").click()
+        page.wait_for_url(f"{site_url}checklisten/erstgespraech/?drucken")
+    finally:
+        context.close()
+
+
 def test_keyboard_ticks_a_box_with_visible_focus(site_url, browser_page):
     browser_page.goto(f"{site_url}checklisten/partner-pruefen/")
     box = browser_page.get_by_role("checkbox").first

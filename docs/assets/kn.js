@@ -124,6 +124,12 @@
     apply(name, load(name));
   }
 
+  /* Focus first: some browsers otherwise print the page around a frame. */
+  function printSelf() {
+    window.focus();
+    window.print();
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll(".kn-checklist[data-checklist]"), setUp);
 
@@ -137,9 +143,9 @@
     /* A page opened with ?drucken prints itself once it has loaded. */
     if (new URLSearchParams(window.location.search).has(PRINT_PARAM)) {
       if (document.readyState === "complete") {
-        window.setTimeout(function () { window.print(); }, 0);
+        window.setTimeout(printSelf, 0);
       } else {
-        window.addEventListener("load", function () { window.print(); });
+        window.addEventListener("load", printSelf);
       }
     }
   }
