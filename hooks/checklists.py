@@ -28,9 +28,18 @@ log = logging.getLogger("mkdocs.plugins.kn.checklists")
 FOLDER = "checklisten"
 INCLUDE_RE = re.compile(r'^--8<--[ \t]+"checklisten/([^"/]+)\.md"[ \t]*$', re.M)
 ANY_INCLUDE_RE = re.compile(r"^[ \t]*--8<--.*$", re.M)
+# Material's task-list item puts the item text after the <label>, so the checkbox
+# has no accessible name; `label_task_items` moves the text into the label.
+TASK_LABEL_RE = re.compile(
+    r'(<label class="task-list-control">(?:(?!</label>).)*?)</label>'
+    r"((?:(?!</?(?:li|ul|ol|p|div|label)\b).)*?)(\s*)(?=</?(?:li|ul|ol|p|div|label)\b|\Z)",
+    re.S,
+)
 HEAD_RE = re.compile(r'\A(?:!!!|\?\?\?\+?)[ \t]+checkliste(?:[ \t]+"([^"]*)")?[ \t]*$')
 ITEM_RE = re.compile(r"^ {4}- \[[ xX]\] (.+)$", re.M)
 DEFAULT_TITLE = "Checkliste"
+# More items than this print in smaller type, so the page stays one A4 sheet.
+LONG_CHECKLIST = 15
 
 # -----------------------------------------------------------------------------
 # Events
@@ -69,10 +78,11 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    html = label_task_items(html)
     if page.file.src_uri == f"{FOLDER}/index.md":
         site = registry.SITE
         return html + site.render("partials/kn-checklist-index.html", page, checklists=sorted_checklists(site))
-    return None
+    return html
 
 
 # -----------------------------------------------------------------------------
@@ -86,6 +96,14 @@ def checklist_name(src_uri: str) -> str | None:
     if folder != FOLDER or "/" in filename or not filename.endswith(".md") or filename == "index.md":
         return None
     return filename[:-3]
+
+
+def label_task_items(html: str) -> str:
+    """Move each task-list item's text into its <label>, so the checkbox is named
+    by it (and a click on the text ticks the box). Block content stays outside."""
+    if "task-list-control" not in html:
+        return html
+    return TASK_LABEL_RE.sub(r"\1\2</label>\3", html)
 
 
 def parse_checklist(name: str, src_uri: str, url: str, text: str) -> tuple[Checklist | None, str | None]:
@@ -135,11 +153,20 @@ def sorted_checklists(site: registry.Site) -> list[Checklist]:
     return sorted(site.checklists.values(), key=lambda c: german_key(c.title))
 
 
+def page_modifiers(checklist: Checklist) -> str:
+    """CSS modifiers of a checklist's own page: it prints as one A4 sheet."""
+    modifiers = " kn-checklist--page"
+    if len(checklist.items) > LONG_CHECKLIST:
+        modifiers += " kn-checklist--long"
+    return modifiers
+
+
 def wrap(checklist: Checklist, page: Page, *, own_page: bool) -> str:
     """The checklist's Markdown inside its container, with print and reset buttons."""
     actions = registry.SITE.render("partials/kn-checklist-actions.html", page, checklist=checklist, own_page=own_page)
+    modifier = page_modifiers(checklist) if own_page else ""
     return (
-        f'<div class="kn-checklist" data-checklist="{checklist.name}" markdown>\n\n'
+        f'<div class="kn-checklist{modifier}" data-checklist="{checklist.name}" markdown>\n\n'
         f"{checklist.source}\n\n"
         f"{actions.strip()}\n\n"
         "</div>\n"

@@ -93,3 +93,40 @@ def test_checklist_file_without_admonition_fails(project):
     project.write("docs/checklisten/falsch.md", "# Nur eine Überschrift\n\n- [ ] Punkt\n")
     result, _ = project.build()
     assert_fails(result, "checklisten/falsch.md", "!!! checkliste")
+
+
+# -----------------------------------------------------------------------------
+# Accessibility: every checkbox is named by its item text
+# -----------------------------------------------------------------------------
+
+BOX = '<input type="checkbox"/><span class="task-list-indicator"></span>'
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    (f'<li class="task-list-item"><label class="task-list-control">{BOX}</label> Ein Punkt.</li>',
+     f'<li class="task-list-item"><label class="task-list-control">{BOX} Ein Punkt.</label></li>'),
+    (f'<li class="task-list-item"><label class="task-list-control">{BOX}</label> Mit <a href="x/">Link</a>.\n</li>',
+     f'<li class="task-list-item"><label class="task-list-control">{BOX} Mit <a href="x/">Link</a>.</label>\n</li>'),
+    (f'<li class="task-list-item"><label class="task-list-control">{BOX}</label> Oben\n<ul>\n<li>Unterpunkt</li>\n</ul>\n</li>',
+     f'<li class="task-list-item"><label class="task-list-control">{BOX} Oben</label>\n<ul>\n<li>Unterpunkt</li>\n</ul>\n</li>'),
+    ("<p>Kein Aufgabenpunkt.</p>", "<p>Kein Aufgabenpunkt.</p>"),
+])
+def test_label_task_items_moves_item_text_into_label(html, expected):
+    from checklists import label_task_items
+
+    assert label_task_items(html) == expected
+
+
+@pytest.mark.parametrize("name", CHECKLISTS)
+def test_every_checkbox_is_labelled_by_its_item_text(site, name):
+    for url in [f"checklisten/{name}/", *includes()[name]]:
+        for item in site.page(url).select(f'[data-checklist="{name}"] .task-list-item'):
+            label = item.select_one("label.task-list-control")
+            assert label.select_one("input[type=checkbox]") is not None, url
+            assert label.get_text(" ", strip=True) == item.get_text(" ", strip=True) != "", url
+
+
+def test_checkbox_has_accessible_name_in_browser(site, site_url, browser_page):
+    browser_page.goto(f"{site_url}checklisten/partner-pruefen/")
+    first = site.page("checklisten/partner-pruefen/").select_one(".task-list-item").get_text(" ", strip=True)
+    assert browser_page.get_by_role("checkbox", name=first, exact=True).count() == 1
