@@ -31,7 +31,11 @@ COMMENT_STATES = ("open", "closed", "off")
 # -----------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
+# The C loader (libyaml) when PyYAML has it, as MkDocs uses: about five times faster.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that keeps dates as text, so that we validate them ourselves
     (PyYAML would raise a bare ValueError for 2026-13-45)."""
 
