@@ -64,6 +64,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             continue
         file = File.generated(config, tag.src_uri, content=tag_markdown(tag), inclusion=InclusionLevel.NOT_IN_NAV)
         tag.url = file.url
+        site.extra.setdefault("tag_pages", {})[tag.src_uri] = tag
         files.append(file)
     return files
 
@@ -73,6 +74,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
         page.meta["kn_tags"] = [site.tags[name] for name in article.tags if name in site.tags]
+    elif page.file.generated_by and page.file.src_uri in site.extra.get("tag_pages", {}):
+        page.meta["kn_tag"] = site.extra["tag_pages"][page.file.src_uri]
     return None
 
 
@@ -134,8 +137,7 @@ def render_tag_listing(site: registry.Site, page: Page) -> str | None:
     if src_uri == INDEX_URI:
         tags = sorted(site.tags.values(), key=lambda t: german_key(t.name))
         return site.render("partials/kn-tag-index.html", page, tags=tags)
-    if src_uri.startswith(f"{FOLDER}/") and page.file.generated_by:
-        tag = next((t for t in site.tags.values() if t.src_uri == src_uri), None)
-        if tag is not None:
-            return site.render("partials/kn-tag-page.html", page, tag=tag)
+    tag = page.meta.get("kn_tag")
+    if tag is not None:
+        return site.render("partials/kn-tag-page.html", page, tag=tag)
     return None
