@@ -68,6 +68,24 @@ class Checklist:
     source: str  # the Markdown, included verbatim into articles
 
 
+# --- Tags (hooks/tags.py) ----------------------------------------------------
+
+
+@dataclass
+class Tag:
+    """A topic from data/tags.yml that at least one article uses."""
+
+    name: str
+    slug: str
+    description: str
+    src_uri: str  # the generated page, "tags/<slug>.md"
+    url: str  # "tags/<slug>/"
+    articles: list[Article] = field(default_factory=list)  # newest first
+
+
+# -----------------------------------------------------------------------------
+
+
 @dataclass
 class Site:
     command: str = "build"
@@ -76,6 +94,7 @@ class Site:
     by_uri: dict[str, Article] = field(default_factory=dict)
     series: dict[str, Series] = field(default_factory=dict)
     checklists: dict[str, Checklist] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)  # name -> used tag (hooks/tags.py)
     errors: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # per-module state
     _env: Environment | None = None

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import yaml
 
 from registry import error
+from text import german_key, slugify
 
 # -----------------------------------------------------------------------------
 # Constants
@@ -30,7 +31,11 @@ COMMENT_STATES = ("open", "closed", "off")
 # -----------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
+# The C loader (libyaml) when PyYAML has it, as MkDocs uses: about five times faster.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that keeps dates as text, so that we validate them ourselves
     (PyYAML would raise a bare ValueError for 2026-13-45)."""
 
@@ -175,3 +180,117 @@ def validate_article(src: str, meta: dict[str, Any], *, comments_default: bool) 
         else:
             clean[name] = value
     return clean, problems
+
+
+# -----------------------------------------------------------------------------
+# The tag vocabulary: data/tags.yml maps each allowed tag to a description
+# -----------------------------------------------------------------------------
+
+VOCABULARY = "data/tags.yml"
+VOCABULARY_FORM = "Jede Zeile hat die Form „Thema: Beschreibung in einem Satz.“, z. B. „Netzwerken: Wie Sie Kontakte knüpfen und pflegen.“"
+
+
+def parse_vocabulary(text: str | None) -> tuple[dict[str, str], list[str]]:
+    """Read the text of data/tags.yml (None: the file is missing).
+
+    Returns {tag name: description} of every entry with a usable name, and all
+    problems found.
+    """
+    if text is None:
+        return {}, [error(VOCABULARY, None, f"Die Themenliste fehlt. Legen Sie die Datei an. {VOCABULARY_FORM}")]
+    try:
+        data = yaml.load(text, Loader=_Loader)
+        duplicates = duplicate_keys(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", Zeile {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return {}, [f"Fehler in '{VOCABULARY}'{where}: ungültiges YAML ({problem}). {VOCABULARY_FORM}"]
+    vocabulary, problems = validate_vocabulary(data)
+    problems[:0] = [
+        error(VOCABULARY, name, "steht doppelt in der Themenliste. Jedes Thema darf nur einmal vorkommen.")
+        for name in duplicates
+    ]
+    return vocabulary, problems
+
+
+def duplicate_keys(text: str) -> list[str]:
+    """Top-level keys written twice (PyYAML would silently keep the last)."""
+    node = yaml.compose(text, Loader=_Loader)
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    seen: set[str] = set()
+    duplicates: list[str] = []
+    for key, _value in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in seen and key.value not in duplicates:
+                duplicates.append(key.value)
+            seen.add(key.value)
+    return duplicates
+
+
+def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[str]]:
+    """Check the loaded vocabulary: names are texts whose slugs are distinct and
+    not empty, descriptions are non-empty texts. Returns (vocabulary, problems)."""
+    if not isinstance(data, dict) or not data:
+        found = "leer" if not data else f"gefunden: {show(data)}"
+        return {}, [error(VOCABULARY, None, f"Die Themenliste ist keine Zuordnung von Themen zu Beschreibungen ({found}). {VOCABULARY_FORM}")]
+    vocabulary: dict[str, str] = {}
+    problems: list[str] = []
+    by_slug: dict[str, str] = {}
+    for name, description in data.items():
+        if not isinstance(name, str) or not name.strip():
+            problems.append(error(VOCABULARY, str(name), (
+                f"Der Themenname {show(name)} ist kein Text. Schreiben Sie ihn in Anführungszeichen, z. B. \"{name}\": …"
+            )))
+            continue
+        name = name.strip()
+        vocabulary[name] = description.strip() if isinstance(description, str) else ""
+        if not isinstance(description, str) or not description.strip():
+            found = "fehlt" if description is None or description == "" else f"{show(description)} ist kein Text"
+            problems.append(error(VOCABULARY, name, (
+                f"Die Beschreibung {found}. Erwartet: ein Satz, der das Thema beschreibt. {VOCABULARY_FORM}"
+            )))
+        slug = slugify(name)
+        if not slug:
+            problems.append(error(VOCABULARY, name, (
+                "Aus diesem Namen entsteht keine Adresse, weil er keine Buchstaben oder Ziffern enthält. "
+                "Ein Thema braucht mindestens einen Buchstaben oder eine Ziffer."
+            )))
+        elif slug in by_slug:
+            problems.append(error(VOCABULARY, name, (
+                f"ergibt dieselbe Adresse 'tags/{slug}/' wie das Thema '{by_slug[slug]}'. "
+                "Benennen Sie eines der beiden Themen um oder führen Sie sie zusammen."
+            )))
+        else:
+            by_slug[slug] = name
+    return vocabulary, problems
+
+
+def unknown_tags(src: str, tags: list[str], vocabulary: dict[str, str]) -> list[str]:
+    """Problems for the tags of one article that are not in the vocabulary,
+    naming the closest known tags."""
+    problems: list[str] = []
+    for tag in tags:
+        if tag in vocabulary:
+            continue
+        hints = closest_tags(tag, vocabulary)
+        if hints:
+            hint = "Meinten Sie " + " oder ".join(f"'{h}'" for h in hints) + "?"
+        else:
+            hint = "Erlaubt sind: " + ", ".join(sorted(vocabulary, key=german_fold)) + "." if vocabulary else ""
+        problems.append(error(src, "tags", (
+            f"unbekanntes Thema '{tag}'. {hint} Nur Themen aus {VOCABULARY} sind erlaubt; "
+            "ein neues Thema tragen Sie dort mit einer Beschreibung ein."
+        ).replace("  ", " ")))
+    return problems
+
+
+def closest_tags(tag: str, vocabulary: dict[str, str], n: int = 3) -> list[str]:
+    """The known tags most like `tag`, ignoring case and umlauts."""
+    folded = {german_fold(name): name for name in vocabulary}
+    return [folded[m] for m in difflib.get_close_matches(german_fold(tag), folded, n=n, cutoff=0.6)]
+
+
+def german_fold(text: str) -> str:
+    return german_key(text)[0]

@@ -1,0 +1,236 @@
+"""Benchmark: what do our hooks cost on a large site?
+
+Generates N synthetic articles (default 1000, in series folders of 20, each
+with an index.md; tags from data/tags.yml; German-looking text of about 600
+words with a checklist include) in a temporary copy of the site, then builds it
+alternately with the hooks and without them (a copy of mkdocs.yml without
+`hooks:`, with the same small navigation written out as `nav:`), several runs
+each, and prints the median times, their ratio and the size of one article
+page in the normal site and in the large site.
+
+Run with `make bench` or `python tests/benchmark.py --articles 1000 --runs 3`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import math
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data")
+SERIES_SIZE = 20
+SAMPLE_PAGE = "kooperation-netzwerke/empfehlungsnetzwerke/index.html"
+
+WORDS = """
+Kooperation Netzwerk Partner Partnerin Vertrag Vereinbarung Kunde Kundin Auftrag Angebot
+Betrieb Firma Handwerk Beratung Empfehlung Vertrauen Gespräch Treffen Termin Rechnung
+Leistung Aufgabe Verantwortung Haftung Ausstieg Kündigung Frist Ziel Plan Erfahrung
+Veranstaltung Messe Stammtisch Kontakt Verbindung Zusammenarbeit Austausch Unterstützung
+Wachstum Größe Markt Wettbewerb Preis Honorar Umsatz Gewinn Risiko Chance Entscheidung
+Absprache Protokoll Rückmeldung Qualität Zuverlässigkeit Pünktlichkeit Erwartung Rolle
+gemeinsam schriftlich klar offen fair verlässlich regional selbstständig klein neu erfahren
+zufrieden ehrlich geduldig gründlich kurzfristig langfristig wichtig sinnvoll rechtzeitig
+prüfen besprechen vereinbaren festhalten klären empfehlen vorbereiten nachfragen beenden
+gewinnen verlieren aufbauen pflegen teilen übernehmen abstimmen vertrauen wachsen achten
+und oder aber denn weil wenn dass damit sobald bevor nachdem während obwohl trotzdem
+der die das ein eine einen dem den des mit ohne für über unter zwischen nach vor bei
+Sie Ihre Ihren Ihnen wir uns man jede jeder jedes viele wenige manche alle beide
+ist sind wird werden hat haben kann können soll sollten muss müssen darf lohnt hilft
+""".split()
+HEADINGS = (
+    "Worauf es ankommt", "Der erste Schritt", "Typische Fehler", "Ein Beispiel aus der Praxis",
+    "Was Sie festhalten sollten", "Wenn es schwierig wird", "Zum Schluss",
+)
+
+# -----------------------------------------------------------------------------
+# Synthetic content
+# -----------------------------------------------------------------------------
+
+
+def sentence(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(8, 16))
+    return " ".join(words).capitalize() + "."
+
+
+def body(rng: random.Random, checklist: str, words: int = 600) -> str:
+    """About `words` words in paragraphs under headings, with one checklist."""
+    parts: list[str] = []
+    count = 0
+    while count < words:
+        if parts and rng.random() < 0.25:
+            parts.append("## " + rng.choice(HEADINGS))
+        paragraph = " ".join(sentence(rng) for _ in range(rng.randint(3, 6)))
+        count += len(paragraph.split())
+        parts.append(paragraph)
+    parts.insert(min(4, len(parts)), f'--8<-- "checklisten/{checklist}.md"')
+    return "\n\n".join(parts) + "\n"
+
+
+def generate(project: Path, count: int, seed: int = 1) -> list[str]:
+    """Write `count` articles into series folders of SERIES_SIZE; return the series folders."""
+    rng = random.Random(seed)
+    tags = list(yaml.safe_load((project / "data/tags.yml").read_text(encoding="utf-8")))
+    authors = list(yaml.safe_load((project / "data/authors.yml").read_text(encoding="utf-8")))
+    checklists = sorted(p.stem for p in (project / "docs/checklisten").glob("*.md") if p.stem != "index")
+    start = datetime.date(2020, 1, 1)
+    folders: list[str] = []
+    for s in range(math.ceil(count / SERIES_SIZE)):
+        folder = f"serie-{s + 1:02d}"
+        folders.append(folder)
+        target = project / "docs" / folder
+        target.mkdir()
+        title = f"Testreihe {s + 1}: " + " ".join(rng.choices(WORDS[:60], k=2))
+        (target / "index.md").write_text(
+            f"---\ntitle: {title}\ndescription: {sentence(rng)}\n---\n\n{sentence(rng)}\n", encoding="utf-8")
+        for a in range(min(SERIES_SIZE, count - s * SERIES_SIZE)):
+            number = s * SERIES_SIZE + a
+            meta = {
+                "title": f"Artikel {number + 1}: " + sentence(rng).rstrip("."),
+                "description": sentence(rng),
+                "date": (start + datetime.timedelta(days=number)).isoformat(),
+                "tags": rng.sample(tags, k=rng.randint(1, 3)),
+                "comments": rng.choice(["open", "closed"]),
+                "authors": rng.sample(authors, k=1),
+            }
+            front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+            text = f"---\n{front}---\n\n{body(rng, rng.choice(checklists))}"
+            (target / f"artikel-{a + 1:02d}.md").write_text(text, encoding="utf-8")
+    return folders
+
+
+def copy_site(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for part in SITE_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, target / part)
+    return target
+
+
+def plain_config(project: Path) -> Path:
+    """mkdocs.yml without `hooks:`, with the navigation the hooks would derive
+    written out, so that both builds have the same small navigation."""
+    lines = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    kept: list[str] = []
+    skipping = False
+    for line in lines:
+        if line.startswith("hooks:"):
+            skipping = True
+            continue
+        if skipping and (line.startswith((" ", "-")) or not line.strip()):
+            continue
+        skipping = False
+        kept.append(line)
+    docs = project / "docs"
+    series = sorted(p.parent.name for p in docs.glob("*/index.md") if p.parent.name not in {"checklisten", "tags"})
+    nav = ["index.md", *(f"{name}/index.md" for name in series), "checklisten/index.md", "tags/index.md"]
+    kept.append("nav:")
+    kept.extend(f"  - {uri}" for uri in nav)
+    # The checklist include lines are pymdownx.snippets syntax: the plain build
+    # includes the same checklists, so both render the same amount of Markdown.
+    index = kept.index("markdown_extensions:")
+    kept[index + 1:index + 1] = ["  - pymdownx.snippets:", "      base_path: [docs]"]
+    config = project / "mkdocs-ohne-hooks.yml"
+    config.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return config
+
+
+# -----------------------------------------------------------------------------
+# Building and measuring
+# -----------------------------------------------------------------------------
+
+
+def build(config: Path, out: Path, *, strict: bool) -> tuple[float, float]:
+    """Run `mkdocs build` in a fresh process; return its wall-clock and CPU seconds
+    (user + system: less disturbed by other work on the machine)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    args = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)]
+    if strict:
+        args.append("--strict")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    begin = time.perf_counter()
+    result = subprocess.run(args, cwd=config.parent, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - begin
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        sys.exit(f"Build mit {config.name} fehlgeschlagen:\n{result.stdout}{result.stderr}")
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def machine() -> str:
+    model = "unbekannte CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPU-Kerne (nproc), {model}, Python {sys.version.split()[0]}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1000, help="Zahl der erzeugten Artikel (Standard 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="Läufe je Variante (Standard 3)")
+    parser.add_argument("--keep", action="store_true", help="temporären Ordner behalten")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="kn-bench-"))
+    try:
+        normal = copy_site(tmp / "normal")
+        build(normal / "mkdocs.yml", tmp / "out-normal", strict=True)
+        normal_size = (tmp / "out-normal" / SAMPLE_PAGE).stat().st_size
+
+        large = copy_site(tmp / "gross")
+        folders = generate(large, args.articles)
+        with_hooks, without = large / "mkdocs.yml", plain_config(large)
+        print(f"{args.articles} Artikel in {len(folders)} Serien erzeugt; {args.runs} Läufe je Variante ({machine()}).")
+
+        # Warm-up (file cache, bytecode), not measured.
+        build(with_hooks, tmp / "out-hooks", strict=True)
+        build(without, tmp / "out-plain", strict=False)
+        wall: dict[str, list[float]] = {"hooks": [], "plain": []}
+        cpu: dict[str, list[float]] = {"hooks": [], "plain": []}
+        for run in range(args.runs):
+            for name, config, strict in (("hooks", with_hooks, True), ("plain", without, False)):
+                seconds, cpu_seconds = build(config, tmp / f"out-{name}", strict=strict)
+                wall[name].append(seconds)
+                cpu[name].append(cpu_seconds)
+            print(f"  Lauf {run + 1}: mit Hooks {wall['hooks'][-1]:.2f} s (CPU {cpu['hooks'][-1]:.2f} s), "
+                  f"ohne Hooks {wall['plain'][-1]:.2f} s (CPU {cpu['plain'][-1]:.2f} s)")
+
+        for label, values in (("Zeit", wall), ("CPU-Zeit", cpu)):
+            hooks, plain = statistics.median(values["hooks"]), statistics.median(values["plain"])
+            print(f"{label} (Median): mit Hooks {hooks:.2f} s, ohne Hooks {plain:.2f} s, "
+                  f"Verhältnis {hooks / plain:.3f} (Ziel ≤ 1,10)")
+        large_size = (tmp / "out-hooks" / SAMPLE_PAGE).stat().st_size
+        synthetic = (tmp / "out-hooks" / folders[0] / "artikel-01" / "index.html").stat().st_size
+        print(f"Artikelseite {SAMPLE_PAGE}:")
+        print(f"  normale Website:      {normal_size / 1024:.1f} KB")
+        print(f"  mit {args.articles} Artikeln:    {large_size / 1024:.1f} KB (Faktor {large_size / normal_size:.2f}, Ziel ≤ 1,5)")
+        print(f"  erzeugter Artikel:    {synthetic / 1024:.1f} KB")
+    finally:
+        if args.keep:
+            print(f"Ordner behalten: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
