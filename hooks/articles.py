@@ -69,6 +69,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         else:
             file.inclusion = InclusionLevel.NOT_IN_NAV
         if article.draft and not site.serving:
+            site.drafts.append(article)
             continue
         site.articles.append(article)
     attach_to_series(site, files)

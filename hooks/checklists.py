@@ -57,7 +57,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             site.errors.append(problem)
         else:
             site.checklists[name] = checklist
-    for article in site.articles:
+    for article in site.validated_articles():
         article.checklists, problems = find_includes(article.src_uri, article.body, site.checklists)
         site.errors.extend(problems)
     return files

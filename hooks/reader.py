@@ -66,6 +66,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     authors, problems = load_authors(root / AUTHORS_FILE, Path(config.docs_dir))
     site.errors.extend(problems)
     site.extra["authors"] = authors
+    for article in site.drafts:
+        problem = check_article_authors(article.src_uri, article.authors, authors)
+        if problem and authors:
+            site.errors.append(problem)
     for article in list(site.articles):
         problem = check_article_authors(article.src_uri, article.authors, authors)
         if problem and authors:

@@ -91,6 +91,8 @@ class Site:
     command: str = "build"
     config: MkDocsConfig | None = None
     articles: list[Article] = field(default_factory=list)  # newest first
+    # Drafts left out of `mkdocs build`: not published, but still validated.
+    drafts: list[Article] = field(default_factory=list)
     by_uri: dict[str, Article] = field(default_factory=dict)
     series: dict[str, Series] = field(default_factory=dict)
     checklists: dict[str, Checklist] = field(default_factory=dict)
@@ -98,6 +100,10 @@ class Site:
     errors: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # per-module state
     _env: Environment | None = None
+
+    def validated_articles(self) -> list[Article]:
+        """Every article whose fields must be checked, published or not."""
+        return self.articles + self.drafts
 
     @property
     def serving(self) -> bool:

@@ -101,7 +101,7 @@ def read_vocabulary(config: MkDocsConfig) -> str | None:
 def check_articles(site: registry.Site, vocabulary: dict[str, str]) -> set[str]:
     """Report every article tag outside the vocabulary; return the broken articles."""
     broken: set[str] = set()
-    for article in site.articles:
+    for article in site.validated_articles():
         problems = unknown_tags(article.src_uri, article.tags, vocabulary)
         if problems:
             site.errors.extend(problems)

@@ -237,3 +237,10 @@ def test_deploy_workflow_publishes_main_to_pages():
     uses = [s.get("uses", "") for job in workflow["jobs"].values() for s in job["steps"]]
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+
+
+def test_draft_fields_are_validated_too(project):
+    project.write(NEW, article(draft="true", tags="[Netzwerkk]", authors="[niemand]").replace(
+        "Ein Absatz mit Text.", 'Text.\n\n--8<-- "checklisten/fehlt.md"\n'))
+    result, _ = project.build()
+    assert_fails(result, f"Fehler in '{NEW_SRC}', Feld 'tags'", "'Netzwerkk'", "Feld 'authors'", "'niemand'", "checklisten/fehlt.md")
