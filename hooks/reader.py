@@ -39,7 +39,6 @@ AUTHORS_FILE = "data/authors.yml"
 WORDS_PER_MINUTE = 200
 FEED_SIZE = 20
 FEED_PATH = "feed.xml"
-TAG_PAGE_RE = re.compile(r"\Atags/([a-z0-9]+(?:-[a-z0-9]+)*)\.md\Z")
 URL_RE = re.compile(r"\A(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 # Markup removed before counting words (see `count_words`).
@@ -89,11 +88,6 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         authors = site.extra.get("authors", {})
         page.meta["kn_authors"] = [authors[a] for a in article.authors if a in authors]
         page.meta["kn_position"] = series_position(site, article)
-    slug = tag_page_slug(page.file.src_uri)
-    if slug is not None:
-        tag = used_tags(site.articles).get(slug)
-        if tag is not None:
-            page.meta["kn_tag_feed"] = {"tag": tag, "url": tag_feed_path(slug)}
     return None
 
 
@@ -269,12 +263,6 @@ def series_position(site: registry.Site, article: Article) -> Position | None:
 # -----------------------------------------------------------------------------
 # Helpers: tags and feeds
 # -----------------------------------------------------------------------------
-
-
-def tag_page_slug(src_uri: str) -> str | None:
-    """'tags/<slug>.md' -> slug; None for every other page (also tags/index.md)."""
-    match = TAG_PAGE_RE.match(src_uri)
-    return match.group(1) if match and match.group(1) != "index" else None
 
 
 def used_tags(articles: list[Article]) -> dict[str, str]:
