@@ -97,8 +97,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
         page.meta["kn_article"] = article
-    elif page.file.src_uri in {s.index_uri for s in site.series.values()}:
-        page.meta["kn_series"] = page.file.src_uri.split("/")[0]
+    elif page.file.name == "index" and series_of(page.file.src_uri) in site.series:
+        page.meta["kn_series"] = series_of(page.file.src_uri)
     return markdown
 
 

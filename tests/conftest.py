@@ -15,9 +15,22 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = ROOT / "hooks"
 SITE_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data")
+CHECKLISTS = sorted(p.stem for p in (ROOT / "docs" / "checklisten").glob("*.md") if p.stem != "index")
+ARTICLES = sorted(p for p in (ROOT / "docs" / "kooperation-netzwerke").glob("*.md") if p.stem != "index")
 
 # Pure helpers in hooks/ are imported by unit tests, as MkDocs loads them.
 sys.path.insert(0, str(HOOKS))
+
+
+def checklist_includes() -> dict[str, list[str]]:
+    """checklist name -> URLs of the articles that include it (from the sources)."""
+    found: dict[str, list[str]] = {name: [] for name in CHECKLISTS}
+    for path in ARTICLES:
+        text = path.read_text(encoding="utf-8")
+        for name in CHECKLISTS:
+            if f'--8<-- "checklisten/{name}.md"' in text:
+                found[name].append(f"kooperation-netzwerke/{path.stem}/")
+    return found
 
 
 def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, article, assert_fails
-
-CHECKLISTS = sorted(p.stem for p in (ROOT / "docs" / "checklisten").glob("*.md") if p.stem != "index")
-ARTICLES = sorted((ROOT / "docs" / "kooperation-netzwerke").glob("*.md"))
-
-
-def includes() -> dict[str, list[str]]:
-    """checklist name -> URLs of the articles that include it."""
-    found: dict[str, list[str]] = {name: [] for name in CHECKLISTS}
-    for path in ARTICLES:
-        for name in CHECKLISTS:
-            if f'--8<-- "checklisten/{name}.md"' in path.read_text(encoding="utf-8"):
-                found[name].append(f"kooperation-netzwerke/{path.stem}/")
-    return found
+from conftest import CHECKLISTS, ROOT, article, assert_fails, checklist_includes
 
 
 def item_count(name: str) -> int:
@@ -27,7 +14,7 @@ def item_count(name: str) -> int:
 
 def test_at_least_three_checklists_one_reused():
     assert len(CHECKLISTS) >= 3
-    assert any(len(urls) >= 2 for urls in includes().values())
+    assert any(len(urls) >= 2 for urls in checklist_includes().values())
 
 
 @pytest.mark.parametrize("name", CHECKLISTS)
@@ -42,7 +29,7 @@ def test_checklist_page_renders_admonition_with_unticked_boxes(site, name):
 @pytest.mark.parametrize("name", CHECKLISTS)
 def test_checklist_is_identical_in_every_article(site, name):
     own = site.page(f"checklisten/{name}/").select_one(f'.kn-checklist[data-checklist="{name}"] .admonition')
-    for url in includes()[name]:
+    for url in checklist_includes()[name]:
         included = site.page(url).select_one(f'.kn-checklist[data-checklist="{name}"] .admonition')
         assert included is not None, url
         assert str(included) == str(own), url
@@ -71,7 +58,7 @@ def test_changing_the_checklist_file_changes_every_article(project):
     project.replace("docs/checklisten/partner-pruefen.md", "    - [ ] ", "    - [ ] Geänderter Punkt. ")
     result, built = project.build()
     assert result.returncode == 0, result.stderr
-    for url in includes()["partner-pruefen"]:
+    for url in checklist_includes()["partner-pruefen"]:
         assert "Geänderter Punkt." in built.page(url).select_one('[data-checklist="partner-pruefen"]').get_text()
 
 
@@ -119,7 +106,7 @@ def test_label_task_items_moves_item_text_into_label(html, expected):
 
 @pytest.mark.parametrize("name", CHECKLISTS)
 def test_every_checkbox_is_labelled_by_its_item_text(site, name):
-    for url in [f"checklisten/{name}/", *includes()[name]]:
+    for url in [f"checklisten/{name}/", *checklist_includes()[name]]:
         for item in site.page(url).select(f'[data-checklist="{name}"] .task-list-item'):
             label = item.select_one("label.task-list-control")
             assert label.select_one("input[type=checkbox]") is not None, url

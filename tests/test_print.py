@@ -12,10 +12,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, require_tool, serve
+from conftest import CHECKLISTS, ROOT, checklist_includes, require_tool, serve
 
-CHECKLISTS = sorted(p.stem for p in (ROOT / "docs" / "checklisten").glob("*.md") if p.stem != "index")
-ARTICLES = sorted((ROOT / "docs" / "kooperation-netzwerke").glob("*.md"))
 A4_POINTS = (595.3, 841.9)
 # Texts of the header, navigation, search, footer and buttons: never on paper.
 SITE_CHROME = (
@@ -27,17 +25,7 @@ SITE_CHROME = (
 PRINT_STUB = "window.__printCalls = 0; window.print = function () { window.__printCalls += 1; };"
 
 
-def includes() -> dict[str, list[str]]:
-    """checklist name -> URLs of the articles that include it."""
-    found: dict[str, list[str]] = {name: [] for name in CHECKLISTS}
-    for path in ARTICLES:
-        for name in CHECKLISTS:
-            if f'--8<-- "checklisten/{name}.md"' in path.read_text(encoding="utf-8"):
-                found[name].append(f"kooperation-netzwerke/{path.stem}/")
-    return found
-
-
-ARTICLE_CHECKLISTS = [(url, name) for name, urls in includes().items() for url in urls]
+ARTICLE_CHECKLISTS = [(url, name) for name, urls in checklist_includes().items() for url in urls]
 
 
 def normalise(text: str) -> str:

@@ -7,10 +7,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT, article
+from conftest import ARTICLES as ARTICLE_FILES
+from conftest import CHECKLISTS, ROOT, article
 
-ARTICLES = sorted(p.stem for p in (ROOT / "docs" / "kooperation-netzwerke").glob("*.md") if p.stem != "index")
-CHECKLISTS = sorted(p.stem for p in (ROOT / "docs" / "checklisten").glob("*.md") if p.stem != "index")
+ARTICLES = [p.stem for p in ARTICLE_FILES]
 GERMAN_DATE = re.compile(r"^\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}$")
 
 
