@@ -9,19 +9,22 @@ overview. A series is ordered by date; adding an article means adding a file.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
+from mkdocs.utils import get_build_datetime
 
 import registry
 from registry import Article, Series, error
 from schema import split_front_matter, validate_article
-from text import german_key
+from text import format_date_de, german_key
 
 if TYPE_CHECKING:
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
@@ -87,8 +90,18 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     return nav
 
 
+def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
+    # data/ (tags, authors, archived comments) is read by the hooks: rebuild on change.
+    data = Path(config.config_file_path).parent / "data"
+    if data.is_dir():
+        server.watch(str(data))
+    return server
+
+
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     registry.install_filters(env)
+    # Date of this build, for the source line of printed pages.
+    env.globals["kn_stand"] = format_date_de(get_build_datetime().date())
     return env
 
 

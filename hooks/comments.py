@@ -41,7 +41,6 @@ from schema import COMMENT_STATES, _Loader, check_comments, check_date, check_te
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
@@ -102,13 +101,6 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     if page.file.src_uri in registry.SITE.by_uri:
         page.meta["kn_comments"] = threads.get(page.file.src_uri, [])
     return None
-
-
-def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
-    folder = data_dir(config)
-    if folder.is_dir():
-        server.watch(str(folder))
-    return server
 
 
 # -----------------------------------------------------------------------------
