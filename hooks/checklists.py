@@ -4,9 +4,12 @@ page and included verbatim into every article with the line
     --8<-- "checklisten/<name>.md"
 
 A checklist file holds exactly one `!!! checkliste "Titel"` admonition with a
-task list. Both the page and every include are wrapped in the same container,
-so the checklist renders identically everywhere and carries its name for the
-print button and for the ticks kept in localStorage.
+task list. Its Markdown is converted once per build; the page and every
+include get a marker comment in `on_page_markdown`, which `on_page_content`
+replaces with that HTML inside the same container (partials/kn-checklist.html).
+So the checklist renders identically everywhere, carries its name for the
+print button and the ticks kept in localStorage, and a site with a thousand
+articles does not parse the same checklist a thousand times.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import logging
 import re
 from typing import TYPE_CHECKING
+
+import markdown as python_markdown
 
 import registry
 from registry import Checklist, error
@@ -28,6 +33,8 @@ log = logging.getLogger("mkdocs.plugins.kn.checklists")
 FOLDER = "checklisten"
 INCLUDE_RE = re.compile(r'^--8<--[ \t]+"checklisten/([^"/]+)\.md"[ \t]*$', re.M)
 ANY_INCLUDE_RE = re.compile(r"^[ \t]*--8<--.*$", re.M)
+MARKER = "<!-- kn-checkliste:{name} -->"
+MARKER_RE = re.compile(r"<!-- kn-checkliste:([^ ]+) -->")
 # Material's task-list item puts the item text after the <label>, so the checkbox
 # has no accessible name; `label_task_items` moves the text into the label.
 TASK_LABEL_RE = re.compile(
@@ -71,16 +78,19 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         page.meta.setdefault("title", checklist.title)
         page.meta.setdefault("description", f"Checkliste zum Ausdrucken: {checklist.title}.")
         page.meta["kn_checklist"] = checklist
-        return wrap(checklist, page, own_page=True)
+        return marker(name)
     if page.file.src_uri in site.by_uri:
-        return INCLUDE_RE.sub(lambda m: wrap(site.checklists[m.group(1)], page, own_page=False), markdown)
+        return INCLUDE_RE.sub(lambda m: marker(m.group(1)), markdown)
     return None
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    html = label_task_items(html)
+    site = registry.SITE
+    html = label_task_items(html)  # task lists of the page itself, if any
+    if "<!-- kn-checkliste:" in html:
+        own = page.meta.get("kn_checklist")
+        html = MARKER_RE.sub(lambda m: render(site, site.checklists[m.group(1)], page, own_page=own is not None), html)
     if page.file.src_uri == f"{FOLDER}/index.md":
-        site = registry.SITE
         return html + site.render("partials/kn-checklist-index.html", page, checklists=sorted_checklists(site))
     return html
 
@@ -161,13 +171,31 @@ def page_modifiers(checklist: Checklist) -> str:
     return modifiers
 
 
-def wrap(checklist: Checklist, page: Page, *, own_page: bool) -> str:
-    """The checklist's Markdown inside its container, with print and reset buttons."""
-    actions = registry.SITE.render("partials/kn-checklist-actions.html", page, checklist=checklist, own_page=own_page)
-    modifier = page_modifiers(checklist) if own_page else ""
-    return (
-        f'<div class="kn-checklist{modifier}" data-checklist="{checklist.name}" markdown>\n\n'
-        f"{checklist.source}\n\n"
-        f"{actions.strip()}\n\n"
-        "</div>\n"
+def marker(name: str) -> str:
+    """Stands for a checklist in the Markdown; a raw HTML block survives rendering."""
+    return "\n\n" + MARKER.format(name=name) + "\n\n"
+
+
+def render(site: registry.Site, checklist: Checklist, page: Page, *, own_page: bool) -> str:
+    """The checklist in its container, with print and reset buttons."""
+    return site.render(
+        "partials/kn-checklist.html", page, checklist=checklist, own_page=own_page,
+        modifiers=page_modifiers(checklist) if own_page else "",
+        admonition=admonition_html(site, checklist),
     )
+
+
+def admonition_html(site: registry.Site, checklist: Checklist) -> str:
+    """The checklist's Markdown as HTML, converted once per build with the
+    site's own Markdown extensions and settings."""
+    cache: dict[str, str] = site.extra.setdefault("checklist_html", {})
+    if checklist.name not in cache:
+        converter = site.extra.get("checklist_markdown")
+        if converter is None:
+            assert site.config is not None
+            converter = python_markdown.Markdown(
+                extensions=site.config.markdown_extensions, extension_configs=site.config.mdx_configs,
+            )
+            site.extra["checklist_markdown"] = converter
+        cache[checklist.name] = label_task_items(converter.reset().convert(checklist.source))
+    return cache[checklist.name]
