@@ -223,18 +223,23 @@ def load_workflow(name: str) -> dict:
     return data
 
 
-def test_pull_request_workflow_runs_make_test():
+def test_pull_request_workflow_runs_ci_script():
     workflow = load_workflow("test.yml")
     assert "pull_request" in workflow["on"]
     steps = [s.get("run", "") for s in workflow["jobs"]["test"]["steps"]]
-    assert any("make test" in run for run in steps)
-    assert any("chromium" in run and "hunspell-de-de" in run for run in steps)
+    # The same script as CI: same system packages, then make test and make audit.
+    assert "bash .ci/run" in steps
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "hunspell-de-de" in ci and "chromium" in ci
+    assert [line for line in ci.splitlines() if line.startswith("make ")] == ["make test", "make audit"]
 
 
 def test_deploy_workflow_publishes_main_to_pages():
     workflow = load_workflow("deploy.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
     uses = [s.get("uses", "") for job in workflow["jobs"].values() for s in job["steps"]]
+    runs = [s.get("run", "") for s in workflow["jobs"]["build"]["steps"]]
+    assert runs.index("bash .ci/run") < runs.index("make build")
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
 
