@@ -26,6 +26,15 @@ def test_there_are_at_least_six_articles():
     assert len(ARTICLES) >= 6
 
 
+@pytest.mark.parametrize("path", ARTICLE_FILES, ids=lambda p: p.stem)
+def test_article_has_at_least_600_words_without_its_checklist(path):
+    from reader import count_words
+    from schema import split_front_matter
+
+    _, body, _ = split_front_matter(path.name, path.read_text(encoding="utf-8"))
+    assert count_words(body) >= 600
+
+
 def test_every_page_is_german(site):
     for path in site.html_pages():
         html = path.read_text(encoding="utf-8")
