@@ -307,6 +307,12 @@ def resolve(site, path, href: str) -> str:
     return urljoin(page_url, href)
 
 
+def test_every_page_has_a_visible_feed_link_in_the_footer(site):
+    for path in site.html_pages():
+        link = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("footer a.kn-feed-link")
+        assert link and resolve(site, path, link["href"]) == SITE_URL + "feed.xml", path
+
+
 def test_every_page_links_the_main_feed(site):
     for path in site.html_pages():
         head = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").head
