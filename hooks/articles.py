@@ -19,7 +19,7 @@ from mkdocs.utils import get_build_datetime
 import registry
 from registry import Article, Series, error
 from schema import split_front_matter, validate_article
-from text import format_date_de, german_key
+from text import format_date_de
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -183,7 +183,7 @@ def derive_nav(site: registry.Site, files: Files) -> list:
     nav: list = []
     if files.get_file_from_path("index.md"):
         nav.append({"Start": "index.md"})
-    for series in sorted(site.series.values(), key=lambda s: german_key(s.title)):
+    for series in site.sorted_series():
         if series.index_uri:
             nav.append(series.index_uri)
     for uri in ("checklisten/index.md", "tags/index.md"):
@@ -203,8 +203,8 @@ def render_listing(site: registry.Site, page: Page) -> str | None:
             "partials/kn-home.html", page,
             articles=site.articles[:HOME_NEWEST],
             total=len(site.articles),
-            series=sorted(site.series.values(), key=lambda s: german_key(s.title)),
-            checklists=sorted(site.checklists.values(), key=lambda c: german_key(c.title)),
+            series=site.sorted_series(),
+            checklists=site.sorted_checklists(),
         )
     name = page.meta.get("kn_series")
     if name:

@@ -91,7 +91,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
         own = page.meta.get("kn_checklist")
         html = MARKER_RE.sub(lambda m: render(site, site.checklists[m.group(1)], page, own_page=own is not None), html)
     if page.file.src_uri == f"{FOLDER}/index.md":
-        return html + site.render("partials/kn-checklist-index.html", page, checklists=sorted_checklists(site))
+        return html + site.render("partials/kn-checklist-index.html", page, checklists=site.sorted_checklists())
     return html
 
 
@@ -155,12 +155,6 @@ def find_includes(src_uri: str, body: str, known: dict[str, Checklist]) -> tuple
         elif name not in names:
             names.append(name)
     return names, problems
-
-
-def sorted_checklists(site: registry.Site) -> list[Checklist]:
-    from text import german_key
-
-    return sorted(site.checklists.values(), key=lambda c: german_key(c.title))
 
 
 def page_modifiers(checklist: Checklist) -> str:

@@ -101,6 +101,18 @@ class Site:
     extra: dict[str, Any] = field(default_factory=dict)  # per-module state
     _env: Environment | None = None
 
+    def sorted_series(self) -> list[Series]:
+        """Series in German alphabetical order of their titles."""
+        from text import german_key
+
+        return sorted(self.series.values(), key=lambda s: german_key(s.title))
+
+    def sorted_checklists(self) -> list[Checklist]:
+        """Checklists in German alphabetical order of their titles."""
+        from text import german_key
+
+        return sorted(self.checklists.values(), key=lambda c: german_key(c.title))
+
     def validated_articles(self) -> list[Article]:
         """Every article whose fields must be checked, published or not."""
         return self.articles + self.drafts
