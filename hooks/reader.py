@@ -26,7 +26,6 @@ from mkdocs.structure.files import InclusionLevel
 
 import registry
 from registry import Article, error
-from text import slugify
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -65,18 +64,16 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     authors, problems = load_authors(root / AUTHORS_FILE, Path(config.docs_dir))
     site.errors.extend(problems)
     site.extra["authors"] = authors
-    for article in site.drafts:
+    # Each checklist's words are counted once, not once per article that includes it.
+    checklist_words = {name: count_words(c.source) for name, c in site.checklists.items()}
+    for article in site.validated_articles():
         problem = check_article_authors(article.src_uri, article.authors, authors)
         if problem and authors:
             site.errors.append(problem)
-    for article in list(site.articles):
-        problem = check_article_authors(article.src_uri, article.authors, authors)
-        if problem and authors:
-            site.errors.append(problem)
-            unpublish(site, files, article)
+            if article.src_uri in site.by_uri:
+                unpublish(site, files, article)
             continue
-        sources = [site.checklists[name].source for name in article.checklists if name in site.checklists]
-        article.words = count_words(article.body, sources)
+        article.words = count_words(article.body) + sum(checklist_words.get(n, 0) for n in article.checklists)
         article.reading_minutes = reading_minutes(article.words)
     return files
 
@@ -97,15 +94,17 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         return
     site_url = config.site_url or "/"
     authors = site.extra.get("authors", {})
-    published = [a for a in site.articles if not a.draft]
     out = Path(config.site_dir)
     write_feed(out / FEED_PATH, feed_info(config.site_name, site_url, FEED_PATH, config.site_description),
-               published, authors)
-    for slug, tag in used_tags(published).items():
-        path = tag_feed_path(slug)
-        info = feed_info(f"{config.site_name} – Thema „{tag}“", site_url, path,
-                         f"Artikel zum Thema „{tag}“.")
-        write_feed(out / path, info, [a for a in published if tag in a.tags], authors)
+               site.articles, authors)
+    # The used tags, each with its articles newest first, come from hooks/tags.py.
+    for tag in site.tags.values():
+        if all(a.draft for a in tag.articles):
+            continue
+        path = f"{tag.url}{FEED_PATH}"
+        info = feed_info(f"{config.site_name} – Thema „{tag.name}“", site_url, path,
+                         f"Artikel zum Thema „{tag.name}“.")
+        write_feed(out / path, info, tag.articles, authors)
 
 
 # -----------------------------------------------------------------------------
@@ -263,15 +262,6 @@ def series_position(site: registry.Site, article: Article) -> Position | None:
 # -----------------------------------------------------------------------------
 # Helpers: tags and feeds
 # -----------------------------------------------------------------------------
-
-
-def used_tags(articles: list[Article]) -> dict[str, str]:
-    """slug -> tag name, for every tag of a published article."""
-    return {slugify(tag): tag for article in articles if not article.draft for tag in article.tags}
-
-
-def tag_feed_path(slug: str) -> str:
-    return f"tags/{slug}/{FEED_PATH}"
 
 
 def feed_info(title: str, site_url: str, path: str, subtitle: str) -> dict[str, str]:
