@@ -29,8 +29,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data")
+from conftest import copy_sources  # the same copy of the site's sources as the tests
+
 SERIES_SIZE = 20
 SAMPLE_PAGE = "kooperation-netzwerke/empfehlungsnetzwerke/index.html"
 
@@ -111,17 +111,6 @@ def generate(project: Path, count: int, seed: int = 1) -> list[str]:
     return folders
 
 
-def copy_site(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for part in SITE_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, target / part)
-    return target
-
-
 def plain_config(project: Path) -> Path:
     """mkdocs.yml without `hooks:`, with the navigation the hooks would derive
     written out, so that both builds have the same small navigation."""
@@ -193,11 +182,11 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="kn-bench-"))
     try:
-        normal = copy_site(tmp / "normal")
+        normal = copy_sources(tmp / "normal")
         build(normal / "mkdocs.yml", tmp / "out-normal", strict=True)
         normal_size = (tmp / "out-normal" / SAMPLE_PAGE).stat().st_size
 
-        large = copy_site(tmp / "gross")
+        large = copy_sources(tmp / "gross")
         folders = generate(large, args.articles)
         with_hooks, without = large / "mkdocs.yml", plain_config(large)
         print(f"{args.articles} Artikel in {len(folders)} Serien erzeugt; {args.runs} Läufe je Variante ({machine()}).")

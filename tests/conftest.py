@@ -33,6 +33,18 @@ def checklist_includes() -> dict[str, list[str]]:
     return found
 
 
+def copy_sources(target: Path) -> Path:
+    """Copy what a build reads (config, docs, overrides, hooks, data) to `target`."""
+    target.mkdir(parents=True)
+    for part in SITE_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, target / part)
+    return target
+
+
 def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
     """Run the real `mkdocs build --strict` on a project folder."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -90,14 +102,7 @@ class Project:
     """A copy of the site's sources in a temporary folder, to break on purpose."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        root.mkdir(parents=True)
-        for part in SITE_PARTS:
-            src = ROOT / part
-            if src.is_dir():
-                shutil.copytree(src, root / part, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy(src, root / part)
+        self.root = copy_sources(root)
 
     def write(self, relpath: str, text: str) -> Path:
         target = self.root / relpath
