@@ -37,7 +37,7 @@ from mkdocs.structure.files import InclusionLevel
 
 import registry
 from registry import error
-from schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show
+from schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show, yaml_error
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -221,9 +221,7 @@ def load_comments(rel: str, text: str) -> tuple[list[dict[str, Any]], list[str]]
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", Zeile {mark.line + 1}" if mark is not None else ""
-        return [], [f"Fehler in '{rel}'{where}: ungültiges YAML ({getattr(exc, 'problem', None) or exc})."]
+        return [], [yaml_error(rel, exc)]
     if data is None:
         data = []
     if not isinstance(data, list):

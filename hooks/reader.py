@@ -26,6 +26,7 @@ from mkdocs.structure.files import InclusionLevel
 
 import registry
 from registry import Article, error
+from schema import yaml_error
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -127,7 +128,7 @@ def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[st
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        return {}, [error(AUTHORS_FILE, None, f"ungültiges YAML ({getattr(exc, 'problem', None) or exc}).")]
+        return {}, [yaml_error(AUTHORS_FILE, exc)]
     return parse_authors(data, existing=lambda p: (docs_dir / p).is_file())
 
 

@@ -55,15 +55,23 @@ def split_front_matter(src: str, text: str) -> tuple[dict[str, Any] | None, str,
     try:
         meta = yaml.load(match.group(1), Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"Zeile {mark.line + 2}" if mark is not None else "Kopfbereich"
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, body, [f"Fehler in '{src}', {line}: ungültiges YAML im Kopfbereich ({problem})."]
+        # The YAML starts on line 2, below the opening "---".
+        return None, body, [yaml_error(src, exc, first_line=2, where=" im Kopfbereich")]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         return None, body, [error(src, None, "Der Kopfbereich muss aus Feldern der Form 'name: wert' bestehen.")]
     return meta, body, []
+
+
+def yaml_error(src: str, exc: yaml.YAMLError, *, first_line: int = 1, where: str = "", hint: str = "") -> str:
+    """The message for a file (or its front matter) that is not valid YAML,
+    with the line where PyYAML found the problem; `first_line` is the file's
+    line number of the YAML's first line."""
+    mark = getattr(exc, "problem_mark", None)
+    line = f", Zeile {mark.line + first_line}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    return f"Fehler in '{src}'{line}: ungültiges YAML{where} ({problem})." + (f" {hint}" if hint else "")
 
 
 # -----------------------------------------------------------------------------
@@ -202,10 +210,7 @@ def parse_vocabulary(text: str | None) -> tuple[dict[str, str], list[str]]:
         data = yaml.load(text, Loader=_Loader)
         duplicates = duplicate_keys(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", Zeile {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        return {}, [f"Fehler in '{VOCABULARY}'{where}: ungültiges YAML ({problem}). {VOCABULARY_FORM}"]
+        return {}, [yaml_error(VOCABULARY, exc, hint=VOCABULARY_FORM)]
     vocabulary, problems = validate_vocabulary(data)
     problems[:0] = [
         error(VOCABULARY, name, "steht doppelt in der Themenliste. Jedes Thema darf nur einmal vorkommen.")
