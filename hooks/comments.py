@@ -79,8 +79,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     if open_articles:
         site.errors.extend(check_giscus(settings["giscus"], open_articles))
     site.extra["comments"] = threads = {}
-    for path, uri in comment_files(data_dir(config)):
-        rel = f"{DATA_DIR}/{path.relative_to(data_dir(config)).as_posix()}"
+    folder = data_dir(config)
+    for path, uri in comment_files(folder):
+        rel = f"{DATA_DIR}/{path.relative_to(folder).as_posix()}"
         article = site.by_uri.get(uri)
         if article is None:
             problem = missing_article(rel, uri, files)
