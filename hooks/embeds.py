@@ -78,7 +78,9 @@ HINT_OTHER = "Legen Sie die Datei unter docs/ ab oder setzen Sie einen einfachen
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
-    config.markdown_extensions.append(VideoExtension())
+    # Once, even when `mkdocs serve` hands the same config to a rebuild.
+    if not any(isinstance(ext, VideoExtension) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(VideoExtension())
     return config
 
 

@@ -55,7 +55,9 @@ TAG_RE = re.compile(r"<[^>]+>")
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     # After smarty (listed in mkdocs.yml), so that its quote patterns exist.
-    config.markdown_extensions.append(ApostropheExtension())
+    # Once, even when `mkdocs serve` hands the same config to a rebuild.
+    if not any(isinstance(ext, ApostropheExtension) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(ApostropheExtension())
     return config
 
 
