@@ -8,6 +8,7 @@ overview. A series is ordered by date; adding an article means adding a file.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ import registry
 from registry import Article, Series, error
 from schema import split_front_matter, validate_article
 from text import format_date_de
+from typography import h1_headings, markdown_to_text, one_title, teaser, title_heading, typeset
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -58,7 +60,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         if series is None:
             continue
         if file.name == "index":
-            title = read_title(file)
+            title, problems = read_title(file)
+            site.errors.extend(problems)
             site.series[series] = Series(series, title or series, file.src_uri, file.url)
             continue
         article = read_article(file, comments_default=comments_default, errors=site.errors)
@@ -110,6 +113,10 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
         page.meta["kn_article"] = article
+        # One title (from the front matter or the first '# ' heading), above the article header.
+        markdown = one_title(markdown, article.title if "title" in page.meta else None)
+        page.meta["title"] = article.title
+        page.meta["description"] = article.description
     elif page.file.name == "index" and series_of(page.file.src_uri) in site.series:
         page.meta["kn_series"] = series_of(page.file.src_uri)
     return markdown
@@ -133,38 +140,76 @@ def series_of(src_uri: str) -> str | None:
     return parts[0]
 
 
-def read_title(file: File) -> str | None:
-    meta, _body, _problems = split_front_matter(file.src_uri, file.content_string)
+def read_title(file: File) -> tuple[str | None, list[str]]:
+    """A series overview's title (front matter, else its first '# ' heading) and
+    the problems of its front matter (a missing one is fine)."""
+    meta, body, problems = split_front_matter(file.src_uri, file.content_string)
+    if not file.content_string.startswith("---"):
+        problems = []  # no front matter at all: the title may be a '# ' heading
     title = (meta or {}).get("title")
-    return title if isinstance(title, str) else None
+    if not isinstance(title, str) or not title.strip():
+        headings = h1_headings(body)
+        title = markdown_to_text(headings[0][1]) if headings else None
+    if title is None and not problems:
+        problems = [error(file.src_uri, "title", "fehlt. Die Übersichtsseite einer Serie braucht einen Titel (Feld 'title' oder eine Überschrift '# Titel').")]
+    return title, problems
 
 
 def read_article(file: File, *, comments_default: bool, errors: list[str]) -> Article | None:
     """Read and validate one article; append problems to `errors`."""
-    meta, body, problems = split_front_matter(file.src_uri, file.content_string)
+    text = file.content_string
+    meta, body, problems = split_front_matter(file.src_uri, text)
+    headings = h1_headings(body)
     if meta is not None:
-        values, problems = validate_article(file.src_uri, meta, comments_default=comments_default)
+        values, problems = validate_article(file.src_uri, meta, comments_default=comments_default, title_in_body=bool(headings))
     errors.extend(problems)
     if problems or meta is None:
         return None
+    given = typeset(values["title"]) if "title" in values else None
+    heading = title_heading(headings, given)
+    warn_second_titles(file.src_uri, text[: len(text) - len(body)].count("\n"), [h for h in headings if h != heading])
+    body = one_title(body, given)
+    draft = values.get("draft", False)
+    description = typeset(values["description"]) if "description" in values else teaser(body)
+    if not description and not draft:
+        errors.append(error(file.src_uri, "description", (
+            "fehlt, und der Text hat keinen Absatz für einen Anreißer. "
+            "Erwartet: ein Satz für Übersichten und Suchmaschinen, oder Text vor <!-- more -->."
+        )))
+        return None
+    date = values["date"]
     return Article(
         src_uri=file.src_uri,
         url=file.url,
         series=file.src_uri.split("/")[0],
-        title=values["title"],
-        description=values["description"],
-        date=values["date"],
-        tags=values["tags"],
+        title=given or markdown_to_text(heading[1] if heading else ""),
+        description=description,
+        date=date.date() if isinstance(date, datetime.datetime) else date,
+        tags=values.get("tags", []),
         comments=values.get("comments"),
-        authors=values["authors"],
-        draft=values.get("draft", False),
+        authors=values.get("authors", []),
+        draft=draft,
         body=body,
+        published=date if isinstance(date, datetime.datetime) else None,
+        updated=values.get("updated"),
+        teaser="description" not in values,
     )
+
+
+def warn_second_titles(src: str, offset: int, headings: list[tuple[int, str]]) -> None:
+    """A page has one h1: every further '# ' heading is shown as '##' and reported
+    (a warning, so that `mkdocs build --strict` fails on it)."""
+    for index, text in headings:
+        log.warning(
+            "Fehler in '%s', Zeile %d: zweite Überschrift der obersten Ebene ('# %s'). Eine Seite hat nur einen "
+            "Titel; Überschriften im Text beginnen mit '## '. Die Seite zeigt sie bis dahin als '## %s'.",
+            src, offset + index + 1, text, text,
+        )
 
 
 def attach_to_series(site: registry.Site, files: Files) -> None:
     """Sort articles newest first, and each series oldest first (its reading order)."""
-    site.articles.sort(key=lambda a: (a.date, a.src_uri), reverse=True)
+    site.articles.sort(key=lambda a: (a.moment(), a.src_uri), reverse=True)
     site.by_uri = {a.src_uri: a for a in site.articles}
     for article in reversed(site.articles):
         series = site.series.get(article.series)

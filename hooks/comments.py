@@ -38,6 +38,7 @@ from mkdocs.structure.files import InclusionLevel
 import registry
 from registry import error
 from schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show, yaml_error
+from typography import SMARTY_DE, ApostropheExtension
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -116,7 +117,7 @@ def today_from_env(value: str | None) -> datetime.date:
     date, problem = check_date(value.strip())
     if problem:
         raise PluginError(f"Fehler in der Umgebungsvariablen {TODAY_ENV}: {problem}")
-    return date
+    return date.date() if isinstance(date, datetime.datetime) else date
 
 
 def check_settings(raw: Any) -> tuple[dict[str, Any], list[str]]:
@@ -332,15 +333,7 @@ def safe_href(href: str) -> bool:
     return True
 
 
-SMARTY_DE = {
-    "smarty": {"substitutions": {
-        "left-double-quote": "&bdquo;", "right-double-quote": "&ldquo;",
-        "left-single-quote": "&sbquo;", "right-single-quote": "&lsquo;",
-    }},
-}
-
-
 def render_text(text: str) -> str:
     """A comment's Markdown as HTML in which nothing from the author is markup."""
-    md = markdown.Markdown(extensions=[SafeExtension(), "smarty"], extension_configs=SMARTY_DE)
+    md = markdown.Markdown(extensions=[SafeExtension(), "smarty", ApostropheExtension()], extension_configs=SMARTY_DE)
     return md.convert(text)

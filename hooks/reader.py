@@ -271,8 +271,15 @@ def feed_info(title: str, site_url: str, path: str, subtitle: str) -> dict[str, 
 
 
 def feed_date(value: datetime.date) -> datetime.datetime:
-    """An article's date as a feed timestamp: midnight UTC."""
-    return datetime.datetime.combine(value, datetime.time(0, 0), tzinfo=datetime.timezone.utc)
+    """A date (or datetime) as a feed timestamp: a date alone is midnight UTC."""
+    from schema import moment
+
+    return moment(value)
+
+
+def last_change(article: Article) -> datetime.datetime:
+    """When an article last changed: `updated`, else its date."""
+    return max(article.moment(), feed_date(article.updated)) if article.updated else article.moment()
 
 
 def write_feed(path: Path, info: dict[str, str], articles: list[Article], authors: dict[str, Author]) -> None:
@@ -288,15 +295,15 @@ def write_feed(path: Path, info: dict[str, str], articles: list[Article], author
     feed.language("de")
     feed.link(href=info["url"], rel="self", type="application/atom+xml")
     feed.link(href=base, rel="alternate", type="text/html")
-    feed.updated(feed_date(entries[0].date) if entries else feed_date(datetime.date(2000, 1, 1)))
+    feed.updated(max((last_change(a) for a in entries), default=feed_date(datetime.date(2000, 1, 1))))
     for article in entries:
         entry = feed.add_entry(order="append")
         link = base + article.url
         entry.id(link)
         entry.title(article.title)
         entry.link(href=link, rel="alternate", type="text/html")
-        entry.published(feed_date(article.date))
-        entry.updated(feed_date(article.date))
+        entry.published(article.moment())
+        entry.updated(last_change(article))
         for author_id in article.authors:
             if author_id in authors:
                 entry.author(name=authors[author_id].name)

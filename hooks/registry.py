@@ -43,6 +43,18 @@ class Article:
     reading_minutes: int = 0
     comment_count: int = 0
     comment_state: str = "off"
+    # The date as written with its time (None for a date alone), and the date
+    # of the last revision (`updated`, a date or a datetime), see schema.check_date.
+    published: datetime.datetime | None = None
+    updated: datetime.date | None = None
+    # No `description`: it is the teaser, so the page shows no extra lead.
+    teaser: bool = False
+
+    def moment(self) -> datetime.datetime:
+        """When the article appeared, for sorting and feeds (a date alone: midnight UTC)."""
+        from schema import moment
+
+        return moment(self.published or self.date)
 
 
 @dataclass
@@ -97,6 +109,7 @@ class Site:
     series: dict[str, Series] = field(default_factory=dict)
     checklists: dict[str, Checklist] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)  # name -> used tag (hooks/tags.py)
+    unused_tags: list[str] = field(default_factory=list)  # vocabulary without articles (hooks/tags.py)
     errors: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # per-module state
     _env: Environment | None = None
@@ -151,9 +164,11 @@ def reset(command: str | None = None) -> Site:
 
 def install_filters(env: Environment) -> None:
     """Our Jinja filters, for the theme's templates and for our partials."""
+    from schema import moment
     from text import format_date_de
 
     env.filters["datum_de"] = format_date_de
+    env.filters["kn_moment"] = moment
 
 
 def error(src: str, field_name: str | None, problem: str) -> str:

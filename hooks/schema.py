@@ -24,6 +24,12 @@ from text import german_key, slugify
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+# A date with a time and optionally a zone: 2025-01-01 18:30, 2025-01-01T18:30:00+01:00.
+DATETIME_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[ ]?(?:Z|[+-]\d{2}:?\d{2})?\Z")
+# A time without zone is German time.
+LOCAL_ZONE = "Europe/Berlin"
+# Fields a draft may leave out (the full rules apply once `draft` is removed).
+DRAFT_OPTIONAL = ("tags", "authors")
 COMMENT_STATES = ("open", "closed", "off")
 
 # -----------------------------------------------------------------------------
@@ -95,13 +101,43 @@ def check_text(value: Any) -> tuple[Any, str | None]:
 
 
 def check_date(value: Any) -> tuple[Any, str | None]:
-    expected = "Erlaubt ist ein Datum im Format JJJJ-MM-TT, z. B. 2026-11-27."
-    if not isinstance(value, str) or not DATE_RE.match(value):
+    """A date (datetime.date), or a date with time (a datetime with zone; a
+    time without zone is German time)."""
+    expected = ("Erlaubt ist ein Datum im Format JJJJ-MM-TT, z. B. 2026-11-27, "
+                "auch mit Uhrzeit: 2026-11-27 18:30 oder 2026-11-27T18:30:00+01:00.")
+    if not isinstance(value, str) or not (DATE_RE.match(value.strip()) or DATETIME_RE.match(value.strip())):
         return None, f"{show(value)} ist kein Datum. {expected}"
+    value = value.strip()
     try:
-        return datetime.date.fromisoformat(value), None
+        if DATE_RE.match(value):
+            return datetime.date.fromisoformat(value), None
+        moment = datetime.datetime.fromisoformat(value.replace(" ", "T", 1).replace(" ", ""))
     except ValueError:
-        return None, f"{show(value)} ist kein gültiges Datum (diesen Tag gibt es nicht). {expected}"
+        missing = "diesen Tag" if DATE_RE.match(value) else "diesen Tag oder diese Uhrzeit"
+        return None, f"{show(value)} ist kein gültiges Datum ({missing} gibt es nicht). {expected}"
+    if moment.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        moment = moment.replace(tzinfo=ZoneInfo(LOCAL_ZONE))
+    return moment, None
+
+
+def check_article_date(value: Any) -> tuple[Any, str | None]:
+    """`date` of an article: a date (with time), or Material's form
+    `date: {created: …, updated: …}`. Returns (created, updated or None)."""
+    if not isinstance(value, dict):
+        created, problem = check_date(value)
+        return ((created, None), None) if problem is None else (None, problem)
+    unknown = [str(key) for key in value if key not in ("created", "updated")]
+    if unknown or "created" not in value:
+        return None, f"{show(value)} ist kein Datum. Erlaubt ist ein Datum oder die Form {{created: JJJJ-MM-TT, updated: JJJJ-MM-TT}}."
+    dates = []
+    for key in ("created", "updated"):
+        date, problem = check_date(value[key]) if key in value else (None, None)
+        if problem:
+            return None, f"{key}: {problem}"
+        dates.append(date)
+    return tuple(dates), None
 
 
 def check_name_list(value: Any, what: str) -> tuple[Any, str | None]:
@@ -153,9 +189,12 @@ class Field:
 
 
 FIELDS: dict[str, Field] = {
-    "title": Field(check_text, True, "Titel des Artikels"),
-    "description": Field(check_text, True, "ein Satz für Übersichten und Suchmaschinen"),
-    "date": Field(check_date, True, "Erscheinungsdatum, JJJJ-MM-TT"),
+    # Without `title`, the first heading '# Titel' of the text is the title.
+    "title": Field(check_text, True, "Titel des Artikels (oder eine Überschrift '# Titel' im Text)"),
+    # Without `description`, the teaser (text before <!-- more -->, else the first paragraph).
+    "description": Field(check_text, False, "ein Satz für Übersichten und Suchmaschinen"),
+    "date": Field(check_article_date, True, "Erscheinungsdatum, JJJJ-MM-TT (auch mit Uhrzeit)"),
+    "updated": Field(check_date, False, "Datum der letzten Überarbeitung, JJJJ-MM-TT"),
     "tags": Field(lambda v: check_name_list(v, "Themen aus data/tags.yml"), True, "Themen aus data/tags.yml"),
     "authors": Field(lambda v: check_name_list(v, "Autoren-IDs aus data/authors.yml"), True, "Autoren-IDs aus data/authors.yml"),
     # Required unless mkdocs.yml sets extra.comments.default.
@@ -164,11 +203,17 @@ FIELDS: dict[str, Field] = {
 }
 
 
-def validate_article(src: str, meta: dict[str, Any], *, comments_default: bool) -> tuple[dict[str, Any], list[str]]:
-    """Check one article's front matter against FIELDS.
+def validate_article(
+    src: str, meta: dict[str, Any], *, comments_default: bool, title_in_body: bool = False,
+) -> tuple[dict[str, Any], list[str]]:
+    """Check one article's front matter against FIELDS. A draft may leave out
+    DRAFT_OPTIONAL; `title_in_body`: the text has a heading '# Titel'.
 
     Returns the cleaned values and all problems found (not just the first).
     """
+    optional = {"title"} if title_in_body else set()
+    if meta.get("draft") is True:
+        optional.update(DRAFT_OPTIONAL)
     clean: dict[str, Any] = {}
     problems: list[str] = []
     for key in meta:
@@ -179,7 +224,7 @@ def validate_article(src: str, meta: dict[str, Any], *, comments_default: bool) 
     for name, spec in FIELDS.items():
         if name not in meta:
             required = spec.required or (name == "comments" and not comments_default)
-            if required:
+            if required and name not in optional:
                 problems.append(error(src, name, f"fehlt. Erwartet: {spec.meaning}."))
             continue
         value, problem = spec.check(meta[name])
@@ -187,7 +232,30 @@ def validate_article(src: str, meta: dict[str, Any], *, comments_default: bool) 
             problems.append(error(src, name, problem))
         else:
             clean[name] = value
+    problems.extend(split_dates(src, clean))
     return clean, problems
+
+
+def split_dates(src: str, clean: dict[str, Any]) -> list[str]:
+    """Turn the checked `date` (created, updated) into `date` and `updated`;
+    problems when `updated` is given twice or lies before `date`."""
+    if "date" not in clean:
+        return []
+    clean["date"], updated = clean["date"]
+    if updated is not None and "updated" in clean:
+        return [error(src, "updated", "steht doppelt: als Feld 'updated' und in 'date: {updated: …}'. Bitte nur einmal angeben.")]
+    if updated is not None:
+        clean["updated"] = updated
+    if "updated" in clean and moment(clean["updated"]) < moment(clean["date"]):
+        return [error(src, "updated", "liegt vor dem Erscheinungsdatum 'date'. Erwartet: das Datum der letzten Überarbeitung.")]
+    return []
+
+
+def moment(value: datetime.date) -> datetime.datetime:
+    """A date or datetime as a comparable moment: a date alone is midnight UTC."""
+    if isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.combine(value, datetime.time(0, 0), tzinfo=datetime.timezone.utc)
 
 
 # -----------------------------------------------------------------------------
@@ -272,29 +340,36 @@ def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[str]]:
     return vocabulary, problems
 
 
-def unknown_tags(src: str, tags: list[str], vocabulary: dict[str, str]) -> list[str]:
+def unknown_tags(src: str, tags: list[str], vocabulary: dict[str, str], *, note: str = "") -> list[str]:
     """Problems for the tags of one article that are not in the vocabulary,
-    naming the closest known tags."""
-    problems: list[str] = []
+    naming the closest known tags; `note` (see `vocabulary_note`) ends the last."""
+    texts: list[str] = []
     for tag in tags:
         if tag in vocabulary:
             continue
         hints = closest_tags(tag, vocabulary)
-        if hints:
-            hint = "Meinten Sie " + " oder ".join(f"'{h}'" for h in hints) + "?"
-        else:
-            hint = "Erlaubt sind: " + ", ".join(sorted(vocabulary, key=german_fold)) + "." if vocabulary else ""
-        problems.append(error(src, "tags", (
-            f"unbekanntes Thema '{tag}'. {hint} Nur Themen aus {VOCABULARY} sind erlaubt; "
-            "ein neues Thema tragen Sie dort mit einer Beschreibung ein."
-        ).replace("  ", " ")))
-    return problems
+        hint = (" Meinten Sie " + " oder ".join(f"'{h}'" for h in hints) + "?") if hints else ""
+        texts.append(f"unbekanntes Thema '{tag}'.{hint} Nur Themen aus {VOCABULARY} sind erlaubt.")
+    if texts and note:
+        texts[-1] += " " + note
+    return [error(src, "tags", text) for text in texts]
+
+
+def vocabulary_note(vocabulary: dict[str, str]) -> str:
+    """Said once after all unknown-tag problems: the allowed tags."""
+    return (f"Erlaubte Themen (aus {VOCABULARY}): " + ", ".join(sorted(vocabulary, key=german_fold))
+            + ". Ein neues Thema tragen Sie dort mit einer Beschreibung ein.")
+
+
+# How alike a tag must be to a known one to be suggested (difflib ratio of the
+# folded names): 'Netzwerkk' -> 'Netzwerken' (0.84) yes, 'berge' -> 'Verträge' (0.62) no.
+SIMILARITY = 0.75
 
 
 def closest_tags(tag: str, vocabulary: dict[str, str], n: int = 3) -> list[str]:
-    """The known tags most like `tag`, ignoring case and umlauts."""
+    """The known tags most like `tag` (at most n), ignoring case and umlauts."""
     folded = {german_fold(name): name for name in vocabulary}
-    return [folded[m] for m in difflib.get_close_matches(german_fold(tag), folded, n=n, cutoff=0.6)]
+    return [folded[m] for m in difflib.get_close_matches(german_fold(tag), folded, n=n, cutoff=SIMILARITY)]
 
 
 def german_fold(text: str) -> str:

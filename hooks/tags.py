@@ -19,12 +19,13 @@ from mkdocs.structure.files import File, InclusionLevel
 
 import registry
 from registry import Tag, error
-from schema import VOCABULARY, parse_vocabulary, unknown_tags
+from schema import VOCABULARY, parse_vocabulary, unknown_tags, vocabulary_note
 from text import german_key, slugify
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.kn.tags")
@@ -52,11 +53,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             file.inclusion = InclusionLevel.EXCLUDED
     articles = [a for a in site.articles if a.src_uri not in broken]
     site.tags = collect_tags(articles, vocabulary)
-    unused = sorted(set(vocabulary) - set(site.tags), key=german_key)
-    if unused:
-        log.info("Themen ohne Artikel (keine eigene Seite): %s", ", ".join(unused))
+    site.unused_tags = sorted(set(vocabulary) - set(site.tags), key=german_key)
     for tag in site.tags.values():
-        if files.get_file_from_path(tag.src_uri) is not None:
+        existing = files.get_file_from_path(tag.src_uri)
+        if existing is not None and existing.generated_by:
+            continue  # two tags with one slug: reported with data/tags.yml
+        if existing is not None:
             site.errors.append(error(f"docs/{tag.src_uri}", None, (
                 f"Diese Datei verdeckt die erzeugte Seite des Themas '{tag.name}'. "
                 "Seiten unter docs/tags/ entstehen beim Bauen; bitte die Datei entfernen."
@@ -67,6 +69,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         site.extra.setdefault("tag_pages", {})[tag.src_uri] = tag
         files.append(file)
     return files
+
+
+def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+    # Only for a build that did not fail (articles.on_nav raises first).
+    if registry.SITE.unused_tags:
+        log.info("Themen ohne Artikel (keine eigene Seite): %s", ", ".join(registry.SITE.unused_tags))
+    return None
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -100,13 +109,12 @@ def read_vocabulary(config: MkDocsConfig) -> str | None:
 
 def check_articles(site: registry.Site, vocabulary: dict[str, str]) -> set[str]:
     """Report every article tag outside the vocabulary; return the broken articles."""
-    broken: set[str] = set()
-    for article in site.validated_articles():
-        problems = unknown_tags(article.src_uri, article.tags, vocabulary)
-        if problems:
-            site.errors.extend(problems)
-            broken.add(article.src_uri)
-    return broken
+    broken = [a for a in site.validated_articles() if any(tag not in vocabulary for tag in a.tags)]
+    for article in broken:
+        # The whole vocabulary is named once, after the last unknown tag.
+        note = vocabulary_note(vocabulary) if article is broken[-1] else ""
+        site.errors.extend(unknown_tags(article.src_uri, article.tags, vocabulary, note=note))
+    return {a.src_uri for a in broken}
 
 
 def collect_tags(articles: list[registry.Article], vocabulary: dict[str, str]) -> dict[str, Tag]:

@@ -83,7 +83,7 @@ def test_yaml_error_names_the_line():
 
 
 @pytest.mark.parametrize("fields, needles", [
-    ({"description": None}, ["Feld 'description'", "fehlt"]),
+    ({"authors": None}, ["Feld 'authors'", "fehlt"]),
     ({"title": "42"}, ["Feld 'title'", "42 ist kein Text"]),
     ({"tags": "Partnersuche"}, ["Feld 'tags'", "'Partnersuche' ist keine Liste"]),
     ({"date": "2026-13-45"}, ["Feld 'date'", "'2026-13-45'", "JJJJ-MM-TT"]),
@@ -107,10 +107,10 @@ def test_invalid_yaml_fails_naming_file_and_line(project):
 
 
 def test_all_problems_are_reported_together(project):
-    project.write(NEW, article(description=None, date="2026-13-45", tagz="[x]"))
+    project.write(NEW, article(tags=None, date="2026-13-45", tagz="[x]"))
     project.write("docs/kooperation-netzwerke/zwei.md", article(title=None))
     result, _ = project.build()
-    output = assert_fails(result, "Feld 'description'", "Feld 'date'", "Feld 'tagz'",
+    output = assert_fails(result, "Feld 'tags'", "Feld 'date'", "Feld 'tagz'",
                           "Fehler in 'kooperation-netzwerke/zwei.md', Feld 'title'")
     assert "4 Probleme" in output
 

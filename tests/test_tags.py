@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, article, assert_fails
-from schema import closest_tags, parse_vocabulary, unknown_tags, validate_vocabulary
+from schema import closest_tags, parse_vocabulary, unknown_tags, validate_vocabulary, vocabulary_note
 from text import german_key, slugify
 
 SERIES = "kooperation-netzwerke"
@@ -135,11 +135,19 @@ def test_closest_tags_ignore_case_and_umlauts(tag, hints):
     assert set(hints) <= set(closest_tags(tag, VOCABULARY))
 
 
-def test_unknown_tag_names_closest_or_all_allowed_tags():
-    problems = unknown_tags("a.md", ["Netzwerken", "Netzwerkk", "Xyz"], VOCABULARY)
+def test_unknown_tag_names_closest_and_the_note_only_once_at_the_end():
+    note = vocabulary_note(VOCABULARY)
+    problems = unknown_tags("a.md", ["Netzwerken", "Netzwerkk", "Xyz"], VOCABULARY, note=note)
     assert len(problems) == 2
     assert "Fehler in 'a.md', Feld 'tags': unbekanntes Thema 'Netzwerkk'. Meinten Sie 'Netzwerken'?" in problems[0]
-    assert "'Xyz'" in problems[1] and "Erlaubt sind: Empfehlungen, Erstgespräch, Größe & Wachstum" in problems[1]
+    assert "Erlaubte Themen" not in problems[0]
+    assert "'Xyz'" in problems[1] and "Meinten" not in problems[1]
+    assert problems[1].endswith(note) and "Empfehlungen, Erstgespräch, Größe & Wachstum" in note
+
+
+@pytest.mark.parametrize("tag", ["berge", "Xyz", "Netz"])
+def test_unrelated_words_get_no_suggestion(tag):
+    assert closest_tags(tag, VOCABULARY) == []
 
 
 # -----------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 /* Kooperation & Netzwerke: comments through giscus, only after consent.
    Loaded only on articles with open comments (partials/kn-comments-giscus.html).
    Nothing is requested from giscus.app or GitHub before the reader clicks
-   "Kommentare laden", or has ticked "Entscheidung merken" on an earlier visit
-   (stored in localStorage under KEY; "Zustimmung widerrufen" removes it). */
+   "Kommentare laden", or has ticked "Entscheidung merken" on an earlier visit.
+   The choice is kept by the shared consent memory (assets/kn-consent.js, service
+   "comments"), which also handles "Zustimmung widerrufen". */
 (function () {
   "use strict";
 
-  var KEY = "kn-comments-consent";
+  var SERVICE = "comments";
   var GISCUS = "https://giscus.app";
   var box = document.querySelector("[data-kn-giscus]");
   if (!box) {
@@ -14,23 +15,7 @@
   }
 
   function remembered() {
-    try {
-      return window.localStorage.getItem(KEY) === "ja";
-    } catch (e) {
-      return false;
-    }
-  }
-
-  function remember(value) {
-    try {
-      if (value) {
-        window.localStorage.setItem(KEY, "ja");
-      } else {
-        window.localStorage.removeItem(KEY);
-      }
-    } catch (e) {
-      /* Storage disabled: the choice is simply not remembered. */
-    }
+    return window.knConsent.remembered(SERVICE);
   }
 
   /* Material's palette: "slate" is the dark scheme. */
@@ -84,14 +69,9 @@
 
   box.querySelector("[data-kn-giscus-load]").addEventListener("click", function () {
     if (box.querySelector("[data-kn-giscus-remember]").checked) {
-      remember(true);
+      window.knConsent.remember(SERVICE, true);
     }
     load();
-  });
-
-  box.querySelector("[data-kn-giscus-revoke]").addEventListener("click", function () {
-    remember(false);
-    window.location.reload();
   });
 
   if (remembered()) {
