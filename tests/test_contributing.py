@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import ROOT, article, assert_fails
+from conftest import ARTICLES, ROOT, article, article_url, assert_fails
 
 import schema
 
@@ -209,12 +209,20 @@ def test_scaffold_refuses_to_overwrite(project):
 def test_every_article_links_to_its_source(site):
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     base = config["repo_url"].rstrip("/") + "/" + config["edit_uri"]
-    for path in sorted((ROOT / "docs" / "kooperation-netzwerke").glob("*.md")):
-        if path.stem == "index":
-            continue
-        link = site.page(f"kooperation-netzwerke/{path.stem}/").select_one("a.kn-edit")
-        assert link.get_text(strip=True) == "Diesen Artikel bearbeiten"
-        assert link["href"] == f"{base}kooperation-netzwerke/{path.name}"
+    for path in ARTICLES:
+        link = site.page(article_url(path)).select_one("a.kn-edit")
+        assert link.get_text(strip=True) == "Änderung vorschlagen"
+        assert "GitHub" in link["title"]
+        assert link["href"] == f"{base}{path.parent.name}/{path.name}"
+
+
+def test_readers_see_no_repository_name(site):
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    for url in ("", "impressum/", article_url(ARTICLES[0])):
+        page = site.page(url)
+        assert not page.select(".md-source")
+        assert config["repo_name"] not in page.body.get_text(" "), url
+        assert "Seite editieren" not in str(page.body), url
 
 
 def load_workflow(name: str) -> dict:
