@@ -2,13 +2,26 @@
    Loaded only on articles with open comments (partials/kn-comments-giscus.html).
    Nothing is requested from giscus.app or GitHub before the reader clicks
    "Kommentare laden", or has ticked "Entscheidung merken" on an earlier visit
-   (stored in localStorage under KEY; "Zustimmung widerrufen" removes it). */
+   (stored in localStorage under KEY; "Zustimmung widerrufen" removes it).
+   Buttons [data-kn-consent-revoke] elsewhere (the Datenschutz page) revoke too. */
 (function () {
   "use strict";
 
   var KEY = "kn-comments-consent";
   var GISCUS = "https://giscus.app";
+  var SESSION = "giscus-session"; /* giscus' login token, stored after a GitHub sign-in */
   var box = document.querySelector("[data-kn-giscus]");
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-kn-consent-revoke]"), function (button) {
+    button.addEventListener("click", function () {
+      remember(false);
+      var done = document.querySelector("[data-kn-consent-revoked]");
+      if (done) {
+        done.hidden = false;
+      }
+    });
+  });
+
   if (!box) {
     return;
   }
@@ -27,6 +40,7 @@
         window.localStorage.setItem(KEY, "ja");
       } else {
         window.localStorage.removeItem(KEY);
+        window.localStorage.removeItem(SESSION);
       }
     } catch (e) {
       /* Storage disabled: the choice is simply not remembered. */
