@@ -37,6 +37,17 @@ SERIES = series_folders()
 ARTICLES = sorted(p for s in SERIES for p in (ROOT / "docs" / s).glob("*.md") if p.stem != "index")
 
 
+def normalise(base: str, href: str) -> str:
+    """A relative href on the page at `base`, as a URL from the site root."""
+    parts = [p for p in base.split("/") if p]
+    for piece in href.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts) + "/"
+
+
 def checklist_includes() -> dict[str, list[str]]:
     """checklist name -> URLs of the articles that include it (from the sources)."""
     found: dict[str, list[str]] = {name: [] for name in CHECKLISTS}

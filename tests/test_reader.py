@@ -13,7 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ARTICLES as ARTICLE_FILES
-from conftest import FIXTURES, ROOT, SERIES, article, article_url, assert_fails
+from conftest import FIXTURES, ROOT, SERIES, article, article_url, assert_fails, normalise
 from articles import HOME_NEWEST
 from reader import check_avatar, count_words, parse_authors, reading_minutes
 from text import slugify
@@ -229,17 +229,6 @@ def test_every_listing_shows_reading_time(site, listing):
         url = item.select_one("a.kn-list__title")["href"]
         minutes = BY_URL[normalise(listing, url)]["minutes"]
         assert item.select_one(".kn-list__meta .kn-reading-time").get_text(strip=True) == f"{minutes} Min. Lesezeit"
-
-
-def normalise(base: str, href: str) -> str:
-    """A relative href on the page at `base`, as a URL from the site root."""
-    parts = [p for p in base.split("/") if p]
-    for piece in href.split("/"):
-        if piece == "..":
-            parts.pop()
-        elif piece and piece != ".":
-            parts.append(piece)
-    return "/".join(parts) + "/"
 
 
 # -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SERIES, Project, article, assert_fails
+from conftest import ROOT, SERIES, Project, article, assert_fails, normalise
 from schema import check_part
 
 SECOND = "marketing-im-handwerk"
@@ -35,16 +35,6 @@ def two_series(tmp_path_factory):
     return built
 
 
-def relative_target(base: str, href: str) -> str:
-    parts = [p for p in base.split("/") if p]
-    for piece in href.split("/"):
-        if piece == "..":
-            parts.pop()
-        elif piece and piece != ".":
-            parts.append(piece)
-    return "/".join(parts) + "/"
-
-
 # -----------------------------------------------------------------------------
 # A second series
 # -----------------------------------------------------------------------------
@@ -52,15 +42,15 @@ def relative_target(base: str, href: str) -> str:
 
 def test_start_page_lists_both_series_and_the_new_articles(two_series):
     page = two_series.page("")
-    series = {a.get_text(strip=True): relative_target("", a["href"]) for a in page.select("#reihen + ul a.kn-list__title")}
+    series = {a.get_text(strip=True): normalise("", a["href"]) for a in page.select("#reihen + ul a.kn-list__title")}
     assert series[SECOND_TITLE] == f"{SECOND}/" and set(series.values()) >= {f"{name}/" for name in SERIES}
-    newest = [relative_target("", a["href"]) for a in page.select("#neueste-artikel + ul a.kn-list__title")]
+    newest = [normalise("", a["href"]) for a in page.select("#neueste-artikel + ul a.kn-list__title")]
     assert f"{SECOND}/die-eigene-website/" in newest
 
 
 def test_navigation_has_one_entry_per_series(two_series):
     nav = two_series.page("").select_one("nav.md-nav--primary")
-    targets = [relative_target("", a["href"]) for a in nav.select("a.md-nav__link[href]")]
+    targets = [normalise("", a["href"]) for a in nav.select("a.md-nav__link[href]")]
     for name in [*SERIES, SECOND]:
         assert targets.count(f"{name}/") == 1, name
     assert not any("kunden-gewinnen" in t for t in targets)
