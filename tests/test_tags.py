@@ -29,7 +29,7 @@ def articles() -> list[dict]:
 def used_tags() -> dict[str, list[dict]]:
     """tag name -> its articles, newest first."""
     tags: dict[str, list[dict]] = {}
-    for meta in sorted(articles(), key=lambda m: str(m["date"]), reverse=True):
+    for meta in sorted(articles(), key=lambda m: (str(m["date"]), m["url"]), reverse=True):
         for name in meta["tags"]:
             tags.setdefault(name, []).append(meta)
     return tags
