@@ -30,8 +30,8 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmark.py
 
 artikel: $(STAMP)
-	@test -n "$(TITEL)" || { echo 'Bitte einen Titel angeben: make artikel TITEL="Mein Titel"' >&2; exit 2; }
-	@$(BIN)/python hooks/new_article.py "$(TITEL)"
+	@test -n "$(TITEL)" || { echo 'Bitte einen Titel angeben: make artikel TITEL="Mein Titel" SERIE="Name der Reihe"' >&2; exit 2; }
+	@$(BIN)/python hooks/new_article.py "$(TITEL)" --serie "$(SERIE)"
 
 clean:
 	rm -rf site $(VENV)

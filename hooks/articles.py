@@ -3,7 +3,8 @@ derive the navigation, and render the article listings.
 
 An article is a Markdown file in a series folder: a folder directly under
 docs/ (other than the reserved ones below) with an `index.md`, the series
-overview. A series is ordered by date; adding an article means adding a file.
+overview. A series is ordered by the front-matter field `teil`, then by date;
+adding an article means adding a file.
 """
 
 from __future__ import annotations
@@ -193,6 +194,7 @@ def read_article(file: File, *, comments_default: bool, errors: list[str]) -> Ar
         published=date if isinstance(date, datetime.datetime) else None,
         updated=values.get("updated"),
         teaser="description" not in values,
+        part=values.get("teil"),
     )
 
 
@@ -208,26 +210,51 @@ def warn_second_titles(src: str, offset: int, headings: list[tuple[int, str]]) -
 
 
 def attach_to_series(site: registry.Site, files: Files) -> None:
-    """Sort articles newest first, and each series oldest first (its reading order)."""
+    """Sort articles newest first, and each series in reading order: by `teil`,
+    then (articles without it) by date."""
     site.articles.sort(key=lambda a: (a.moment(), a.src_uri), reverse=True)
     site.by_uri = {a.src_uri: a for a in site.articles}
-    for article in reversed(site.articles):
+    for article in sorted(site.articles, key=reading_order):
         series = site.series.get(article.series)
         if series is None:
             site.errors.append(error(
                 article.series + "/index.md", None,
-                f"Die Serie '{article.series}' braucht eine Übersichtsseite index.md mit einem Titel.",
+                f"Die Reihe '{article.series}' braucht eine Übersichtsseite index.md mit einem Titel.",
             ))
             site.series[article.series] = Series(article.series, article.series, "", "")
             continue
         series.articles.append(article)
+    for series in site.series.values():
+        site.errors.extend(duplicate_parts(series.articles))
+
+
+def reading_order(article: Article) -> tuple:
+    """Numbered parts first (by `teil`), then the others by date."""
+    return (article.part is None, article.part or 0, article.moment(), article.src_uri)
+
+
+def duplicate_parts(articles: list[Article]) -> list[str]:
+    """A problem for every article whose `teil` an earlier article of the same series has."""
+    first: dict[int, Article] = {}
+    problems = []
+    for article in articles:
+        if article.part is None:
+            continue
+        if article.part in first:
+            problems.append(error(article.src_uri, "teil", (
+                f"Teil {article.part} gibt es in dieser Reihe schon: '{first[article.part].src_uri}'. "
+                "Jede Nummer darf in einer Reihe nur einmal vorkommen."
+            )))
+        else:
+            first[article.part] = article
+    return problems
 
 
 def derive_nav(site: registry.Site, files: Files) -> list:
     """Start page, one entry per series, checklists, topics: never every article."""
     nav: list = []
     if files.get_file_from_path("index.md"):
-        nav.append({"Start": "index.md"})
+        nav.append({"Startseite": "index.md"})
     for series in site.sorted_series():
         if series.index_uri:
             nav.append(series.index_uri)

@@ -37,6 +37,7 @@ class Article:
     authors: list[str]
     draft: bool
     body: str  # Markdown without front matter
+    part: int | None = None  # front matter `teil`: place in the series
     # Filled in by later hooks:
     checklists: list[str] = field(default_factory=list)
     words: int = 0

@@ -170,6 +170,13 @@ def check_comments(value: Any) -> tuple[Any, str | None]:
     return None, f"unbekannter Wert {show(value)}. Erlaubt sind: open, closed, off."
 
 
+def check_part(value: Any) -> tuple[Any, str | None]:
+    """`teil`: the article's place in its series, a whole number from 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return None, f"{show(value)} ist keine Teilnummer. Erlaubt ist eine ganze Zahl ab 1, z. B. teil: 2."
+    return value, None
+
+
 def check_bool(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, bool):
         return value, None
@@ -200,6 +207,8 @@ FIELDS: dict[str, Field] = {
     # Required unless mkdocs.yml sets extra.comments.default.
     "comments": Field(check_comments, False, "open, closed oder off"),
     "draft": Field(check_bool, False, "true für einen Entwurf"),
+    # Order within the series; articles without it follow, ordered by date.
+    "teil": Field(check_part, False, "Nummer des Teils in der Reihe, ab 1"),
 }
 
 

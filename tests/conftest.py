@@ -14,12 +14,38 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = ROOT / "hooks"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SITE_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data")
-CHECKLISTS = sorted(p.stem for p in (ROOT / "docs" / "checklisten").glob("*.md") if p.stem != "index")
-ARTICLES = sorted(p for p in (ROOT / "docs" / "kooperation-netzwerke").glob("*.md") if p.stem != "index")
 
 # Pure helpers in hooks/ are imported by unit tests, as MkDocs loads them.
 sys.path.insert(0, str(HOOKS))
+
+from articles import RESERVED  # noqa: E402
+
+
+def series_folders(docs: Path = ROOT / "docs") -> list[str]:
+    """Every series of the site: a folder under docs/ with an index.md."""
+    return sorted(p.parent.name for p in docs.glob("*/index.md") if p.parent.name not in RESERVED)
+
+
+def article_url(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}/"
+
+
+CHECKLISTS = sorted(p.stem for p in (ROOT / "docs" / "checklisten").glob("*.md") if p.stem != "index")
+SERIES = series_folders()
+ARTICLES = sorted(p for s in SERIES for p in (ROOT / "docs" / s).glob("*.md") if p.stem != "index")
+
+
+def normalise(base: str, href: str) -> str:
+    """A relative href on the page at `base`, as a URL from the site root."""
+    parts = [p for p in base.split("/") if p]
+    for piece in href.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts) + "/"
 
 
 def checklist_includes() -> dict[str, list[str]]:
@@ -29,7 +55,7 @@ def checklist_includes() -> dict[str, list[str]]:
         text = path.read_text(encoding="utf-8")
         for name in CHECKLISTS:
             if f'--8<-- "checklisten/{name}.md"' in text:
-                found[name].append(f"kooperation-netzwerke/{path.stem}/")
+                found[name].append(article_url(path))
     return found
 
 
@@ -43,6 +69,12 @@ def copy_sources(target: Path) -> Path:
         else:
             shutil.copy(src, target / part)
     return target
+
+
+def copy_example_comments(target: Path) -> None:
+    """Copy the invented example comments (tests/fixtures/comments/) into the
+    data/comments/ folder of a temporary site: they are never published."""
+    shutil.copytree(FIXTURES / "comments", target / "data" / "comments", dirs_exist_ok=True)
 
 
 def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from conftest import ROOT, Project, article, assert_fails, serve
+from conftest import ROOT, Project, article, assert_fails, copy_example_comments, serve
 
 import comments
 
@@ -72,6 +72,7 @@ def write_state_articles(project: Project) -> None:
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory):
     project = Project(tmp_path_factory.mktemp("comments") / "project")
+    copy_example_comments(project.root)
     write_state_articles(project)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KN_HEUTE", TODAY)
@@ -117,6 +118,8 @@ def test_closed_article_shows_closed_notice_and_nothing_from_a_third_party(site)
     page = site.page(f"{SERIES}/vorsicht-bei-kooperationsangeboten/")
     comments_section = page.select_one("section.kn-comments")
     assert comments_section.select_one(".kn-comments__closed").get_text() == CLOSED_NOTICE
+    # The real site has no archived comments: the section shows only the closed sentence.
+    assert comments_section.get_text(" ", strip=True) == f"Kommentare {CLOSED_NOTICE}"
     assert not comments_section.select("form, button, input, iframe, [data-kn-giscus]")
     assert not has_third_party(page)
     assert not page.select('script[src$="kn-comments.js"]')
@@ -177,10 +180,16 @@ def test_invalid_kn_heute_fails_the_build(project, monkeypatch):
 # -----------------------------------------------------------------------------
 
 
-def test_archived_comments_show_author_german_date_and_text(site):
-    comments_section = site.page(f"{SERIES}/vorsicht-bei-kooperationsangeboten/").select_one("section.kn-comments")
+def test_site_publishes_no_invented_comments(site):
+    assert not list((ROOT / "data" / "comments").rglob("*"))
+    for path in site.html_pages():
+        assert not site.page(str(path.relative_to(site.root))).select("li.kn-comment, .kn-article-meta__comments"), path
+
+
+def test_archived_comments_show_author_german_date_and_text(fixture_site):
+    comments_section = fixture_site.page(f"{SERIES}/vorsicht-bei-kooperationsangeboten/").select_one("section.kn-comments")
     first = comments_section.select_one("li.kn-comment")
-    assert first.select_one(".kn-comment__author").get_text(strip=True) == "Sabine K."
+    assert first.select_one(".kn-comment__author").get_text(strip=True) == "Beispielleserin S."
     assert first.time.get_text(strip=True) == "14. November 2026" and first.time["datetime"] == "2026-11-14"
     assert "Kundenliste" in first.select_one(".kn-comment__text").get_text()
     # Archived comments come before the closed notice.
@@ -217,8 +226,8 @@ def test_comment_markup_is_escaped_and_links_neutralised(fixture_site):
     assert page.select_one("#kommentar-1 .kn-comment__text strong").get_text() == "Artikel"
 
 
-def test_comment_count_next_to_the_date_links_to_comments(site, fixture_site):
-    meta = site.page(f"{SERIES}/vorsicht-bei-kooperationsangeboten/").select_one(".kn-article-meta")
+def test_comment_count_next_to_the_date_links_to_comments(fixture_site):
+    meta = fixture_site.page(f"{SERIES}/vorsicht-bei-kooperationsangeboten/").select_one(".kn-article-meta")
     link = meta.select_one("a.kn-article-meta__comments")
     assert link.get_text(strip=True) == "3 Kommentare" and link["href"] == "#kommentare"
     single = fixture_site.page(f"{SERIES}/test-geschlossen/").select_one(".kn-article-meta__comments")
@@ -239,11 +248,11 @@ def test_no_comments_yaml_is_published(site, fixture_site):
         assert not (built.root / "data").exists()
 
 
-def test_only_open_articles_load_the_comments_script(site):
+def test_only_open_articles_and_the_revoke_button_load_the_comments_script(site):
     for path in site.html_pages():
         page = site.page(str(path.relative_to(site.root)))
         if page.select('script[src$="kn-comments.js"]'):
-            assert page.select_one("[data-kn-giscus]"), path
+            assert page.select_one("[data-kn-giscus], [data-kn-consent-revoke]"), path
 
 
 # -----------------------------------------------------------------------------
@@ -337,7 +346,7 @@ def test_open_article_without_giscus_setting_fails(project, key):
 def test_site_without_open_articles_needs_no_giscus(project):
     text = project.read("mkdocs.yml")
     project.write("mkdocs.yml", text.split("    # giscus settings", 1)[0].replace("default: open", "default: closed"))
-    for path in (project.root / "docs" / SERIES).glob("*.md"):
+    for path in (project.root / "docs").glob("*/*.md"):  # every series
         path.write_text(path.read_text(encoding="utf-8").replace("comments: open", "comments: closed"), encoding="utf-8")
     result, _built = project.build()
     assert result.returncode == 0, result.stdout + result.stderr
@@ -522,3 +531,37 @@ def test_browser_closed_article_requests_nothing_foreign(browser_page, site_url)
     browser_page.goto(site_url + f"{SERIES}/vorsicht-bei-kooperationsangeboten/", wait_until="networkidle")
     assert requests and foreign(requests, site_url) == []
     assert browser_page.get_by_text(CLOSED_NOTICE).is_visible()
+
+
+# -----------------------------------------------------------------------------
+# The Datenschutz page: what is stored, and the revoke button
+# -----------------------------------------------------------------------------
+
+
+def test_datenschutz_names_every_storage_and_legal_basis(site):
+    text = site.page("datenschutz/").select_one("article").get_text(" ", strip=True)
+    for needle in ("kn-checkliste:", "kn-comments-consent", "__palette", "giscus-session", "§ 25 Abs. 2 Nr. 2 TDDDG",
+                   "§ 25 Abs. 1 TDDDG", "Art. 6 Abs. 1 lit. a DSGVO", "Art. 26 DSGVO", "Data Privacy Framework",
+                   "10. Juli 2023", "www.youtube-nocookie.com", "Google Ireland Limited", "Vimeo.com, Inc.", "Video laden",
+                   "Beispiel"):
+        assert needle in text, needle
+    assert "Gespeichert wird nur Folgendes" not in text
+
+
+def test_datenschutz_offers_the_revoke_button(site):
+    page = site.page("datenschutz/")
+    button = page.select_one("article button[type=button][data-kn-consent-revoke]")
+    assert button.get_text(strip=True) == "Einwilligung widerrufen"
+    assert [s["src"] for s in page.select('script[src$="kn-comments.js"]')] == ["../assets/kn-comments.js"]
+
+
+def test_browser_datenschutz_button_revokes_consent_and_giscus_login(browser_page, site_url):
+    page = browser_page
+    requests = record(page, site_url)
+    page.goto(site_url + "datenschutz/", wait_until="networkidle")
+    page.evaluate("localStorage.setItem('kn-comments-consent', 'ja'); localStorage.setItem('giscus-session', 'x')")
+    page.get_by_role("button", name="Einwilligung widerrufen").click()
+    assert page.evaluate("localStorage.getItem('kn-comments-consent')") is None
+    assert page.evaluate("localStorage.getItem('giscus-session')") is None
+    assert page.get_by_text("Ihre Einwilligung ist widerrufen.").is_visible()
+    assert foreign(requests, site_url) == []

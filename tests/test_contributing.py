@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import ROOT, article, assert_fails
+from conftest import ARTICLES, ROOT, article, article_url, assert_fails
 
 import schema
 
@@ -178,7 +178,7 @@ def test_draft_is_shown_and_marked_by_serve(project):
 
 def test_scaffold_creates_a_draft_that_builds(project):
     result = subprocess.run(
-        [sys.executable, str(project.root / "hooks" / "new_article.py"), "Mein neuer Artikel: Teil 1", "--docs", str(project.root / "docs")],
+        [sys.executable, str(project.root / "hooks" / "new_article.py"), "Mein neuer Artikel: Teil 1", "--serie", "kooperation-netzwerke", "--docs", str(project.root / "docs")],
         capture_output=True, text=True, check=True,
     )
     path = project.root / result.stdout.strip()
@@ -195,7 +195,7 @@ def test_scaffold_creates_a_draft_that_builds(project):
 
 
 def test_scaffold_refuses_to_overwrite(project):
-    args = [sys.executable, str(project.root / "hooks" / "new_article.py"), "Doppelt", "--docs", str(project.root / "docs")]
+    args = [sys.executable, str(project.root / "hooks" / "new_article.py"), "Doppelt", "--serie", "kooperation-netzwerke", "--docs", str(project.root / "docs")]
     subprocess.run(args, check=True, capture_output=True)
     second = subprocess.run(args, capture_output=True, text=True)
     assert second.returncode == 1 and "gibt es schon" in second.stderr
@@ -209,12 +209,20 @@ def test_scaffold_refuses_to_overwrite(project):
 def test_every_article_links_to_its_source(site):
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     base = config["repo_url"].rstrip("/") + "/" + config["edit_uri"]
-    for path in sorted((ROOT / "docs" / "kooperation-netzwerke").glob("*.md")):
-        if path.stem == "index":
-            continue
-        link = site.page(f"kooperation-netzwerke/{path.stem}/").select_one("a.kn-edit")
-        assert link.get_text(strip=True) == "Diesen Artikel bearbeiten"
-        assert link["href"] == f"{base}kooperation-netzwerke/{path.name}"
+    for path in ARTICLES:
+        link = site.page(article_url(path)).select_one("a.kn-edit")
+        assert link.get_text(strip=True) == "Änderung vorschlagen"
+        assert "GitHub" in link["title"]
+        assert link["href"] == f"{base}{path.parent.name}/{path.name}"
+
+
+def test_readers_see_no_repository_name(site):
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    for url in ("", "impressum/", article_url(ARTICLES[0])):
+        page = site.page(url)
+        assert not page.select(".md-source")
+        assert config["repo_name"] not in page.body.get_text(" "), url
+        assert "Seite editieren" not in str(page.body), url
 
 
 def load_workflow(name: str) -> dict:

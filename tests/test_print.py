@@ -18,7 +18,7 @@ A4_POINTS = (595.3, 841.9)
 # Texts of the header, navigation, search, footer and buttons: never on paper.
 SITE_CHROME = (
     "Suche", "Impressum", "Datenschutz", "Themen", "Checklisten", "©",
-    "Zum Inhalt", "Checkliste drucken", "Zurücksetzen",
+    "Zum Inhalt", "Checkliste drucken", "Häkchen zurücksetzen",
 )
 
 # Stub for window.print in every frame: counts the calls instead of opening a dialog.
@@ -124,7 +124,7 @@ def test_article_prints_its_checklist_on_one_page(site, site_url, browser_page, 
     texts = page_texts(tmp_path / "a.pdf")
     items = item_texts(site.page(url), name)
     assert any(all(item in text for item in items) for text in texts), f"{name} split across pages in {url}"
-    assert not any(button in " ".join(texts) for button in ("Checkliste drucken", "Zurücksetzen")), url
+    assert not any(button in " ".join(texts) for button in ("Checkliste drucken", "Häkchen zurücksetzen")), url
 
 
 def test_article_print_hides_tags_buttons_and_comments(site_url, browser_page):
@@ -194,7 +194,7 @@ def test_tick_on_checklist_page_shows_in_article(site_url, browser_page):
 
 def test_reset_button_clears_ticks_and_storage(site_url, browser_page):
     browser_page.goto(f"{site_url}checklisten/partner-pruefen/")
-    reset = browser_page.locator(".kn-checklist").get_by_role("button", name="Zurücksetzen")
+    reset = browser_page.locator(".kn-checklist").get_by_role("button", name="Häkchen zurücksetzen")
     assert reset.is_visible()
     for n in (0, 1):
         tick(browser_page, n)

@@ -12,13 +12,14 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, article, assert_fails
+from conftest import ARTICLES as ARTICLE_FILES
+from conftest import FIXTURES, ROOT, SERIES, article, article_url, assert_fails, normalise
+from articles import HOME_NEWEST
 from reader import check_avatar, count_words, parse_authors, reading_minutes
 from text import slugify
 
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
 AUTHORS = yaml.safe_load((ROOT / "data" / "authors.yml").read_text(encoding="utf-8"))
-SERIES_DIR = ROOT / "docs" / "kooperation-netzwerke"
 INCLUDE = re.compile(r'^--8<-- "checklisten/([^"]+)\.md"[ \t]*$', re.M)
 
 
@@ -28,15 +29,18 @@ INCLUDE = re.compile(r'^--8<-- "checklisten/([^"]+)\.md"[ \t]*$', re.M)
 
 
 def read_articles() -> list[dict]:
-    """Every article of the series: front matter, URL and expected reading time."""
+    """Every article of every series: front matter, URL and expected reading time."""
     found = []
-    for path in sorted(SERIES_DIR.glob("*.md")):
-        if path.stem == "index":
-            continue
+    for path in ARTICLE_FILES:
         _, front, body = path.read_text(encoding="utf-8").split("---", 2)
         meta = yaml.safe_load(front)
-        found.append({**meta, "url": f"kooperation-netzwerke/{path.stem}/", "minutes": expected_minutes(body)})
-    return sorted(found, key=lambda a: str(a["date"]))  # reading order
+        found.append({**meta, "series": path.parent.name, "url": article_url(path), "minutes": expected_minutes(body)})
+    return found
+
+
+def reading_order(articles: list[dict]) -> list[dict]:
+    """Numbered parts (`teil`) first, then the others by date."""
+    return sorted(articles, key=lambda a: (a.get("teil") is None, a.get("teil") or 0, str(a["date"]), a["url"]))
 
 
 def expected_minutes(body: str) -> int:
@@ -51,10 +55,16 @@ def expected_minutes(body: str) -> int:
 
 ARTICLES = read_articles()
 BY_URL = {a["url"]: a for a in ARTICLES}
+PARTS = {name: reading_order([a for a in ARTICLES if a["series"] == name]) for name in SERIES}
 
 
 def names(ids: list[str]) -> list[str]:
     return [AUTHORS[i]["name"] for i in ids]
+
+
+def byline(ids: list[str]) -> list[str]:
+    """Names as the line under the title shows them: the editorial team as „der Redaktion“."""
+    return ["der Redaktion" if i == "redaktion" else AUTHORS[i]["name"] for i in ids]
 
 
 def feed(site, url: str):
@@ -134,8 +144,20 @@ def test_incomplete_author_entry_is_rejected(entry):
 def test_article_names_its_authors_under_the_title(site, url):
     meta = site.page(url).select_one("article .kn-article-meta")
     shown = [span.get_text(strip=True) for span in meta.select(".kn-article-meta__authors .kn-author__name")]
-    assert shown == names(BY_URL[url]["authors"])
+    assert shown == byline(BY_URL[url]["authors"])
     assert meta.select_one(".kn-article-meta__authors").get_text(" ", strip=True).startswith("von ")
+
+
+def test_editorial_team_signs_as_der_redaktion(site):
+    url = next(a["url"] for a in ARTICLES if a["authors"] == ["redaktion"])
+    meta = site.page(url).select_one("article .kn-article-meta__authors")
+    assert meta.get_text(" ", strip=True) == "von der Redaktion"
+
+
+def test_site_names_no_invented_person_as_author():
+    # Only the editorial team signs until the operator names a real person.
+    assert list(AUTHORS) == ["redaktion"]
+    assert AUTHORS["redaktion"]["name"] == "Redaktion Kooperation & Netzwerke"
 
 
 def test_article_shows_author_bio_after_the_text(site):
@@ -148,26 +170,44 @@ def test_article_shows_author_bio_after_the_text(site):
 def test_unknown_author_fails_naming_file_field_and_id(project):
     project.write("docs/kooperation-netzwerke/unbekannt.md", article("Unbekannte Autorin", authors="[redaktion, niemand]"))
     result, built = project.build()
-    assert_fails(result, "kooperation-netzwerke/unbekannt.md", "Feld 'authors'", "'niemand'", "jana-becker")
+    assert_fails(result, "kooperation-netzwerke/unbekannt.md", "Feld 'authors'", "'niemand'", "redaktion")
     assert not built.exists("kooperation-netzwerke/unbekannt/")
     assert not built.exists("feed.xml")
 
 
+# An invented person with bio and picture, from tests/fixtures/authors.yml: an example, never on the site.
+PERSON = "beispiel-autorin"
+AVATAR_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><circle cx="1" cy="1" r="1" fill="#4a6"/></svg>'
+
+
+def with_example_person(project, avatar: str = "bilder/beispiel-autorin.svg") -> None:
+    """Use the fixture authors file; the example person signs a new article."""
+    project.write("docs/bilder/beispiel-autorin.svg", AVATAR_SVG)
+    text = (FIXTURES / "authors.yml").read_text(encoding="utf-8")
+    project.write("data/authors.yml", text.replace("bilder/beispiel-autorin.svg", avatar))
+    project.write("docs/kooperation-netzwerke/gastartikel.md", article("Ein Gastartikel", authors=f"[{PERSON}, redaktion]"))
+
+
 def test_avatar_with_external_url_is_rejected(project):
-    project.replace("data/authors.yml", "jana-becker:\n", "jana-becker:\n  avatar: https://example.org/jana.jpg\n")
+    with_example_person(project, avatar="https://example.org/erika.jpg")
     result, built = project.build()
-    assert_fails(result, "data/authors.yml", "jana-becker.avatar", "https://example.org/jana.jpg")
-    assert not built.exists("kooperation-netzwerke/passende-partner-finden/")
+    assert_fails(result, "data/authors.yml", f"{PERSON}.avatar", "https://example.org/erika.jpg")
+    assert not built.exists("kooperation-netzwerke/gastartikel/")
 
 
-def test_local_avatar_is_shown_next_to_the_name(project):
-    project.write("docs/bilder/jana.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>')
-    project.replace("data/authors.yml", "jana-becker:\n", "jana-becker:\n  avatar: bilder/jana.svg\n")
+def test_person_with_bio_and_avatar_is_shown_in_byline_and_after_the_text(project):
+    with_example_person(project)
     result, built = project.build()
     assert result.returncode == 0, result.stdout + result.stderr
-    url = next(a["url"] for a in ARTICLES if "jana-becker" in a["authors"])
-    img = built.page(url).select_one(".kn-article-meta .kn-author__avatar")
-    assert img["src"] == "../../bilder/jana.svg" and built.exists("bilder/jana.svg")
+    person = yaml.safe_load((FIXTURES / "authors.yml").read_text(encoding="utf-8"))[PERSON]
+    page = built.page("kooperation-netzwerke/gastartikel/")
+    line = page.select_one(".kn-article-meta__authors")
+    assert line.get_text(" ", strip=True) == f"von {person['name']} und der Redaktion"
+    assert line.select_one(".kn-author__avatar")["src"] == "../../bilder/beispiel-autorin.svg"
+    assert built.exists("bilder/beispiel-autorin.svg")
+    box = page.select_one("aside.kn-authors")
+    assert person["bio"] in box.get_text(" ", strip=True)
+    assert box.select_one(".kn-authors__avatar")["src"] == "../../bilder/beispiel-autorin.svg"
 
 
 # -----------------------------------------------------------------------------
@@ -181,25 +221,14 @@ def test_article_shows_reading_time(site, url):
     assert shown == f"{BY_URL[url]['minutes']} Min. Lesezeit"
 
 
-@pytest.mark.parametrize("listing", ["", "kooperation-netzwerke/"])
+@pytest.mark.parametrize("listing", ["", *(f"{name}/" for name in SERIES)])
 def test_every_listing_shows_reading_time(site, listing):
     items = site.page(listing).select(".kn-list__item:has(time)")
-    assert len(items) == len(ARTICLES)
+    assert len(items) == (min(len(ARTICLES), HOME_NEWEST) if not listing else len(PARTS[listing.strip("/")]))
     for item in items:
         url = item.select_one("a.kn-list__title")["href"]
         minutes = BY_URL[normalise(listing, url)]["minutes"]
         assert item.select_one(".kn-list__meta .kn-reading-time").get_text(strip=True) == f"{minutes} Min. Lesezeit"
-
-
-def normalise(base: str, href: str) -> str:
-    """A relative href on the page at `base`, as a URL from the site root."""
-    parts = [p for p in base.split("/") if p]
-    for piece in href.split("/"):
-        if piece == "..":
-            parts.pop()
-        elif piece and piece != ".":
-            parts.append(piece)
-    return "/".join(parts) + "/"
 
 
 # -----------------------------------------------------------------------------
@@ -207,32 +236,34 @@ def normalise(base: str, href: str) -> str:
 # -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("number", range(1, len(ARTICLES) + 1))
-def test_article_shows_its_part_of_the_series_with_neighbours(site, number):
-    total = len(ARTICLES)
-    url = ARTICLES[number - 1]["url"]
+@pytest.mark.parametrize(("name", "number"), [(n, i) for n in SERIES for i in range(1, len(PARTS[n]) + 1)])
+def test_article_shows_its_part_of_the_series_with_neighbours(site, name, number):
+    parts = PARTS[name]
+    total = len(parts)
+    url = parts[number - 1]["url"]
     page = site.page(url)
     assert page.select_one(".kn-article-meta__series").get_text(strip=True) == f"Teil {number} von {total}"
     nav = page.select_one("nav.kn-series-nav")
-    assert f"Teil {number} von {total} der Serie" in nav.select_one(".kn-series-nav__position").get_text(" ", strip=True)
+    assert f"Teil {number} von {total} der Reihe" in nav.select_one(".kn-series-nav__position").get_text(" ", strip=True)
     previous = nav.select_one("a[rel=prev]")
     following = nav.select_one("a[rel=next]")
     if number == 1:
         assert previous is None
     else:
-        assert normalise(url, previous["href"]) == ARTICLES[number - 2]["url"]
-        assert ARTICLES[number - 2]["title"] in previous.get_text(" ", strip=True)
+        assert normalise(url, previous["href"]) == parts[number - 2]["url"]
+        assert parts[number - 2]["title"] in previous.get_text(" ", strip=True)
     if number == total:
         assert following is None
     else:
-        assert normalise(url, following["href"]) == ARTICLES[number]["url"]
-        assert ARTICLES[number]["title"] in following.get_text(" ", strip=True)
+        assert normalise(url, following["href"]) == parts[number]["url"]
+        assert parts[number]["title"] in following.get_text(" ", strip=True)
 
 
-def test_series_overview_lists_every_part_with_description_and_reading_time(site):
-    items = site.page("kooperation-netzwerke/").select("ol.kn-list > .kn-list__item")
-    assert [normalise("kooperation-netzwerke/", i.a["href"]) for i in items] == [a["url"] for a in ARTICLES]
-    for item, expected in zip(items, ARTICLES):
+@pytest.mark.parametrize("name", SERIES)
+def test_series_overview_lists_every_part_with_description_and_reading_time(site, name):
+    items = site.page(f"{name}/").select("ol.kn-list > .kn-list__item")
+    assert [normalise(f"{name}/", i.a["href"]) for i in items] == [a["url"] for a in PARTS[name]]
+    for item, expected in zip(items, PARTS[name]):
         assert item.select_one(".kn-list__description").get_text(strip=True) == expected["description"]
         assert item.select_one(".kn-reading-time").get_text(strip=True) == f"{expected['minutes']} Min. Lesezeit"
 
@@ -382,7 +413,7 @@ def test_other_pages_are_websites_without_article_meta(site):
 
 
 def test_canonical_and_description_appear_once_per_page(site):
-    for url in ["", "kooperation-netzwerke/", *BY_URL]:
+    for url in ["", *(f"{name}/" for name in SERIES), *BY_URL]:
         head = site.page(url).head
         canonical = head.find_all("link", rel="canonical")
         description = head.find_all("meta", attrs={"name": "description"})

@@ -8,14 +8,14 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import ARTICLES as ARTICLE_FILES
-from conftest import CHECKLISTS, ROOT, article
+from conftest import CHECKLISTS, ROOT, SERIES, article, article_url
 
 ARTICLES = [p.stem for p in ARTICLE_FILES]
 GERMAN_DATE = re.compile(r"^\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}$")
 
 
 def article_urls() -> list[str]:
-    return [f"kooperation-netzwerke/{name}/" for name in ARTICLES]
+    return [article_url(path) for path in ARTICLE_FILES]
 
 
 def test_build_is_clean(site):
@@ -53,10 +53,20 @@ def test_article_has_title_german_date_and_description(site, url):
     assert lead and lead == page.find("meta", attrs={"name": "description"})["content"]
 
 
+def test_start_page_has_the_site_name_as_heading_and_title_once(site):
+    page = site.page("")
+    assert page.select_one("article h1").find(string=True, recursive=False).strip() == "Kooperation & Netzwerke"
+    assert page.title.get_text(strip=True) == "Kooperation & Netzwerke"
+    nav = page.select_one("nav.md-nav--primary")
+    assert [a.get_text(" ", strip=True) for a in nav.select("a.md-nav__link")][0] == "Startseite"
+
+
 def test_start_page_lists_articles_newest_first_with_descriptions(site):
+    from articles import HOME_NEWEST
+
     page = site.page("")
     items = page.select("#neueste-artikel + ul .kn-list__item")
-    assert len(items) == len(ARTICLES)
+    assert len(items) == min(len(ARTICLES), HOME_NEWEST)
     dates = [item.time["datetime"] for item in items]
     assert dates == sorted(dates, reverse=True)
     for item in items:
@@ -71,10 +81,17 @@ def test_start_page_links_every_checklist(site):
         assert site.exists(href), href
 
 
-def test_series_overview_lists_parts_oldest_first(site):
-    items = site.page("kooperation-netzwerke/").select("ol.kn-list .kn-list__item")
-    dates = [item.time["datetime"] for item in items]
-    assert len(items) == len(ARTICLES) and dates == sorted(dates)
+@pytest.mark.parametrize("name", SERIES)
+def test_series_overview_lists_parts_in_reading_order(site, name):
+    from schema import split_front_matter
+
+    parts = []
+    for path in sorted((ROOT / "docs" / name).glob("*.md")):
+        if path.stem != "index":
+            meta, _body, _problems = split_front_matter(path.name, path.read_text(encoding="utf-8"))
+            parts.append((meta.get("teil") is None, meta.get("teil") or 0, meta["date"], article_url(path)))
+    items = site.page(f"{name}/").select("ol.kn-list .kn-list__item a.kn-list__title")
+    assert [f"{name}/" + a["href"].strip("./").split("/")[-1] + "/" for a in items] == [p[3] for p in sorted(parts)]
 
 
 def test_navigation_is_derived_without_listing_every_article(site):
@@ -120,9 +137,22 @@ def test_impressum_shows_operator_from_config(site):
 
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     operator = config["extra"]["betreiber"]
-    text = site.page("impressum/").select_one("address.kn-operator").get_text(" ", strip=True)
-    for key in ("name", "strasse", "ort", "email"):
-        assert operator[key] in text
+    text = site.page("impressum/").select_one("article").get_text(" ", strip=True)
+    for key in ("name", "firma", "rechtsform", "strasse", "ort", "email", "telefon", "registergericht", "registernummer", "ust_id"):
+        assert operator[key] in text, key
+
+
+def test_impressum_marks_every_example_field_and_cites_the_law(site):
+    page = site.page("impressum/").select_one("article")
+    assert page.select_one(".kn-example-notice").get_text(" ", strip=True).startswith("Beispieldaten")
+    fields = page.select("address.kn-operator, .kn-operator-details dd")
+    lines = [line for line in page.select_one("address.kn-operator").decode_contents().split("<br/>")]
+    assert len(lines) >= 4 and all("Beispielangabe" in line for line in lines)
+    assert fields and all("Beispielangabe" in dd.get_text() for dd in page.select(".kn-operator-details dd"))
+    text = page.get_text(" ", strip=True)
+    for needle in ("§ 5 DDG", "§ 18 Abs. 2 MStV", "Rechtsform", "Registergericht", "Umsatzsteuer-Identifikationsnummer", "Nutzungsrechte"):
+        assert needle in text, needle
+    assert "Pull Request" not in text
 
 
 def test_not_found_page_is_german(site):

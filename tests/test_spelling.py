@@ -1,4 +1,4 @@
-"""Spelling: hunspell (de_DE) over every article and checklist, with our word list."""
+"""Spelling: hunspell (de_DE) over every Markdown file under docs/, with our word list."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ import pytest
 from conftest import ROOT, require_tool
 
 WORDLIST = ROOT / "tests" / "wortliste.txt"
-SOURCES = sorted(
-    [*(ROOT / "docs").glob("*.md"), *(ROOT / "docs" / "kooperation-netzwerke").glob("*.md"), *(ROOT / "docs" / "checklisten").glob("*.md"), *(ROOT / "docs" / "tags").glob("*.md")]
-)
+# Every Markdown file under docs/: all series, checklists, tags and legal pages.
+SOURCES = sorted((ROOT / "docs").rglob("*.md"))
 
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 PROSE_FIELDS = ("title", "description")

@@ -8,30 +8,28 @@ import re
 import pytest
 import yaml
 
-from conftest import ROOT, article, assert_fails
+from conftest import ARTICLES, ROOT, article, article_url, assert_fails
 from schema import closest_tags, parse_vocabulary, unknown_tags, validate_vocabulary, vocabulary_note
 from text import german_key, slugify
 
-SERIES = "kooperation-netzwerke"
+SERIES = "kooperation-netzwerke"  # where the negative fixtures put their articles
 VOCABULARY = yaml.safe_load((ROOT / "data" / "tags.yml").read_text(encoding="utf-8"))
 GERMAN_DATE = re.compile(r"^\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}$")
 
 
 def articles() -> list[dict]:
-    """Front matter of every article of the real site, with its URL."""
+    """Front matter of every article of the real site (all series), with its URL."""
     found = []
-    for path in sorted((ROOT / "docs" / SERIES).glob("*.md")):
-        if path.stem == "index":
-            continue
+    for path in ARTICLES:
         meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
-        found.append({**meta, "url": f"{SERIES}/{path.stem}/"})
+        found.append({**meta, "url": article_url(path)})
     return found
 
 
 def used_tags() -> dict[str, list[dict]]:
     """tag name -> its articles, newest first."""
     tags: dict[str, list[dict]] = {}
-    for meta in sorted(articles(), key=lambda m: str(m["date"]), reverse=True):
+    for meta in sorted(articles(), key=lambda m: (str(m["date"]), m["url"]), reverse=True):
         for name in meta["tags"]:
             tags.setdefault(name, []).append(meta)
     return tags

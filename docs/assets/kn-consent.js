@@ -47,6 +47,11 @@
       return;
     }
     SERVICES.forEach(function (service) { remember(service, false); });
+    try {
+      window.localStorage.removeItem("giscus-session"); /* giscus' login token after a GitHub sign-in */
+    } catch (e) {
+      /* Storage disabled: nothing was stored. */
+    }
     if (document.querySelector("[data-kn-giscus-loaded], [data-kn-video-loaded]")) {
       window.location.reload();
       return;
