@@ -248,11 +248,11 @@ def test_no_comments_yaml_is_published(site, fixture_site):
         assert not (built.root / "data").exists()
 
 
-def test_only_open_articles_and_the_revoke_button_load_the_comments_script(site):
+def test_only_open_articles_load_the_comments_script(site):
     for path in site.html_pages():
         page = site.page(str(path.relative_to(site.root)))
         if page.select('script[src$="kn-comments.js"]'):
-            assert page.select_one("[data-kn-giscus], [data-kn-consent-revoke]"), path
+            assert page.select_one("[data-kn-giscus]"), path
 
 
 # -----------------------------------------------------------------------------
@@ -552,7 +552,9 @@ def test_datenschutz_offers_the_revoke_button(site):
     page = site.page("datenschutz/")
     button = page.select_one("article button[type=button][data-kn-consent-revoke]")
     assert button.get_text(strip=True) == "Einwilligung widerrufen"
-    assert [s["src"] for s in page.select('script[src$="kn-comments.js"]')] == ["../assets/kn-comments.js"]
+    assert page.select_one("article [data-kn-consent-status][role=status]") is not None
+    # The shared consent memory (loaded on every page) handles the button.
+    assert [s["src"] for s in page.select('script[src$="kn-consent.js"]')] == ["../assets/kn-consent.js"]
 
 
 def test_browser_datenschutz_button_revokes_consent_and_giscus_login(browser_page, site_url):

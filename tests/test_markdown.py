@@ -483,8 +483,10 @@ def test_browser_remembers_the_video_choice_and_revokes_it(browser_page, fixture
     assert page.locator("iframe[src^='https://www.youtube-nocookie.com/']").count() == 1
     assert page.locator("iframe[src^='https://player.vimeo.com/']").count() == 0
     # One revoke forgets every choice and reloads without the video.
+    revoke = page.get_by_role("button", name="Zustimmung widerrufen")
+    revoke.scroll_into_view_if_needed()
     with page.expect_navigation():
-        page.get_by_role("button", name="Zustimmung widerrufen").click()
+        revoke.click()
     requests.clear()
     page.reload(wait_until="networkidle")
     assert page.evaluate("localStorage.getItem('kn-youtube-consent')") is None

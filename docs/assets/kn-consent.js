@@ -57,7 +57,7 @@
       return;
     }
     Array.prototype.forEach.call(document.querySelectorAll("[data-kn-consent-status]"), function (status) {
-      status.textContent = "Ihre Zustimmung ist widerrufen: Kommentare und Videos laden erst wieder nach einem Klick.";
+      status.textContent = "Ihre Einwilligung ist widerrufen. Kommentare und Videos werden erst nach einem neuen Klick wieder geladen.";
     });
   });
 
