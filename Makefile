@@ -24,14 +24,14 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 audit: $(STAMP)
-	$(BIN)/python tests/audit.py
+	$(BIN)/python -m tools.audit
 
 bench: $(STAMP)
-	$(BIN)/python tests/benchmark.py
+	$(BIN)/python -m tools.benchmark
 
 artikel: $(STAMP)
 	@test -n "$(TITEL)" || { echo 'Bitte einen Titel angeben: make artikel TITEL="Mein Titel"' >&2; exit 2; }
-	@$(BIN)/python hooks/new_article.py "$(TITEL)"
+	@$(BIN)/python -m tools.new_article "$(TITEL)"
 
 clean:
 	rm -rf site $(VENV)

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
-HOOKS = ROOT / "hooks"
-SITE_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data")
+# pytest.ini puts the repository root and hooks/ on sys.path: tests import the
+# tools (`from tools import audit`) and the hooks' helpers (`import registry`).
+from tools.localsite import CHROMIUM, CHROMIUM_ARGS, ROOT, copy_sources, serve
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "copy_sources", "serve"]  # used by the test modules
+
 CHECKLISTS = sorted(p.stem for p in (ROOT / "docs" / "checklisten").glob("*.md") if p.stem != "index")
 ARTICLES = sorted(p for p in (ROOT / "docs" / "kooperation-netzwerke").glob("*.md") if p.stem != "index")
-
-# Pure helpers in hooks/ are imported by unit tests, as MkDocs loads them.
-sys.path.insert(0, str(HOOKS))
 
 
 def checklist_includes() -> dict[str, list[str]]:
@@ -31,18 +31,6 @@ def checklist_includes() -> dict[str, list[str]]:
             if f'--8<-- "checklisten/{name}.md"' in text:
                 found[name].append(f"kooperation-netzwerke/{path.stem}/")
     return found
-
-
-def copy_sources(target: Path) -> Path:
-    """Copy what a build reads (config, docs, overrides, hooks, data) to `target`."""
-    target.mkdir(parents=True)
-    for part in SITE_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, target / part)
-    return target
 
 
 def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -159,28 +147,8 @@ def assert_fails(result: subprocess.CompletedProcess, *needles: str) -> str:
 
 # -----------------------------------------------------------------------------
 # Real browser: the system Chromium driven by Playwright, pages served on 127.0.0.1
+# (tools/localsite.py: the static server and the Chromium flags)
 # -----------------------------------------------------------------------------
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-def serve(directory: Path):
-    """Serve a folder on 127.0.0.1 in a background thread; return (server, base URL)."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="session")
@@ -199,7 +167,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
         yield chromium
         chromium.close()
 

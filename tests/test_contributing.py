@@ -178,8 +178,8 @@ def test_draft_is_shown_and_marked_by_serve(project):
 
 def test_scaffold_creates_a_draft_that_builds(project):
     result = subprocess.run(
-        [sys.executable, str(project.root / "hooks" / "new_article.py"), "Mein neuer Artikel: Teil 1", "--docs", str(project.root / "docs")],
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "tools.new_article", "Mein neuer Artikel: Teil 1", "--docs", str(project.root / "docs")],
+        cwd=ROOT, capture_output=True, text=True, check=True,
     )
     path = project.root / result.stdout.strip()
     assert path.name == "mein-neuer-artikel-teil-1.md"
@@ -195,9 +195,9 @@ def test_scaffold_creates_a_draft_that_builds(project):
 
 
 def test_scaffold_refuses_to_overwrite(project):
-    args = [sys.executable, str(project.root / "hooks" / "new_article.py"), "Doppelt", "--docs", str(project.root / "docs")]
-    subprocess.run(args, check=True, capture_output=True)
-    second = subprocess.run(args, capture_output=True, text=True)
+    args = [sys.executable, "-m", "tools.new_article", "Doppelt", "--docs", str(project.root / "docs")]
+    subprocess.run(args, cwd=ROOT, check=True, capture_output=True)
+    second = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
     assert second.returncode == 1 and "gibt es schon" in second.stderr
 
 
