@@ -200,7 +200,7 @@ def render_listing(site: registry.Site, page: Page) -> str | None:
     """The article list appended to the start page and to series overviews."""
     if page.is_homepage:
         return site.render(
-            "partials/kn-home.html", page,
+            "fragments/kn/home.html", page,
             articles=site.articles[:HOME_NEWEST],
             total=len(site.articles),
             series=site.sorted_series(),
@@ -208,5 +208,5 @@ def render_listing(site: registry.Site, page: Page) -> str | None:
         )
     name = page.meta.get("kn_series")
     if name:
-        return site.render("partials/kn-series.html", page, series=site.series[name])
+        return site.render("fragments/kn/series.html", page, series=site.series[name])
     return None

@@ -6,7 +6,7 @@ page and included verbatim into every article with the line
 A checklist file holds exactly one `!!! checkliste "Titel"` admonition with a
 task list. Its Markdown is converted once per build; the page and every
 include get a marker comment in `on_page_markdown`, which `on_page_content`
-replaces with that HTML inside the same container (partials/kn-checklist.html).
+replaces with that HTML inside the same container (fragments/kn/checklist.html).
 So the checklist renders identically everywhere, carries its name for the
 print button and the ticks kept in localStorage, and a site with a thousand
 articles does not parse the same checklist a thousand times.
@@ -91,7 +91,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
         own = page.meta.get("kn_checklist")
         html = MARKER_RE.sub(lambda m: render(site, site.checklists[m.group(1)], page, own_page=own is not None), html)
     if page.file.src_uri == f"{FOLDER}/index.md":
-        return html + site.render("partials/kn-checklist-index.html", page, checklists=site.sorted_checklists())
+        return html + site.render("fragments/kn/checklist-index.html", page, checklists=site.sorted_checklists())
     return html
 
 
@@ -173,7 +173,7 @@ def marker(name: str) -> str:
 def render(site: registry.Site, checklist: Checklist, page: Page, *, own_page: bool) -> str:
     """The checklist in its container, with print and reset buttons."""
     return site.render(
-        "partials/kn-checklist.html", page, checklist=checklist, own_page=own_page,
+        "fragments/kn/checklist.html", page, checklist=checklist, own_page=own_page,
         modifiers=page_modifiers(checklist) if own_page else "",
         admonition=admonition_html(site, checklist),
     )

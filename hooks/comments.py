@@ -12,7 +12,7 @@
   rejected, so that no e-mail address or other private field lands in the
   repository or on the site. The text is rendered with Python-Markdown without
   raw HTML, images or e-mail links; only http(s) and relative links survive.
-- Markup: overrides/partials/comments.html and its kn-comments-*.html partials;
+- Markup: overrides/partials/comments.html and overrides/fragments/kn/comments-*.html;
   the consent behaviour: docs/assets/kn-comments.js.
 """
 

@@ -8,7 +8,7 @@ and the data for social previews.
 - „Teil n von N“ with the previous and next part of the series.
 - Atom feeds (feedgen): `/feed.xml` with the newest articles, and
   `/tags/<slug>/feed.xml` for every tag in use. Drafts never appear.
-- `partials/kn-head.html` links the feeds and writes the Open Graph meta.
+- `fragments/kn/head.html` links the feeds and writes the Open Graph meta.
 """
 
 from __future__ import annotations

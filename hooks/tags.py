@@ -136,8 +136,8 @@ def render_tag_listing(site: registry.Site, page: Page) -> str | None:
     src_uri = page.file.src_uri
     if src_uri == INDEX_URI:
         tags = sorted(site.tags.values(), key=lambda t: german_key(t.name))
-        return site.render("partials/kn-tag-index.html", page, tags=tags)
+        return site.render("fragments/kn/tag-index.html", page, tags=tags)
     tag = page.meta.get("kn_tag")
     if tag is not None:
-        return site.render("partials/kn-tag-page.html", page, tag=tag)
+        return site.render("fragments/kn/tag-page.html", page, tag=tag)
     return None
