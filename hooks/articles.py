@@ -8,11 +8,11 @@ overview. A series is ordered by date; adding an article means adding a file.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_build_datetime
 
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.kn.articles")
 
 # Folders directly under docs/ that are not series.
 RESERVED = frozenset({"assets", "checklisten", "tags", "javascripts", "stylesheets", "bilder"})
@@ -44,12 +43,14 @@ def on_startup(*, command: str, dirty: bool) -> None:
     registry.reset(command)
 
 
+@event_priority(100)  # first: every other hook uses the state reset here
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     site = registry.reset()
     site.config = config
     return config
 
 
+@event_priority(100)  # first: the other hooks read the articles and series read here
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site = registry.SITE
     comments_default = bool((config.extra.get("comments") or {}).get("default"))
@@ -105,6 +106,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     return env
 
 
+@event_priority(100)  # first: the other hooks read page.meta["kn_article"]
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
     article = site.by_uri.get(page.file.src_uri)

@@ -14,7 +14,6 @@ articles does not parse the same checklist a thousand times.
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.kn.checklists")
 
 FOLDER = "checklisten"
 INCLUDE_RE = re.compile(r'^--8<--[ \t]+"checklisten/([^"/]+)\.md"[ \t]*$', re.M)
@@ -182,14 +180,13 @@ def render(site: registry.Site, checklist: Checklist, page: Page, *, own_page: b
 def admonition_html(site: registry.Site, checklist: Checklist) -> str:
     """The checklist's Markdown as HTML, converted once per build with the
     site's own Markdown extensions and settings."""
-    cache: dict[str, str] = site.extra.setdefault("checklist_html", {})
+    cache = site.checklist_html
     if checklist.name not in cache:
-        converter = site.extra.get("checklist_markdown")
+        converter = site.checklist_markdown
         if converter is None:
             assert site.config is not None
-            converter = python_markdown.Markdown(
+            converter = site.checklist_markdown = python_markdown.Markdown(
                 extensions=site.config.markdown_extensions, extension_configs=site.config.mdx_configs,
             )
-            site.extra["checklist_markdown"] = converter
         cache[checklist.name] = label_task_items(converter.reset().convert(checklist.source))
     return cache[checklist.name]

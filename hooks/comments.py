@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import logging
 import os
 import re
 import xml.etree.ElementTree as etree
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.kn.comments")
 
 TODAY_ENV = "KN_HEUTE"
 CONFIG = "mkdocs.yml"
@@ -60,8 +58,7 @@ SAFE_SCHEMES = ("", "http", "https")
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
-    # Runs after articles.on_config, which has reset registry.SITE.
-    registry.SITE.extra["comments_today"] = today_from_env(os.environ.get(TODAY_ENV))
+    registry.SITE.comments_today = today_from_env(os.environ.get(TODAY_ENV))
     return config
 
 
@@ -69,7 +66,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site = registry.SITE
     settings, problems = check_settings(config.extra.get("comments"))
     site.errors.extend(problems)
-    today = site.extra["comments_today"]
+    today = site.comments_today
     for article in site.articles:
         article.comment_state = effective_state(
             article.comments, article.date, default=settings["default"],
@@ -78,7 +75,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     open_articles = [a.src_uri for a in site.articles if a.comment_state == "open"]
     if open_articles:
         site.errors.extend(check_giscus(settings["giscus"], open_articles))
-    site.extra["comments"] = threads = {}
+    threads = site.comment_threads
     folder = data_dir(config)
     for path, uri in comment_files(folder):
         rel = f"{DATA_DIR}/{path.relative_to(folder).as_posix()}"
@@ -98,9 +95,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    threads = registry.SITE.extra.get("comments", {})
-    if page.file.src_uri in registry.SITE.by_uri:
-        page.meta["kn_comments"] = threads.get(page.file.src_uri, [])
+    site = registry.SITE
+    if page.file.src_uri in site.by_uri:
+        page.meta["kn_comments"] = site.comment_threads.get(page.file.src_uri, [])
     return None
 
 

@@ -14,7 +14,6 @@ and the data for social previews.
 from __future__ import annotations
 
 import datetime
-import logging
 import math
 import re
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import yaml
+from feedgen.feed import FeedGenerator
 from mkdocs.structure.files import InclusionLevel
 
 import registry
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.kn.reader")
 
 AUTHORS_FILE = "data/authors.yml"
 WORDS_PER_MINUTE = 200
@@ -64,7 +63,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     root = Path(config.config_file_path).parent
     authors, problems = load_authors(root / AUTHORS_FILE, Path(config.docs_dir))
     site.errors.extend(problems)
-    site.extra["authors"] = authors
+    site.authors = authors
     # Each checklist's words are counted once, not once per article that includes it.
     checklist_words = {name: count_words(c.source) for name, c in site.checklists.items()}
     for article in site.validated_articles():
@@ -83,7 +82,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     site = registry.SITE
     article: Article | None = page.meta.get("kn_article")
     if article is not None:
-        authors = site.extra.get("authors", {})
+        authors = site.authors
         page.meta["kn_authors"] = [authors[a] for a in article.authors if a in authors]
         page.meta["kn_position"] = series_position(site, article)
     return None
@@ -94,7 +93,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     if site.errors:
         return
     site_url = config.site_url or "/"
-    authors = site.extra.get("authors", {})
+    authors = site.authors
     out = Path(config.site_dir)
     write_feed(out / FEED_PATH, feed_info(config.site_name, site_url, FEED_PATH, config.site_description),
                site.articles, authors)
@@ -277,8 +276,6 @@ def feed_date(value: datetime.date) -> datetime.datetime:
 
 def write_feed(path: Path, info: dict[str, str], articles: list[Article], authors: dict[str, Author]) -> None:
     """An Atom feed of the newest FEED_SIZE of `articles` (already newest first)."""
-    from feedgen.feed import FeedGenerator
-
     base = info["home"]
     entries = [a for a in articles if not a.draft][:FEED_SIZE]
     feed = FeedGenerator()

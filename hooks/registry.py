@@ -2,8 +2,9 @@
 
 This is not a hook module (it is not listed under `hooks:`). Hook modules are
 loaded by MkDocs with `hooks/` on `sys.path`, so they all import this one
-module object and share its state. `reset()` runs in `articles.on_config`,
-because MkDocs does not reload hook modules between rebuilds of `mkdocs serve`.
+module object and share its state. `reset()` runs in `articles.on_config`
+(first of all hooks, by its event priority), because MkDocs does not reload
+hook modules between rebuilds of `mkdocs serve`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,17 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mkdocs.utils import get_relative_url
+
+from text import format_date_de, german_key
+
 if TYPE_CHECKING:
     from jinja2 import Environment
+    from markdown import Markdown
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
+
+    from reader import Author
 
 # -----------------------------------------------------------------------------
 # Data
@@ -98,19 +106,24 @@ class Site:
     checklists: dict[str, Checklist] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)  # name -> used tag (hooks/tags.py)
     errors: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)  # per-module state
+    # --- hooks/checklists.py: each checklist's HTML, converted once per build
+    checklist_html: dict[str, str] = field(default_factory=dict)  # name -> HTML
+    checklist_markdown: Markdown | None = None  # the site's Markdown, made once
+    # --- hooks/tags.py: the generated tag pages
+    tag_pages: dict[str, Tag] = field(default_factory=dict)  # "tags/<slug>.md" -> tag
+    # --- hooks/reader.py: data/authors.yml
+    authors: dict[str, Author] = field(default_factory=dict)  # id -> author
+    # --- hooks/comments.py: archived comments and the build's "today"
+    comment_threads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # src_uri -> thread
+    comments_today: datetime.date = field(default_factory=datetime.date.today)
     _env: Environment | None = None
 
     def sorted_series(self) -> list[Series]:
         """Series in German alphabetical order of their titles."""
-        from text import german_key
-
         return sorted(self.series.values(), key=lambda s: german_key(s.title))
 
     def sorted_checklists(self) -> list[Checklist]:
         """Checklists in German alphabetical order of their titles."""
-        from text import german_key
-
         return sorted(self.checklists.values(), key=lambda c: german_key(c.title))
 
     def validated_articles(self) -> list[Article]:
@@ -130,9 +143,7 @@ class Site:
         return self._env
 
     def render(self, template: str, page: Page, **context: Any) -> str:
-        """Render one of our partials for `page` (the `url` filter needs it)."""
-        from mkdocs.utils import get_relative_url
-
+        """Render one of our templates for `page` (the `url` filter needs it)."""
         base_url = get_relative_url(".", page.url)
         return self.env().get_template(template).render(
             page=page, base_url=base_url, config=self.config, site=self, **context
@@ -150,9 +161,7 @@ def reset(command: str | None = None) -> Site:
 
 
 def install_filters(env: Environment) -> None:
-    """Our Jinja filters, for the theme's templates and for our partials."""
-    from text import format_date_de
-
+    """Our Jinja filters, for the theme's templates and for our own templates."""
     env.filters["datum_de"] = format_date_de
 
 

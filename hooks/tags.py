@@ -64,7 +64,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             continue
         file = File.generated(config, tag.src_uri, content=tag_markdown(tag), inclusion=InclusionLevel.NOT_IN_NAV)
         tag.url = file.url
-        site.extra.setdefault("tag_pages", {})[tag.src_uri] = tag
+        site.tag_pages[tag.src_uri] = tag
         files.append(file)
     return files
 
@@ -74,8 +74,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
         page.meta["kn_tags"] = [site.tags[name] for name in article.tags if name in site.tags]
-    elif page.file.generated_by and page.file.src_uri in site.extra.get("tag_pages", {}):
-        page.meta["kn_tag"] = site.extra["tag_pages"][page.file.src_uri]
+    elif page.file.generated_by and page.file.src_uri in site.tag_pages:
+        page.meta["kn_tag"] = site.tag_pages[page.file.src_uri]
     return None
 
 
