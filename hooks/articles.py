@@ -16,7 +16,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_build_datetime
 
+import checklists
 import registry
+import tags
 from registry import Article, Series, error
 from schema import split_front_matter, validate_article
 from text import format_date_de
@@ -30,8 +32,9 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 
-# Folders directly under docs/ that are not series.
-RESERVED = frozenset({"assets", "checklisten", "tags", "javascripts", "stylesheets", "bilder"})
+# Folders directly under docs/ that are not series: those of the checklists and
+# tags hooks, and those for files (styles, scripts, images).
+RESERVED = frozenset({checklists.FOLDER, tags.FOLDER, "assets", "javascripts", "stylesheets", "bilder"})
 HOME_NEWEST = 10  # articles listed on the start page
 
 # -----------------------------------------------------------------------------
@@ -53,7 +56,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
 @event_priority(100)  # first: the other hooks read the articles and series read here
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site = registry.SITE
-    comments_default = bool((config.extra.get("comments") or {}).get("default"))
+    # Without a default (comments.on_config read it), every article must say.
+    comments_default = site.comment_settings.default is not None
     for file in list(files.documentation_pages(inclusion=InclusionLevel.all)):
         series = series_of(file.src_uri)
         if series is None:

@@ -35,7 +35,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 
 import registry
-from registry import error
+from registry import CommentSettings, error
 from schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show, yaml_error
 
 if TYPE_CHECKING:
@@ -58,24 +58,29 @@ SAFE_SCHEMES = ("", "http", "https")
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
-    registry.SITE.comments_today = today_from_env(os.environ.get(TODAY_ENV))
+    # The one place that reads `extra.comments`; articles.on_files needs the default.
+    site = registry.SITE
+    site.comment_settings, problems = check_settings(config.extra.get("comments"))
+    site.errors.extend(problems)
+    site.comments_today = today_from_env(os.environ.get(TODAY_ENV))
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site = registry.SITE
-    settings, problems = check_settings(config.extra.get("comments"))
-    site.errors.extend(problems)
+    settings = site.comment_settings
     today = site.comments_today
     for article in site.articles:
         article.comment_state = effective_state(
-            article.comments, article.date, default=settings["default"],
-            close_after_days=settings["close_after_days"], today=today,
+            article.comments, article.date, default=settings.default,
+            close_after_days=settings.close_after_days, today=today,
         )
     open_articles = [a.src_uri for a in site.articles if a.comment_state == "open"]
     if open_articles:
-        site.errors.extend(check_giscus(settings["giscus"], open_articles))
+        site.errors.extend(check_giscus(settings.giscus, open_articles))
     threads = site.comment_threads
+    # Comment text gets the site's typographic quotes (German: „…“).
+    smarty = config.mdx_configs.get("smarty", {})
     folder = data_dir(config)
     for path, uri in comment_files(folder):
         rel = f"{DATA_DIR}/{path.relative_to(folder).as_posix()}"
@@ -85,7 +90,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             if problem:
                 site.errors.append(problem)
             continue
-        entries, problems = load_comments(rel, path.read_text(encoding="utf-8"))
+        entries, problems = load_comments(rel, path.read_text(encoding="utf-8"), smarty=smarty)
         site.errors.extend(problems)
         if problems or article.comment_state == "off":
             continue
@@ -116,9 +121,10 @@ def today_from_env(value: str | None) -> datetime.date:
     return date
 
 
-def check_settings(raw: Any) -> tuple[dict[str, Any], list[str]]:
-    """Validate `extra.comments` of mkdocs.yml; return clean settings and problems."""
-    settings: dict[str, Any] = {"default": None, "close_after_days": None, "giscus": {}}
+def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
+    """Validate `extra.comments` of mkdocs.yml; return clean settings and problems.
+    A wrong default is reported and counts as "off"."""
+    settings = CommentSettings()
     problems: list[str] = []
     if raw is None:
         return settings, problems
@@ -128,17 +134,17 @@ def check_settings(raw: Any) -> tuple[dict[str, Any], list[str]]:
         value, problem = check_comments(raw["default"])
         if problem:
             problems.append(error(CONFIG, "extra.comments.default", problem))
-        settings["default"] = value
+        settings.default = value or "off"
     if raw.get("close_after_days") is not None:
         value, problem = check_days(raw["close_after_days"])
         if problem:
             problems.append(error(CONFIG, "extra.comments.close_after_days", problem))
-        settings["close_after_days"] = value
+        settings.close_after_days = value
     giscus = raw.get("giscus")
     if giscus is not None and not isinstance(giscus, dict):
         problems.append(error(CONFIG, "extra.comments.giscus", f"{show(giscus)} ist kein Abschnitt mit den Feldern {', '.join(GISCUS_KEYS)}."))
     elif giscus:
-        settings["giscus"] = giscus
+        settings.giscus = giscus
     return settings, problems
 
 
@@ -214,8 +220,9 @@ def missing_article(rel: str, uri: str, files: Files) -> str | None:
     return error(rel, None, f"Die Seite 'docs/{uri}' ist kein Artikel; Kommentare gibt es nur unter Artikeln.")
 
 
-def load_comments(rel: str, text: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Read and check one comments file; entries with rendered HTML, and problems."""
+def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """Read and check one comments file; entries with rendered HTML, and problems.
+    `smarty`: the site's settings of the smarty extension (quotation marks)."""
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -230,13 +237,13 @@ def load_comments(rel: str, text: str) -> tuple[list[dict[str, Any]], list[str]]
     entries: list[dict[str, Any]] = []
     problems: list[str] = []
     for number, raw in enumerate(data, start=1):
-        entry, entry_problems = check_entry(rel, number, raw)
+        entry, entry_problems = check_entry(rel, number, raw, smarty=smarty)
         problems.extend(entry_problems)
         entries.append(entry)
     return ([] if problems else entries), problems
 
 
-def check_entry(rel: str, number: int, raw: Any) -> tuple[dict[str, Any], list[str]]:
+def check_entry(rel: str, number: int, raw: Any, *, smarty: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
     where = f"Eintrag {number}"
     if not isinstance(raw, dict):
         return {}, [error(rel, where, f"{show(raw)} ist kein Kommentar. Erwartet: Felder author, date, text und optional reply_to.")]
@@ -267,7 +274,7 @@ def check_entry(rel: str, number: int, raw: Any) -> tuple[dict[str, Any], list[s
         else:
             entry["reply_to"] = reply_to
     if not problems:
-        entry["html"] = render_text(entry["text"])
+        entry["html"] = render_text(entry["text"], smarty=smarty)
     return entry, problems
 
 
@@ -329,15 +336,8 @@ def safe_href(href: str) -> bool:
     return True
 
 
-SMARTY_DE = {
-    "smarty": {"substitutions": {
-        "left-double-quote": "&bdquo;", "right-double-quote": "&ldquo;",
-        "left-single-quote": "&sbquo;", "right-single-quote": "&lsquo;",
-    }},
-}
-
-
-def render_text(text: str) -> str:
-    """A comment's Markdown as HTML in which nothing from the author is markup."""
-    md = markdown.Markdown(extensions=[SafeExtension(), "smarty"], extension_configs=SMARTY_DE)
+def render_text(text: str, *, smarty: dict[str, Any] | None = None) -> str:
+    """A comment's Markdown as HTML in which nothing from the author is markup;
+    `smarty` configures the quotation marks (the site's `smarty` settings)."""
+    md = markdown.Markdown(extensions=[SafeExtension(), "smarty"], extension_configs={"smarty": smarty or {}})
     return md.convert(text)

@@ -91,6 +91,18 @@ class Tag:
     articles: list[Article] = field(default_factory=list)  # newest first
 
 
+# --- Comments (hooks/comments.py) ----------------------------------------------
+
+
+@dataclass
+class CommentSettings:
+    """`extra.comments` of mkdocs.yml, checked once per build in comments.on_config."""
+
+    default: str | None = None  # open, closed, off; None: every article must say
+    close_after_days: int | None = None
+    giscus: dict[str, Any] = field(default_factory=dict)
+
+
 # -----------------------------------------------------------------------------
 
 
@@ -113,7 +125,8 @@ class Site:
     tag_pages: dict[str, Tag] = field(default_factory=dict)  # "tags/<slug>.md" -> tag
     # --- hooks/reader.py: data/authors.yml
     authors: dict[str, Author] = field(default_factory=dict)  # id -> author
-    # --- hooks/comments.py: archived comments and the build's "today"
+    # --- hooks/comments.py: settings, archived comments and the build's "today"
+    comment_settings: CommentSettings = field(default_factory=CommentSettings)
     comment_threads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # src_uri -> thread
     comments_today: datetime.date = field(default_factory=datetime.date.today)
     _env: Environment | None = None

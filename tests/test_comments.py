@@ -8,11 +8,17 @@ import datetime
 import os
 
 import pytest
+import yaml
 
 from conftest import ROOT, Project, article, assert_fails, serve
 
 import comments
 
+# The site's smarty settings (German quotation marks), which comments.on_files passes on.
+SITE_SMARTY = next(
+    entry["smarty"] for entry in yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
+    if isinstance(entry, dict) and "smarty" in entry
+)
 CLOSED_NOTICE = "Kommentarfunktion für diesen Artikel geschlossen."
 TODAY = "2026-12-01"
 SERIES = "kooperation-netzwerke"
@@ -123,8 +129,6 @@ def test_closed_article_shows_closed_notice_and_nothing_from_a_third_party(site)
 
 
 def test_open_article_shows_consent_placeholder_without_giscus_script(fixture_site):
-    import yaml
-
     giscus = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["comments"]["giscus"]
     page = fixture_site.page(f"{SERIES}/test-offen/")
     box = page.select_one("section.kn-comments [data-kn-giscus]")
@@ -391,7 +395,7 @@ def test_check_days(value, ok):
     ("[gut](https://example.org/)", "javascript", 'href="https://example.org/"'),
 ])
 def test_render_text_is_safe(text, absent, present):
-    html = comments.render_text(text)
+    html = comments.render_text(text, smarty=SITE_SMARTY)
     assert absent not in html and present in html
 
 
