@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+
+from babel.dates import format_date
 
 # -----------------------------------------------------------------------------
 # Constants
 # -----------------------------------------------------------------------------
 
-MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-)
 FOLD = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"))
 
 # -----------------------------------------------------------------------------
@@ -20,9 +19,10 @@ FOLD = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"))
 # -----------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a listing shows the same dates again and again
 def format_date_de(value: datetime.date) -> str:
     """A date the German way: 27. November 2026."""
-    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+    return format_date(value, format="d. MMMM y", locale="de")
 
 
 def german_key(text: str) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
@@ -10,7 +11,7 @@ import yaml
 
 from conftest import ROOT, article, assert_fails
 from schema import closest_tags, parse_vocabulary, unknown_tags, validate_vocabulary
-from text import german_key, slugify
+from text import format_date_de, german_key, slugify
 
 SERIES = "kooperation-netzwerke"
 VOCABULARY = yaml.safe_load((ROOT / "data" / "tags.yml").read_text(encoding="utf-8"))
@@ -61,6 +62,15 @@ def used_tags() -> dict[str, list[dict]]:
 ])
 def test_slugify_follows_the_url_contract(name, slug):
     assert slugify(name) == slug
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (datetime.date(2026, 3, 1), "1. März 2026"),
+    (datetime.date(2026, 11, 27), "27. November 2026"),
+    (datetime.date(2027, 1, 9), "9. Januar 2027"),
+])
+def test_dates_are_written_the_german_way(value, shown):
+    assert format_date_de(value) == shown
 
 
 def test_german_sort_puts_umlauts_with_their_vowel_and_ignores_case():
