@@ -107,6 +107,9 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     registry.install_filters(env)
     # Date of this build, for the source line of printed pages.
     env.globals["kn_stand"] = format_date_de(get_build_datetime().date())
+    # The article lists of the start page and the series overviews.
+    site = registry.SITE
+    registry.append_listings(files, lambda page: render_listing(site, page))
     return env
 
 
@@ -119,11 +122,6 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     elif page.file.name == "index" and series_of(page.file.src_uri) in site.series:
         page.meta["kn_series"] = series_of(page.file.src_uri)
     return markdown
-
-
-def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    listing = render_listing(registry.SITE, page)
-    return html + listing if listing else html
 
 
 # -----------------------------------------------------------------------------

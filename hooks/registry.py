@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from mkdocs.utils import get_relative_url
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from markdown import Markdown
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
     from reader import Author
@@ -121,6 +122,7 @@ class Site:
     # --- hooks/checklists.py: each checklist's HTML, converted once per build
     checklist_html: dict[str, str] = field(default_factory=dict)  # name -> HTML
     checklist_markdown: Markdown | None = None  # the site's Markdown, made once
+    checklist_words: dict[str, int] = field(default_factory=dict)  # name -> words (hooks/reader.py)
     # --- hooks/tags.py: the generated tag pages
     tag_pages: dict[str, Tag] = field(default_factory=dict)  # "tags/<slug>.md" -> tag
     # --- hooks/reader.py: data/authors.yml
@@ -176,6 +178,19 @@ def reset(command: str | None = None) -> Site:
 def install_filters(env: Environment) -> None:
     """Our Jinja filters, for the theme's templates and for our own templates."""
     env.filters["datum_de"] = format_date_de
+
+
+def append_listings(files: Files, listing: Callable[[Page], str | None]) -> None:
+    """Append `listing(page)` to the HTML of every rendered page it returns
+    something for. Called in `on_env`: MkDocs has then converted every page
+    (so reading times are known) and not yet written any (nor indexed it for
+    search)."""
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.content is not None:
+            html = listing(page)
+            if html:
+                page.content += html
 
 
 def error(src: str, field_name: str | None, problem: str) -> str:

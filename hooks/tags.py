@@ -3,8 +3,9 @@ under /tags/<slug>/, the tag index on /tags/, and tag links on every article.
 
 Tag pages are virtual files (`File.generated` in `on_files`); their Markdown
 holds only the front matter, everything else comes from templates appended in
-`on_page_content`, so it is escaped and lands in the search index. The work is
-linear: one pass over the articles and their tags.
+`on_env` (when every article's reading time is known), so it is escaped and
+lands in the search index. The work is linear: one pass over the articles and
+their tags.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from schema import VOCABULARY, parse_vocabulary, unknown_tags
 from text import german_key, slugify
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
@@ -79,9 +81,10 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     return None
 
 
-def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    listing = render_tag_listing(registry.SITE, page)
-    return html + listing if listing else None
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+    site = registry.SITE
+    registry.append_listings(files, lambda page: render_tag_listing(site, page))
+    return env
 
 
 # -----------------------------------------------------------------------------
