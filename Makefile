@@ -18,6 +18,7 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 build: $(STAMP)

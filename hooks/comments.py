@@ -129,7 +129,9 @@ def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
     if raw is None:
         return settings, problems
     if not isinstance(raw, dict):
-        return settings, [error(CONFIG, "extra.comments", f"{show(raw)} ist kein Abschnitt mit Feldern (default, close_after_days, giscus).")]
+        return settings, [error(
+            CONFIG, "extra.comments", f"{show(raw)} ist kein Abschnitt mit Feldern (default, close_after_days, giscus).",
+        )]
     if raw.get("default") is not None:
         value, problem = check_comments(raw["default"])
         if problem:
@@ -142,7 +144,9 @@ def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
         settings.close_after_days = value
     giscus = raw.get("giscus")
     if giscus is not None and not isinstance(giscus, dict):
-        problems.append(error(CONFIG, "extra.comments.giscus", f"{show(giscus)} ist kein Abschnitt mit den Feldern {', '.join(GISCUS_KEYS)}."))
+        problems.append(error(
+            CONFIG, "extra.comments.giscus", f"{show(giscus)} ist kein Abschnitt mit den Feldern {', '.join(GISCUS_KEYS)}.",
+        ))
     elif giscus:
         settings.giscus = giscus
     return settings, problems
@@ -150,7 +154,10 @@ def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
 
 def check_days(value: Any) -> tuple[int | None, str | None]:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return None, f"{show(value)} ist keine Anzahl von Tagen. Erlaubt ist eine ganze Zahl ab 0, z. B. 365, oder das Feld wird weggelassen."
+        return None, (
+            f"{show(value)} ist keine Anzahl von Tagen. "
+            "Erlaubt ist eine ganze Zahl ab 0, z. B. 365, oder das Feld wird weggelassen."
+        )
     return value, None
 
 

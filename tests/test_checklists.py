@@ -5,9 +5,8 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from conftest import CHECKLISTS, ROOT, article, assert_fails, checklist_includes
-
 import checklists
+from conftest import CHECKLISTS, ROOT, article, assert_fails, checklist_includes
 
 
 def item_count(name: str) -> int:
@@ -90,13 +89,14 @@ def test_checklist_file_without_admonition_fails(project):
 # -----------------------------------------------------------------------------
 
 BOX = '<input type="checkbox"/><span class="task-list-indicator"></span>'
+CHECKED = BOX.replace("/>", " checked/>", 1)
 
 
 @pytest.mark.parametrize(("markdown_text", "expected"), [
     ("- [ ] Ein Punkt.",
      f'<li class="task-list-item"><label class="task-list-control">{BOX} Ein Punkt.</label></li>'),
     ("- [x] Mit [Link](x/).",
-     f'<li class="task-list-item"><label class="task-list-control">{BOX.replace("/>", " checked/>")} Mit <a href="x/">Link</a>.</label></li>'),
+     f'<li class="task-list-item"><label class="task-list-control">{CHECKED} Mit <a href="x/">Link</a>.</label></li>'),
     ("- [ ] Oben\n    - Unterpunkt",
      f'<li class="task-list-item"><label class="task-list-control">{BOX} Oben</label><ul>\n<li>Unterpunkt</li>\n</ul>\n</li>'),
     ("- [ ] Locker\n\n- [ ] Zweiter",

@@ -5,14 +5,12 @@ fixed "today" (KN_HEUTE), negative fixtures, pure helpers, a real browser."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 import yaml
 
-from conftest import ROOT, Project, article, assert_fails, serve
-
 import comments
+from conftest import ROOT, Project, article, assert_fails, serve
 
 # The site's smarty settings (German quotation marks), which comments.on_files passes on.
 SITE_SMARTY = next(
@@ -288,12 +286,18 @@ BAD_FILES = {
     "missing_author": (ENTRY + "- date: 2026-11-21\n  text: Ohne Namen.\n", "Eintrag 2, Feld 'author'", "fehlt", "fehlt"),
     "missing_text": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n", "Eintrag 2, Feld 'text'", "fehlt", "fehlt"),
     "empty_text": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  text: ''\n", "Eintrag 2, Feld 'text'", "''", "kein Text"),
-    "impossible_date": ("- author: Eva\n  date: 2026-02-30\n  text: Hallo.\n", "Eintrag 1, Feld 'date'", "'2026-02-30'", "diesen Tag gibt es nicht"),
-    "reply_to_out_of_range": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: 5\n  text: Hm.\n", "Eintrag 2, Feld 'reply_to'", "5", "von 1 bis 1"),
-    "reply_to_self": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: 2\n  text: Hm.\n", "Eintrag 2, Feld 'reply_to'", "2", "früheren Eintrag"),
-    "reply_to_forward": ("- author: Fritz\n  date: 2026-11-21\n  reply_to: 2\n  text: Hm.\n" + ENTRY, "Eintrag 1, Feld 'reply_to'", "2", "der erste Eintrag"),
-    "reply_to_not_a_number": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: Eva\n  text: Hm.\n", "Eintrag 2, Feld 'reply_to'", "'Eva'", "früheren Eintrag"),
-    "email_field": ("- author: Eva\n  email: eva@example.org\n  date: 2026-11-20\n  text: Hallo.\n", "Eintrag 1, Feld 'email'", "unbekanntes Feld", "E-Mail-Adressen"),
+    "impossible_date": ("- author: Eva\n  date: 2026-02-30\n  text: Hallo.\n",
+                        "Eintrag 1, Feld 'date'", "'2026-02-30'", "diesen Tag gibt es nicht"),
+    "reply_to_out_of_range": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: 5\n  text: Hm.\n",
+                              "Eintrag 2, Feld 'reply_to'", "5", "von 1 bis 1"),
+    "reply_to_self": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: 2\n  text: Hm.\n",
+                      "Eintrag 2, Feld 'reply_to'", "2", "früheren Eintrag"),
+    "reply_to_forward": ("- author: Fritz\n  date: 2026-11-21\n  reply_to: 2\n  text: Hm.\n" + ENTRY,
+                         "Eintrag 1, Feld 'reply_to'", "2", "der erste Eintrag"),
+    "reply_to_not_a_number": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: Eva\n  text: Hm.\n",
+                              "Eintrag 2, Feld 'reply_to'", "'Eva'", "früheren Eintrag"),
+    "email_field": ("- author: Eva\n  email: eva@example.org\n  date: 2026-11-20\n  text: Hallo.\n",
+                    "Eintrag 1, Feld 'email'", "unbekanntes Feld", "E-Mail-Adressen"),
 }
 
 

@@ -16,9 +16,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import ROOT, article, assert_fails
-
 import schema
+from conftest import ROOT, article, assert_fails
 
 NEW = "docs/kooperation-netzwerke/neu.md"
 NEW_SRC = "kooperation-netzwerke/neu.md"
@@ -61,7 +60,8 @@ def test_check_name_list_problems(value, fragment):
 
 
 def test_unknown_key_gets_a_did_you_mean_hint():
-    _, problems = schema.validate_article("a.md", {"title": "T", "description": "D", "date": "2026-01-01", "tagz": ["x"], "authors": ["r"]}, comments_default=True)
+    meta = {"title": "T", "description": "D", "date": "2026-01-01", "tagz": ["x"], "authors": ["r"]}
+    _, problems = schema.validate_article("a.md", meta, comments_default=True)
     assert any("Feld 'tagz'" in p and "Meinten Sie 'tags'?" in p for p in problems)
     assert any("Feld 'tags': fehlt" in p for p in problems)
 

@@ -78,7 +78,8 @@ def local_url(link: str) -> str:
 
 @pytest.mark.parametrize(("html", "words"), [
     ("<p>Ein kurzer Satz.</p>", 3),
-    ("<h2 id=\"x\">Überschrift<a class=\"headerlink\" href=\"#x\">¶</a></h2>\n<p>Text mit <strong>fett</strong> und <em>kursiv</em>.</p>", 6),
+    ('<h2 id="x">Überschrift<a class="headerlink" href="#x">¶</a></h2>\n'
+     "<p>Text mit <strong>fett</strong> und <em>kursiv</em>.</p>", 6),
     ('<p>Ein <a href="https://example.org/lange/adresse">Link</a> hier.</p>', 3),
     ('<p>Bild: <img alt="Alternativtext mit Wörtern" src="bild.png"></p>', 1),
     ("<ol>\n<li>Erster</li>\n<li>Zweiter</li>\n</ol>", 2),
@@ -116,7 +117,9 @@ def test_authors_file_of_the_site_is_valid():
     assert problems == [] and set(authors) == set(AUTHORS)
 
 
-@pytest.mark.parametrize("entry", [{"name": "Jana"}, {"bio": "Text"}, {"name": "", "bio": "Text"}, "Jana", {"name": "J", "bio": "B", "foto": "x"}])
+@pytest.mark.parametrize("entry", [
+    {"name": "Jana"}, {"bio": "Text"}, {"name": "", "bio": "Text"}, "Jana", {"name": "J", "bio": "B", "foto": "x"},
+])
 def test_incomplete_author_entry_is_rejected(entry):
     _authors, problems = parse_authors({"jana": entry})
     assert problems and "data/authors.yml" in problems[0] and "jana" in problems[0]
@@ -229,7 +232,7 @@ def test_article_shows_its_part_of_the_series_with_neighbours(site, number):
 def test_series_overview_lists_every_part_with_description_and_reading_time(site):
     items = site.page("kooperation-netzwerke/").select("ol.kn-list > .kn-list__item")
     assert [normalise("kooperation-netzwerke/", i.a["href"]) for i in items] == [a["url"] for a in ARTICLES]
-    for item, expected in zip(items, ARTICLES):
+    for item, expected in zip(items, ARTICLES, strict=True):
         assert item.select_one(".kn-list__description").get_text(strip=True) == expected["description"]
         assert item.select_one(".kn-reading-time").get_text(strip=True) == f"{expected['minutes']} Min. Lesezeit"
 
@@ -242,7 +245,7 @@ def test_series_overview_lists_every_part_with_description_and_reading_time(site
 def check_entries(site, entries, expected: list[dict]) -> None:
     """Entries match the expected articles (newest first) in every field."""
     assert [local_url(e.link) for e in entries] == [a["url"] for a in expected]
-    for entry, art in zip(entries, expected):
+    for entry, art in zip(entries, expected, strict=True):
         assert site.exists(local_url(entry.link))
         assert entry.title == art["title"]
         assert entry.summary == art["description"]

@@ -137,6 +137,8 @@ def test_not_found_page_is_german(site):
 # -----------------------------------------------------------------------------
 
 URL_ATTRS = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src", "video": "src", "audio": "src"}
+# <link rel="…"> values that make the browser load the linked URL.
+LOADING_RELS = {"stylesheet", "icon", "preload", "prefetch", "preconnect", "dns-prefetch", "modulepreload", "manifest"}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)|@import\s+['"]([^'"]+)""")
 
 
@@ -150,7 +152,7 @@ def test_no_page_loads_anything_from_another_origin(site):
         page = site.page(str(path.relative_to(site.root)))
         for tag, attr in URL_ATTRS.items():
             for element in page.find_all(tag):
-                if tag == "link" and not set(element.get("rel", [])) & {"stylesheet", "icon", "preload", "prefetch", "preconnect", "dns-prefetch", "modulepreload", "manifest"}:
+                if tag == "link" and not set(element.get("rel", [])) & LOADING_RELS:
                     continue
                 url = element.get(attr)
                 assert not url or not is_third_party(url), f"{path}: <{tag} {attr}={url}>"

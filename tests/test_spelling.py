@@ -11,7 +11,8 @@ from conftest import ROOT, require_tool
 
 WORDLIST = ROOT / "tests" / "wortliste.txt"
 SOURCES = sorted(
-    [*(ROOT / "docs").glob("*.md"), *(ROOT / "docs" / "kooperation-netzwerke").glob("*.md"), *(ROOT / "docs" / "checklisten").glob("*.md"), *(ROOT / "docs" / "tags").glob("*.md")]
+    [*(ROOT / "docs").glob("*.md"), *(ROOT / "docs" / "kooperation-netzwerke").glob("*.md"),
+     *(ROOT / "docs" / "checklisten").glob("*.md"), *(ROOT / "docs" / "tags").glob("*.md")]
 )
 
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)

@@ -161,7 +161,7 @@ def test_tag_index_lists_used_tags_alphabetically_with_description_and_count(sit
     items = site.page("tags/").select("ul.kn-tags .kn-list__item")
     expected = sorted(used_tags(), key=german_key)
     assert [item.select_one(".kn-list__title").get_text(strip=True) for item in items] == expected
-    for item, name in zip(items, expected):
+    for item, name in zip(items, expected, strict=True):
         assert item.select_one(".kn-list__description").get_text(strip=True) == VOCABULARY[name]
         assert item.select_one(".kn-list__meta").get_text(strip=True) == f"{len(used_tags()[name])} Artikel"
         href = item.select_one("a")["href"]
@@ -178,7 +178,7 @@ def test_tag_page_lists_its_articles_newest_first(site, name):
     items = content.select(".kn-list__item")
     expected = used_tags()[name]
     assert [item.select_one("a.kn-list__title").get_text(strip=True) for item in items] == [m["title"] for m in expected]
-    for item, meta in zip(items, expected):
+    for item, meta in zip(items, expected, strict=True):
         assert item.select_one("a")["href"] == f"../../{meta['url']}"
         assert GERMAN_DATE.match(item.time.get_text(strip=True)) and item.time["datetime"] == str(meta["date"])
         assert item.select_one(".kn-list__description").get_text(strip=True) == meta["description"]
@@ -195,7 +195,7 @@ def test_unused_tags_get_no_page(site):
 def test_article_links_its_tags(site, meta):
     links = site.page(meta["url"]).select("article nav.md-tags a.md-tag")
     assert [a.get_text(strip=True) for a in links] == meta["tags"]
-    for link, name in zip(links, meta["tags"]):
+    for link, name in zip(links, meta["tags"], strict=True):
         assert link["href"] == f"../../tags/{slugify(name)}/"
 
 

@@ -41,7 +41,6 @@ from pathlib import Path
 
 from tools.localsite import CHROMIUM, CHROMIUM_ARGS, ROOT, SiteServer
 
-
 # Pages audited with Lighthouse, as paths below the site root.
 PAGES = [
     "/",  # start page

@@ -55,7 +55,7 @@ def copy_sources(target: Path) -> Path:
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Static files without log lines, text compressed with gzip on request."""
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args) -> None:
         pass
 
     def send_head(self):
