@@ -18,20 +18,21 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 audit: $(STAMP)
-	$(BIN)/python tests/audit.py
+	$(BIN)/python -m tools.audit
 
 bench: $(STAMP)
-	$(BIN)/python tests/benchmark.py
+	$(BIN)/python -m tools.benchmark
 
 artikel: $(STAMP)
 	@test -n "$(TITEL)" || { echo 'Bitte einen Titel angeben: make artikel TITEL="Mein Titel" SERIE="Name der Reihe"' >&2; exit 2; }
-	@$(BIN)/python hooks/new_article.py "$(TITEL)" --serie "$(SERIE)"
+	@$(BIN)/python -m tools.new_article "$(TITEL)" --serie "$(SERIE)"
 
 clean:
 	rm -rf site $(VENV)

@@ -15,14 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_build_datetime
+from typography import h1_headings, markdown_to_text, one_title, teaser, title_heading, typeset
 
+import checklists
 import registry
+import tags
 from registry import Article, Series, error
 from schema import split_front_matter, validate_article
 from text import format_date_de
-from typography import h1_headings, markdown_to_text, one_title, teaser, title_heading, typeset
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -32,10 +35,12 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
+
 log = logging.getLogger("mkdocs.plugins.kn.articles")
 
-# Folders directly under docs/ that are not series.
-RESERVED = frozenset({"assets", "checklisten", "tags", "javascripts", "stylesheets", "bilder"})
+# Folders directly under docs/ that are not series: those of the checklists and
+# tags hooks, and those for files (styles, scripts, images).
+RESERVED = frozenset({checklists.FOLDER, tags.FOLDER, "assets", "javascripts", "stylesheets", "bilder"})
 HOME_NEWEST = 10  # articles listed on the start page
 
 # -----------------------------------------------------------------------------
@@ -47,15 +52,18 @@ def on_startup(*, command: str, dirty: bool) -> None:
     registry.reset(command)
 
 
+@event_priority(100)  # first: every other hook uses the state reset here
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     site = registry.reset()
     site.config = config
     return config
 
 
+@event_priority(100)  # first: the other hooks read the articles and series read here
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site = registry.SITE
-    comments_default = bool((config.extra.get("comments") or {}).get("default"))
+    # Without a default (comments.on_config read it), every article must say.
+    comments_default = site.comment_settings.default is not None
     for file in list(files.documentation_pages(inclusion=InclusionLevel.all)):
         series = series_of(file.src_uri)
         if series is None:
@@ -106,9 +114,13 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     registry.install_filters(env)
     # Date of this build, for the source line of printed pages.
     env.globals["kn_stand"] = format_date_de(get_build_datetime().date())
+    # The article lists of the start page and the series overviews.
+    site = registry.SITE
+    registry.append_listings(files, lambda page: render_listing(site, page))
     return env
 
 
+@event_priority(100)  # first: the other hooks read page.meta["kn_article"]
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
     article = site.by_uri.get(page.file.src_uri)
@@ -121,11 +133,6 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     elif page.file.name == "index" and series_of(page.file.src_uri) in site.series:
         page.meta["kn_series"] = series_of(page.file.src_uri)
     return markdown
-
-
-def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    listing = render_listing(registry.SITE, page)
-    return html + listing if listing else html
 
 
 # -----------------------------------------------------------------------------
@@ -152,7 +159,9 @@ def read_title(file: File) -> tuple[str | None, list[str]]:
         headings = h1_headings(body)
         title = markdown_to_text(headings[0][1]) if headings else None
     if title is None and not problems:
-        problems = [error(file.src_uri, "title", "fehlt. Die Übersichtsseite einer Serie braucht einen Titel (Feld 'title' oder eine Überschrift '# Titel').")]
+        problems = [error(file.src_uri, "title", (
+            "fehlt. Die Übersichtsseite einer Reihe braucht einen Titel (Feld 'title' oder eine Überschrift '# Titel')."
+        ))]
     return title, problems
 
 
@@ -272,7 +281,7 @@ def render_listing(site: registry.Site, page: Page) -> str | None:
     """The article list appended to the start page and to series overviews."""
     if page.is_homepage:
         return site.render(
-            "partials/kn-home.html", page,
+            "fragments/kn/home.html", page,
             articles=site.articles[:HOME_NEWEST],
             total=len(site.articles),
             series=site.sorted_series(),
@@ -280,5 +289,5 @@ def render_listing(site: registry.Site, page: Page) -> str | None:
         )
     name = page.meta.get("kn_series")
     if name:
-        return site.render("partials/kn-series.html", page, series=site.series[name])
+        return site.render("fragments/kn/series.html", page, series=site.series[name])
     return None

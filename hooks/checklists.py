@@ -6,19 +6,26 @@ page and included verbatim into every article with the line
 A checklist file holds exactly one `!!! checkliste "Titel"` admonition with a
 task list. Its Markdown is converted once per build; the page and every
 include get a marker comment in `on_page_markdown`, which `on_page_content`
-replaces with that HTML inside the same container (partials/kn-checklist.html).
+replaces with that HTML inside the same container (fragments/kn/checklist.html).
 So the checklist renders identically everywhere, carries its name for the
 print button and the ticks kept in localStorage, and a site with a thousand
 articles does not parse the same checklist a thousand times.
+
+Every task list of the site (`pymdownx.tasklist`) gets its item text inside
+the checkbox's <label> from `TaskLabelExtension`, added to the site's Markdown
+extensions in `on_config`.
 """
 
 from __future__ import annotations
 
-import logging
 import re
+import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
 
 import markdown as python_markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 import registry
 from registry import Checklist, error
@@ -28,20 +35,18 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.kn.checklists")
 
 FOLDER = "checklisten"
 INCLUDE_RE = re.compile(r'^--8<--[ \t]+"checklisten/([^"/]+)\.md"[ \t]*$', re.M)
 ANY_INCLUDE_RE = re.compile(r"^[ \t]*--8<--.*$", re.M)
 MARKER = "<!-- kn-checkliste:{name} -->"
 MARKER_RE = re.compile(r"<!-- kn-checkliste:([^ ]+) -->")
-# Material's task-list item puts the item text after the <label>, so the checkbox
-# has no accessible name; `label_task_items` moves the text into the label.
-TASK_LABEL_RE = re.compile(
-    r'(<label class="task-list-control">(?:(?!</label>).)*?)</label>'
-    r"((?:(?!</?(?:li|ul|ol|p|div|label)\b).)*?)(\s*)(?=</?(?:li|ul|ol|p|div|label)\b|\Z)",
-    re.S,
-)
+# pymdownx.tasklist puts the item text after the checkbox's <label>, so the
+# checkbox has no accessible name; `_TaskLabels` moves the text into the label,
+# up to the item's first block (a nested list, a paragraph).
+TASK_LABEL_OPEN = '<label class="task-list-control">'
+TASK_LABEL_CLOSE = "</label> "
+TASK_TEXT_ENDS = frozenset({"li", "ul", "ol", "p", "div", "label"})
 HEAD_RE = re.compile(r'\A(?:!!!|\?\?\?\+?)[ \t]+checkliste(?:[ \t]+"([^"]*)")?[ \t]*$')
 ITEM_RE = re.compile(r"^ {4}- \[[ xX]\] (.+)$", re.M)
 DEFAULT_TITLE = "Checkliste"
@@ -51,6 +56,13 @@ LONG_CHECKLIST = 15
 # -----------------------------------------------------------------------------
 # Events
 # -----------------------------------------------------------------------------
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
+    # Pages and the checklists converted here both use the site's extensions.
+    if not any(isinstance(e, TaskLabelExtension) for e in config.markdown_extensions):
+        config.markdown_extensions.append(TaskLabelExtension())
+    return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -86,12 +98,11 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
-    html = label_task_items(html)  # task lists of the page itself, if any
     if "<!-- kn-checkliste:" in html:
         own = page.meta.get("kn_checklist")
         html = MARKER_RE.sub(lambda m: render(site, site.checklists[m.group(1)], page, own_page=own is not None), html)
     if page.file.src_uri == f"{FOLDER}/index.md":
-        return html + site.render("partials/kn-checklist-index.html", page, checklists=site.sorted_checklists())
+        return html + site.render("fragments/kn/checklist-index.html", page, checklists=site.sorted_checklists())
     return html
 
 
@@ -106,14 +117,6 @@ def checklist_name(src_uri: str) -> str | None:
     if folder != FOLDER or "/" in filename or not filename.endswith(".md") or filename == "index.md":
         return None
     return filename[:-3]
-
-
-def label_task_items(html: str) -> str:
-    """Move each task-list item's text into its <label>, so the checkbox is named
-    by it (and a click on the text ticks the box). Block content stays outside."""
-    if "task-list-control" not in html:
-        return html
-    return TASK_LABEL_RE.sub(r"\1\2</label>\3", html)
 
 
 def parse_checklist(name: str, src_uri: str, url: str, text: str) -> tuple[Checklist | None, str | None]:
@@ -173,7 +176,7 @@ def marker(name: str) -> str:
 def render(site: registry.Site, checklist: Checklist, page: Page, *, own_page: bool) -> str:
     """The checklist in its container, with print and reset buttons."""
     return site.render(
-        "partials/kn-checklist.html", page, checklist=checklist, own_page=own_page,
+        "fragments/kn/checklist.html", page, checklist=checklist, own_page=own_page,
         modifiers=page_modifiers(checklist) if own_page else "",
         admonition=admonition_html(site, checklist),
     )
@@ -182,14 +185,72 @@ def render(site: registry.Site, checklist: Checklist, page: Page, *, own_page: b
 def admonition_html(site: registry.Site, checklist: Checklist) -> str:
     """The checklist's Markdown as HTML, converted once per build with the
     site's own Markdown extensions and settings."""
-    cache: dict[str, str] = site.extra.setdefault("checklist_html", {})
+    cache = site.checklist_html
     if checklist.name not in cache:
-        converter = site.extra.get("checklist_markdown")
+        converter = site.checklist_markdown
         if converter is None:
             assert site.config is not None
-            converter = python_markdown.Markdown(
+            converter = site.checklist_markdown = python_markdown.Markdown(
                 extensions=site.config.markdown_extensions, extension_configs=site.config.mdx_configs,
             )
-            site.extra["checklist_markdown"] = converter
-        cache[checklist.name] = label_task_items(converter.reset().convert(checklist.source))
+        cache[checklist.name] = converter.reset().convert(checklist.source)
     return cache[checklist.name]
+
+
+# -----------------------------------------------------------------------------
+# Markdown: the text of a task-list item labels its checkbox
+# -----------------------------------------------------------------------------
+
+
+class _TaskLabels(Treeprocessor):
+    """Move each task-list item's text into its <label>, so the checkbox is named
+    by it (and a click on the text ticks the box). Block content stays outside."""
+
+    def run(self, root: etree.Element) -> None:
+        for item in root.iter("li"):
+            if "task-list-item" in item.get("class", "").split():
+                # The checkbox starts the item, or its first paragraph (loose lists).
+                loose = not (item.text or "").strip() and len(item) and item[0].tag == "p"
+                holder = item[0] if loose else item
+                self.label(holder)
+
+    def label(self, holder: etree.Element) -> None:
+        match = HTML_PLACEHOLDER_RE.match(holder.text or "")
+        if match is None:
+            return
+        stash = self.md.htmlStash.rawHtmlBlocks
+        index = int(match.group(1))
+        box = stash[index]
+        if not (isinstance(box, str) and box.startswith(TASK_LABEL_OPEN) and box.endswith(TASK_LABEL_CLOSE)):
+            return
+        # The stashed HTML becomes the label's content: checkbox, indicator, space.
+        stash[index] = box[len(TASK_LABEL_OPEN):-len(TASK_LABEL_CLOSE)] + " "
+        label = etree.Element("label", {"class": "task-list-control"})
+        label.text = holder.text
+        holder.text = None
+        inline = []
+        for child in holder:
+            if child.tag in TASK_TEXT_ENDS:
+                break
+            inline.append(child)
+        for child in inline:
+            holder.remove(child)
+            label.append(child)
+        # Whitespace after the text stays outside the label.
+        last = label[-1] if len(label) else None
+        text = (last.tail if last is not None else label.text) or ""
+        stripped = text.rstrip()
+        if last is not None:
+            last.tail = stripped
+        else:
+            label.text = stripped
+        label.tail = text[len(stripped):] or None
+        holder.insert(0, label)
+
+
+class TaskLabelExtension(Extension):
+    """Registers `_TaskLabels` after the task lists, inline Markdown and
+    attribute lists are done (and after line breaks are added)."""
+
+    def extendMarkdown(self, md: python_markdown.Markdown) -> None:
+        md.treeprocessors.register(_TaskLabels(md), "kn_task_labels", 6)

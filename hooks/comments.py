@@ -12,7 +12,7 @@
   rejected, so that no e-mail address or other private field lands in the
   repository or on the site. The text is rendered with Python-Markdown without
   raw HTML, images or e-mail links; only http(s) and relative links survive.
-- Markup: overrides/partials/comments.html and its kn-comments-*.html partials;
+- Markup: overrides/partials/comments.html and overrides/fragments/kn/comments-*.html;
   the consent behaviour: docs/assets/kn-comments.js.
 """
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import logging
 import os
 import re
 import xml.etree.ElementTree as etree
@@ -34,18 +33,17 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
+from typography import ApostropheExtension
 
 import registry
-from registry import error
+from registry import CommentSettings, error
 from schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show, yaml_error
-from typography import SMARTY_DE, ApostropheExtension
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.kn.comments")
 
 TODAY_ENV = "KN_HEUTE"
 CONFIG = "mkdocs.yml"
@@ -61,25 +59,29 @@ SAFE_SCHEMES = ("", "http", "https")
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
-    # Runs after articles.on_config, which has reset registry.SITE.
-    registry.SITE.extra["comments_today"] = today_from_env(os.environ.get(TODAY_ENV))
+    # The one place that reads `extra.comments`; articles.on_files needs the default.
+    site = registry.SITE
+    site.comment_settings, problems = check_settings(config.extra.get("comments"))
+    site.errors.extend(problems)
+    site.comments_today = today_from_env(os.environ.get(TODAY_ENV))
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site = registry.SITE
-    settings, problems = check_settings(config.extra.get("comments"))
-    site.errors.extend(problems)
-    today = site.extra["comments_today"]
+    settings = site.comment_settings
+    today = site.comments_today
     for article in site.articles:
         article.comment_state = effective_state(
-            article.comments, article.date, default=settings["default"],
-            close_after_days=settings["close_after_days"], today=today,
+            article.comments, article.date, default=settings.default,
+            close_after_days=settings.close_after_days, today=today,
         )
     open_articles = [a.src_uri for a in site.articles if a.comment_state == "open"]
     if open_articles:
-        site.errors.extend(check_giscus(settings["giscus"], open_articles))
-    site.extra["comments"] = threads = {}
+        site.errors.extend(check_giscus(settings.giscus, open_articles))
+    threads = site.comment_threads
+    # Comment text gets the site's typographic quotes (German: „…“).
+    smarty = config.mdx_configs.get("smarty", {})
     folder = data_dir(config)
     for path, uri in comment_files(folder):
         rel = f"{DATA_DIR}/{path.relative_to(folder).as_posix()}"
@@ -89,7 +91,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             if problem:
                 site.errors.append(problem)
             continue
-        entries, problems = load_comments(rel, path.read_text(encoding="utf-8"))
+        entries, problems = load_comments(rel, path.read_text(encoding="utf-8"), smarty=smarty)
         site.errors.extend(problems)
         if problems or article.comment_state == "off":
             continue
@@ -99,9 +101,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    threads = registry.SITE.extra.get("comments", {})
-    if page.file.src_uri in registry.SITE.by_uri:
-        page.meta["kn_comments"] = threads.get(page.file.src_uri, [])
+    site = registry.SITE
+    if page.file.src_uri in site.by_uri:
+        page.meta["kn_comments"] = site.comment_threads.get(page.file.src_uri, [])
     return None
 
 
@@ -120,35 +122,43 @@ def today_from_env(value: str | None) -> datetime.date:
     return date.date() if isinstance(date, datetime.datetime) else date
 
 
-def check_settings(raw: Any) -> tuple[dict[str, Any], list[str]]:
-    """Validate `extra.comments` of mkdocs.yml; return clean settings and problems."""
-    settings: dict[str, Any] = {"default": None, "close_after_days": None, "giscus": {}}
+def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
+    """Validate `extra.comments` of mkdocs.yml; return clean settings and problems.
+    A wrong default is reported and counts as "off"."""
+    settings = CommentSettings()
     problems: list[str] = []
     if raw is None:
         return settings, problems
     if not isinstance(raw, dict):
-        return settings, [error(CONFIG, "extra.comments", f"{show(raw)} ist kein Abschnitt mit Feldern (default, close_after_days, giscus).")]
+        return settings, [error(
+            CONFIG, "extra.comments", f"{show(raw)} ist kein Abschnitt mit Feldern (default, close_after_days, giscus).",
+        )]
     if raw.get("default") is not None:
         value, problem = check_comments(raw["default"])
         if problem:
             problems.append(error(CONFIG, "extra.comments.default", problem))
-        settings["default"] = value
+        settings.default = value or "off"
     if raw.get("close_after_days") is not None:
         value, problem = check_days(raw["close_after_days"])
         if problem:
             problems.append(error(CONFIG, "extra.comments.close_after_days", problem))
-        settings["close_after_days"] = value
+        settings.close_after_days = value
     giscus = raw.get("giscus")
     if giscus is not None and not isinstance(giscus, dict):
-        problems.append(error(CONFIG, "extra.comments.giscus", f"{show(giscus)} ist kein Abschnitt mit den Feldern {', '.join(GISCUS_KEYS)}."))
+        problems.append(error(
+            CONFIG, "extra.comments.giscus", f"{show(giscus)} ist kein Abschnitt mit den Feldern {', '.join(GISCUS_KEYS)}.",
+        ))
     elif giscus:
-        settings["giscus"] = giscus
+        settings.giscus = giscus
     return settings, problems
 
 
 def check_days(value: Any) -> tuple[int | None, str | None]:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return None, f"{show(value)} ist keine Anzahl von Tagen. Erlaubt ist eine ganze Zahl ab 0, z. B. 365, oder das Feld wird weggelassen."
+        return None, (
+            f"{show(value)} ist keine Anzahl von Tagen. "
+            "Erlaubt ist eine ganze Zahl ab 0, z. B. 365, oder das Feld wird weggelassen."
+        )
     return value, None
 
 
@@ -218,8 +228,9 @@ def missing_article(rel: str, uri: str, files: Files) -> str | None:
     return error(rel, None, f"Die Seite 'docs/{uri}' ist kein Artikel; Kommentare gibt es nur unter Artikeln.")
 
 
-def load_comments(rel: str, text: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Read and check one comments file; entries with rendered HTML, and problems."""
+def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """Read and check one comments file; entries with rendered HTML, and problems.
+    `smarty`: the site's settings of the smarty extension (quotation marks)."""
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -234,13 +245,13 @@ def load_comments(rel: str, text: str) -> tuple[list[dict[str, Any]], list[str]]
     entries: list[dict[str, Any]] = []
     problems: list[str] = []
     for number, raw in enumerate(data, start=1):
-        entry, entry_problems = check_entry(rel, number, raw)
+        entry, entry_problems = check_entry(rel, number, raw, smarty=smarty)
         problems.extend(entry_problems)
         entries.append(entry)
     return ([] if problems else entries), problems
 
 
-def check_entry(rel: str, number: int, raw: Any) -> tuple[dict[str, Any], list[str]]:
+def check_entry(rel: str, number: int, raw: Any, *, smarty: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
     where = f"Eintrag {number}"
     if not isinstance(raw, dict):
         return {}, [error(rel, where, f"{show(raw)} ist kein Kommentar. Erwartet: Felder author, date, text und optional reply_to.")]
@@ -271,7 +282,7 @@ def check_entry(rel: str, number: int, raw: Any) -> tuple[dict[str, Any], list[s
         else:
             entry["reply_to"] = reply_to
     if not problems:
-        entry["html"] = render_text(entry["text"])
+        entry["html"] = render_text(entry["text"], smarty=smarty)
     return entry, problems
 
 
@@ -333,7 +344,8 @@ def safe_href(href: str) -> bool:
     return True
 
 
-def render_text(text: str) -> str:
-    """A comment's Markdown as HTML in which nothing from the author is markup."""
-    md = markdown.Markdown(extensions=[SafeExtension(), "smarty", ApostropheExtension()], extension_configs=SMARTY_DE)
+def render_text(text: str, *, smarty: dict[str, Any] | None = None) -> str:
+    """A comment's Markdown as HTML in which nothing from the author is markup;
+    `smarty` configures the quotation marks (the site's `smarty` settings)."""
+    md = markdown.Markdown(extensions=[SafeExtension(), "smarty", ApostropheExtension()], extension_configs={"smarty": smarty or {}})
     return md.convert(text)

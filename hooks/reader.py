@@ -3,55 +3,47 @@ and the data for social previews.
 
 - `data/authors.yml` maps an author id to name, bio and an optional avatar (a
   file under docs/, never a URL). Articles name their authors by id.
-- Reading time: words of the article plus its included checklists, ÷ 200,
-  rounded up; shown on the article and in every listing.
+- Reading time: words of the rendered article plus its included checklists
+  (each checklist counted once per build), ÷ 200, rounded up; shown on the
+  article and in every listing (listings are added in on_env, when every
+  article has been rendered).
 - „Teil n von N“ with the previous and next part of the series.
 - Atom feeds (feedgen): `/feed.xml` with the newest articles, and
   `/tags/<slug>/feed.xml` for every tag in use. Drafts never appear.
-- `partials/kn-head.html` links the feeds and writes the Open Graph meta.
+- `fragments/kn/head.html` links the feeds and writes the Open Graph meta.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable
 
 import yaml
+from feedgen.feed import FeedGenerator
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 
+import checklists
 import registry
 from registry import Article, error
 from schema import yaml_error
+from text import count_words
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.kn.reader")
 
 AUTHORS_FILE = "data/authors.yml"
 WORDS_PER_MINUTE = 200
 FEED_SIZE = 20
 FEED_PATH = "feed.xml"
 URL_RE = re.compile(r"\A(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
-
-# Markup removed before counting words (see `count_words`).
-INCLUDE_LINE_RE = re.compile(r"^[ \t]*--8<--.*$", re.M)
-FENCE_RE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.M)
-COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
-TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
-IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-ATTR_LIST_RE = re.compile(r"\{:?[ \t]*[#.][^}]*\}")
-ADMONITION_RE = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+", re.M)
-TASK_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+\.)[ \t]+\[[ xX]\]", re.M)
-WORD_RE = re.compile(r"\S*[^\W_]\S*")
 
 
 # -----------------------------------------------------------------------------
@@ -64,18 +56,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     root = Path(config.config_file_path).parent
     authors, problems = load_authors(root / AUTHORS_FILE, Path(config.docs_dir))
     site.errors.extend(problems)
-    site.extra["authors"] = authors
-    # Each checklist's words are counted once, not once per article that includes it.
-    checklist_words = {name: count_words(c.source) for name, c in site.checklists.items()}
+    site.authors = authors
     for article in site.validated_articles():
         problem = check_article_authors(article.src_uri, article.authors, authors)
         if problem and authors:
             site.errors.append(problem)
             if article.src_uri in site.by_uri:
                 unpublish(site, files, article)
-            continue
-        article.words = count_words(article.body) + sum(checklist_words.get(n, 0) for n in article.checklists)
-        article.reading_minutes = reading_minutes(article.words)
     return files
 
 
@@ -83,9 +70,20 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     site = registry.SITE
     article: Article | None = page.meta.get("kn_article")
     if article is not None:
-        authors = site.extra.get("authors", {})
+        authors = site.authors
         page.meta["kn_authors"] = [authors[a] for a in article.authors if a in authors]
         page.meta["kn_position"] = series_position(site, article)
+    return None
+
+
+@event_priority(50)  # before checklists.on_page_content puts the checklists in
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    site = registry.SITE
+    article = site.by_uri.get(page.file.src_uri)
+    if article is not None:
+        # The article's own text; its checklists are still markers (HTML comments).
+        article.words = count_words(html) + sum(checklist_words(site, name) for name in article.checklists)
+        article.reading_minutes = reading_minutes(article.words)
     return None
 
 
@@ -94,7 +92,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     if site.errors:
         return
     site_url = config.site_url or "/"
-    authors = site.extra.get("authors", {})
+    authors = site.authors
     out = Path(config.site_dir)
     write_feed(out / FEED_PATH, feed_info(config.site_name, site_url, FEED_PATH, config.site_description),
                site.articles, authors)
@@ -206,27 +204,12 @@ def unpublish(site: registry.Site, files: Files, article: Article) -> None:
 # -----------------------------------------------------------------------------
 
 
-def strip_markup(markdown: str) -> str:
-    """The readable text of Markdown: syntax, HTML tags and link targets removed."""
-    text = INCLUDE_LINE_RE.sub(" ", markdown)
-    text = FENCE_RE.sub(" ", text)
-    text = COMMENT_RE.sub(" ", text)
-    text = TAG_RE.sub(" ", text)
-    text = IMAGE_RE.sub(r" \1 ", text)
-    text = LINK_RE.sub(r" \1 ", text)
-    text = ATTR_LIST_RE.sub(" ", text)
-    text = ADMONITION_RE.sub(" ", text)
-    text = TASK_RE.sub(" ", text)
-    return text
-
-
-def count_words(body: str, included: Sequence[str] = ()) -> int:
-    """Words of an article body and the checklists it includes.
-
-    A word is a run of non-space characters with at least one letter or digit,
-    so "–", "-" or "|" do not count.
-    """
-    return sum(len(WORD_RE.findall(strip_markup(text))) for text in [body, *included])
+def checklist_words(site: registry.Site, name: str) -> int:
+    """Words of a checklist as rendered (its title and items), counted once per build."""
+    if name not in site.checklist_words:
+        checklist = site.checklists.get(name)
+        site.checklist_words[name] = count_words(checklists.admonition_html(site, checklist)) if checklist else 0
+    return site.checklist_words[name]
 
 
 def reading_minutes(words: int) -> int:
@@ -284,8 +267,6 @@ def last_change(article: Article) -> datetime.datetime:
 
 def write_feed(path: Path, info: dict[str, str], articles: list[Article], authors: dict[str, Author]) -> None:
     """An Atom feed of the newest FEED_SIZE of `articles` (already newest first)."""
-    from feedgen.feed import FeedGenerator
-
     base = info["home"]
     entries = [a for a in articles if not a.draft][:FEED_SIZE]
     feed = FeedGenerator()

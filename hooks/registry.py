@@ -2,20 +2,29 @@
 
 This is not a hook module (it is not listed under `hooks:`). Hook modules are
 loaded by MkDocs with `hooks/` on `sys.path`, so they all import this one
-module object and share its state. `reset()` runs in `articles.on_config`,
-because MkDocs does not reload hook modules between rebuilds of `mkdocs serve`.
+module object and share its state. `reset()` runs in `articles.on_config`
+(first of all hooks, by its event priority), because MkDocs does not reload
+hook modules between rebuilds of `mkdocs serve`.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
+
+from mkdocs.utils import get_relative_url
+
+from text import format_date_de, german_key
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+    from markdown import Markdown
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+
+    from reader import Author
 
 # -----------------------------------------------------------------------------
 # Data
@@ -96,6 +105,18 @@ class Tag:
     articles: list[Article] = field(default_factory=list)  # newest first
 
 
+# --- Comments (hooks/comments.py) ----------------------------------------------
+
+
+@dataclass
+class CommentSettings:
+    """`extra.comments` of mkdocs.yml, checked once per build in comments.on_config."""
+
+    default: str | None = None  # open, closed, off; None: every article must say
+    close_after_days: int | None = None
+    giscus: dict[str, Any] = field(default_factory=dict)
+
+
 # -----------------------------------------------------------------------------
 
 
@@ -112,19 +133,26 @@ class Site:
     tags: dict[str, Tag] = field(default_factory=dict)  # name -> used tag (hooks/tags.py)
     unused_tags: list[str] = field(default_factory=list)  # vocabulary without articles (hooks/tags.py)
     errors: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)  # per-module state
+    # --- hooks/checklists.py: each checklist's HTML, converted once per build
+    checklist_html: dict[str, str] = field(default_factory=dict)  # name -> HTML
+    checklist_markdown: Markdown | None = None  # the site's Markdown, made once
+    checklist_words: dict[str, int] = field(default_factory=dict)  # name -> words (hooks/reader.py)
+    # --- hooks/tags.py: the generated tag pages
+    tag_pages: dict[str, Tag] = field(default_factory=dict)  # "tags/<slug>.md" -> tag
+    # --- hooks/reader.py: data/authors.yml
+    authors: dict[str, Author] = field(default_factory=dict)  # id -> author
+    # --- hooks/comments.py: settings, archived comments and the build's "today"
+    comment_settings: CommentSettings = field(default_factory=CommentSettings)
+    comment_threads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # src_uri -> thread
+    comments_today: datetime.date = field(default_factory=datetime.date.today)
     _env: Environment | None = None
 
     def sorted_series(self) -> list[Series]:
         """Series in German alphabetical order of their titles."""
-        from text import german_key
-
         return sorted(self.series.values(), key=lambda s: german_key(s.title))
 
     def sorted_checklists(self) -> list[Checklist]:
         """Checklists in German alphabetical order of their titles."""
-        from text import german_key
-
         return sorted(self.checklists.values(), key=lambda c: german_key(c.title))
 
     def validated_articles(self) -> list[Article]:
@@ -144,9 +172,7 @@ class Site:
         return self._env
 
     def render(self, template: str, page: Page, **context: Any) -> str:
-        """Render one of our partials for `page` (the `url` filter needs it)."""
-        from mkdocs.utils import get_relative_url
-
+        """Render one of our templates for `page` (the `url` filter needs it)."""
         base_url = get_relative_url(".", page.url)
         return self.env().get_template(template).render(
             page=page, base_url=base_url, config=self.config, site=self, **context
@@ -164,12 +190,24 @@ def reset(command: str | None = None) -> Site:
 
 
 def install_filters(env: Environment) -> None:
-    """Our Jinja filters, for the theme's templates and for our partials."""
-    from schema import moment
-    from text import format_date_de
+    """Our Jinja filters, for the theme's templates and for our own templates."""
+    from schema import moment  # schema imports registry: a top-level import would be circular
 
     env.filters["datum_de"] = format_date_de
     env.filters["kn_moment"] = moment
+
+
+def append_listings(files: Files, listing: Callable[[Page], str | None]) -> None:
+    """Append `listing(page)` to the HTML of every rendered page it returns
+    something for. Called in `on_env`: MkDocs has then converted every page
+    (so reading times are known) and not yet written any (nor indexed it for
+    search)."""
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.content is not None:
+            html = listing(page)
+            if html:
+                page.content += html
 
 
 def error(src: str, field_name: str | None, problem: str) -> str:

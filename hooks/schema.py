@@ -316,7 +316,9 @@ def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[str]]:
     not empty, descriptions are non-empty texts. Returns (vocabulary, problems)."""
     if not isinstance(data, dict) or not data:
         found = "leer" if not data else f"gefunden: {show(data)}"
-        return {}, [error(VOCABULARY, None, f"Die Themenliste ist keine Zuordnung von Themen zu Beschreibungen ({found}). {VOCABULARY_FORM}")]
+        return {}, [error(VOCABULARY, None, (
+            f"Die Themenliste ist keine Zuordnung von Themen zu Beschreibungen ({found}). {VOCABULARY_FORM}"
+        ))]
     vocabulary: dict[str, str] = {}
     problems: list[str] = []
     by_slug: dict[str, str] = {}

@@ -3,8 +3,9 @@ under /tags/<slug>/, the tag index on /tags/, and tag links on every article.
 
 Tag pages are virtual files (`File.generated` in `on_files`); their Markdown
 holds only the front matter, everything else comes from templates appended in
-`on_page_content`, so it is escaped and lands in the search index. The work is
-linear: one pass over the articles and their tags.
+`on_env` (when every article's reading time is known), so it is escaped and
+lands in the search index. The work is linear: one pass over the articles and
+their tags.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from schema import VOCABULARY, parse_vocabulary, unknown_tags, vocabulary_note
 from text import german_key, slugify
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
@@ -66,7 +68,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             continue
         file = File.generated(config, tag.src_uri, content=tag_markdown(tag), inclusion=InclusionLevel.NOT_IN_NAV)
         tag.url = file.url
-        site.extra.setdefault("tag_pages", {})[tag.src_uri] = tag
+        site.tag_pages[tag.src_uri] = tag
         files.append(file)
     return files
 
@@ -83,14 +85,15 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
         page.meta["kn_tags"] = [site.tags[name] for name in article.tags if name in site.tags]
-    elif page.file.generated_by and page.file.src_uri in site.extra.get("tag_pages", {}):
-        page.meta["kn_tag"] = site.extra["tag_pages"][page.file.src_uri]
+    elif page.file.generated_by and page.file.src_uri in site.tag_pages:
+        page.meta["kn_tag"] = site.tag_pages[page.file.src_uri]
     return None
 
 
-def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    listing = render_tag_listing(registry.SITE, page)
-    return html + listing if listing else None
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+    site = registry.SITE
+    registry.append_listings(files, lambda page: render_tag_listing(site, page))
+    return env
 
 
 # -----------------------------------------------------------------------------
@@ -144,8 +147,8 @@ def render_tag_listing(site: registry.Site, page: Page) -> str | None:
     src_uri = page.file.src_uri
     if src_uri == INDEX_URI:
         tags = sorted(site.tags.values(), key=lambda t: german_key(t.name))
-        return site.render("partials/kn-tag-index.html", page, tags=tags)
+        return site.render("fragments/kn/tag-index.html", page, tags=tags)
     tag = page.meta.get("kn_tag")
     if tag is not None:
-        return site.render("partials/kn-tag-page.html", page, tag=tag)
+        return site.render("fragments/kn/tag-page.html", page, tag=tag)
     return None

@@ -1,28 +1,35 @@
-"""Pure helpers for German text: dates, sorting, slugs. Not a hook module."""
+"""Pure helpers for German text: dates, sorting, slugs, words. Not a hook module."""
 
 from __future__ import annotations
 
 import datetime
+import functools
+import html
 import re
+
+from babel.dates import format_date
 
 # -----------------------------------------------------------------------------
 # Constants
 # -----------------------------------------------------------------------------
 
-MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-)
 FOLD = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"))
+# Rendered HTML that a reader does not read: comments, code, scripts, styles.
+UNREAD_HTML_RE = re.compile(r"<!--.*?-->|<(pre|code|script|style|template)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+# Any tag, with its attributes (link targets, alt texts).
+TAG_RE = re.compile(r"<[^>]*>")
+# A word: a run of non-space characters with at least one letter or digit.
+WORD_RE = re.compile(r"\S*[^\W_]\S*")
 
 # -----------------------------------------------------------------------------
 # Helpers
 # -----------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a listing shows the same dates again and again
 def format_date_de(value: datetime.date) -> str:
     """A date the German way: 27. November 2026."""
-    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+    return format_date(value, format="d. MMMM y", locale="de")
 
 
 def german_key(text: str) -> tuple[str, str]:
@@ -46,3 +53,15 @@ def slugify(name: str) -> str:
     for char, replacement in SLUG_REPLACEMENTS:
         slug = slug.replace(char, replacement)
     return re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
+
+
+def count_words(rendered: str) -> int:
+    """Words a reader sees in rendered HTML.
+
+    Counted is the visible text only: no tags or attributes (so no link
+    targets or alt texts), no HTML comments, no code. A word is a run of
+    non-space characters with at least one letter or digit, so "–", "-" or "|"
+    do not count; list numbers are not in the HTML.
+    """
+    text = TAG_RE.sub(" ", UNREAD_HTML_RE.sub(" ", rendered))
+    return len(WORD_RE.findall(html.unescape(text)))

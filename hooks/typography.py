@@ -44,7 +44,9 @@ MORE_RE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M | re.I)
 TEASER_LENGTH = 200
 ELLIPSIS = "\u2026"
 # Blocks that are no paragraph of running text (skipped when looking for the first one).
-NOT_PARAGRAPH_RE = re.compile(r"\A(?:#|!!!|\?\?\?|--8<--|<|\||>|```|~~~|[-*+][ \t]|\d+[.)][ \t]|!\[|\[[^\]]*\]\([^)]*\)\{[^}]*\}\s*\Z| {4}|\t)")
+NOT_PARAGRAPH_RE = re.compile(
+    r"\A(?:#|!!!|\?\?\?|--8<--|<|\||>|```|~~~|[-*+][ \t]|\d+[.)][ \t]|!\[|\[[^\]]*\]\([^)]*\)\{[^}]*\}\s*\Z| {4}|\t)"
+)
 BLOCK_END_RE = re.compile(r"</(?:p|li|h\d|div|blockquote|td|th)>|<br\s*/?>", re.I)
 TAG_RE = re.compile(r"<[^>]+>")
 

@@ -12,15 +12,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
-HOOKS = ROOT / "hooks"
+# pytest.ini puts the repository root and hooks/ on sys.path: tests import the
+# tools (`from tools import audit`) and the hooks' helpers (`import registry`).
+from articles import RESERVED
+from tools.localsite import CHROMIUM, CHROMIUM_ARGS, ROOT, copy_sources, serve
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "copy_sources", "serve"]  # used by the test modules
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SITE_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data")
-
-# Pure helpers in hooks/ are imported by unit tests, as MkDocs loads them.
-sys.path.insert(0, str(HOOKS))
-
-from articles import RESERVED  # noqa: E402
 
 
 def series_folders(docs: Path = ROOT / "docs") -> list[str]:
@@ -57,18 +56,6 @@ def checklist_includes() -> dict[str, list[str]]:
             if f'--8<-- "checklisten/{name}.md"' in text:
                 found[name].append(article_url(path))
     return found
-
-
-def copy_sources(target: Path) -> Path:
-    """Copy what a build reads (config, docs, overrides, hooks, data) to `target`."""
-    target.mkdir(parents=True)
-    for part in SITE_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, target / part)
-    return target
 
 
 def copy_example_comments(target: Path) -> None:
@@ -191,34 +178,22 @@ def assert_fails(result: subprocess.CompletedProcess, *needles: str) -> str:
 
 # -----------------------------------------------------------------------------
 # Real browser: the system Chromium driven by Playwright, pages served on 127.0.0.1
+# (tools/localsite.py: the static server and the Chromium flags)
 # -----------------------------------------------------------------------------
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-def serve(directory: Path):
-    """Serve a folder on 127.0.0.1 in a background thread; return (server, base URL)."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="session")
 def site_url(site):
     """Base URL of the built site, served on 127.0.0.1."""
     server, url = serve(site.root)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def fixture_url(fixture_site):
+    """Base URL of the requesting test module's own `fixture_site`, served on 127.0.0.1."""
+    server, url = serve(fixture_site.root)
     yield url
     server.shutdown()
 
@@ -231,7 +206,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
         yield chromium
         chromium.close()
 

@@ -138,7 +138,9 @@ def test_keyboard_ticks_and_resets_a_checklist(browser_page, a11y_url):
 def test_keyboard_loads_comments_after_consent(browser_page, a11y_url):
     page = browser_page
     requested: list[str] = []
-    page.route("https://giscus.app/**", lambda route: (requested.append(route.request.url), route.fulfill(status=200, content_type="text/javascript", body="")))
+    page.route("https://giscus.app/**", lambda route: (
+        requested.append(route.request.url), route.fulfill(status=200, content_type="text/javascript", body=""),
+    ))
     page.goto(a11y_url + OPEN_ARTICLE)
     focused = tab_through(page, 200)
     button = [f for f in focused if f["text"] == "Kommentare laden"]

@@ -1,27 +1,10 @@
-"""Unit tests of the pure helpers in tests/audit.py (no build, no node, no java)."""
+"""Unit tests of the pure helpers in tools/audit.py (no build, no node, no java)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
-AUDIT_PY = Path(__file__).resolve().parent / "audit.py"
-
-
-def load_audit():
-    name = "kn_audit_under_test"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, AUDIT_PY)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look the module up while it loads
-    spec.loader.exec_module(module)
-    return module
-
-
-audit = load_audit()
+from tools import audit
 
 VNU_OUTPUT = json.dumps(
     {

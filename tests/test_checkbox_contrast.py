@@ -17,7 +17,6 @@ import zlib
 from collections import Counter
 
 import pytest
-
 from test_accessibility import luminance
 
 PHONE = {"width": 390, "height": 844}
@@ -75,7 +74,7 @@ def test_ticked_box_shows_a_check_mark_not_only_a_colour(browser, site_url, sche
     try:
         page = open_checklist(context, site_url + url, scheme)
         unticked, ticked = measure(page, UNTICKED, "normal"), measure(page, TICKED, "normal")
-        differing = sum(a != b for a, b in zip(unticked.shape, ticked.shape)) / len(ticked.shape)
+        differing = sum(a != b for a, b in zip(unticked.shape, ticked.shape, strict=False)) / len(ticked.shape)
         assert differing >= 0.15, f"{scheme} {url}: ticked and unticked box differ in {differing:.0%} of their shape"
         assert ticked.mark_ratio() >= MIN_RATIO, f"{scheme} {url}: no check mark in the ticked box"
         assert unticked.mark_ratio() == 0, f"{scheme} {url}: a mark in the unticked box"
@@ -98,7 +97,11 @@ def test_box_and_its_text_are_one_target_of_at_least_24_pixels(browser, site_url
             assert rects and all(w >= MIN_TARGET and h >= MIN_TARGET for w, h in rects), f"{url} item {n}: {rects}"
             box = item.evaluate(BOX_RECT)
             x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-            hit = page.evaluate("([x, y, i]) => document.elementFromPoint(x, y)?.closest('label') === document.querySelectorAll('.kn-checklist .task-list-item label')[i]", [x, y, n])
+            hit = page.evaluate(
+                "([x, y, i]) => document.elementFromPoint(x, y)?.closest('label')"
+                " === document.querySelectorAll('.kn-checklist .task-list-item label')[i]",
+                [x, y, n],
+            )
             assert hit, f"{url} item {n}: the box is not part of its label"
         page.mouse.click(x, y)
         assert items.nth(items.count() - 1).locator("input").is_checked()
@@ -172,7 +175,7 @@ class Box:
         0 if the middle is (almost) all one colour."""
         width, height = self.size
         middle = [
-            (pixel, ink) for i, (pixel, ink) in enumerate(zip(self.pixels, self.shape))
+            (pixel, ink) for i, (pixel, ink) in enumerate(zip(self.pixels, self.shape, strict=False))
             if width // 4 <= i % width < width - width // 4 and height // 4 <= i // width < height - height // 4
         ]
         ink = [pixel for pixel, is_ink in middle if is_ink]

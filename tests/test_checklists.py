@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import markdown
 import pytest
 
+import checklists
 from conftest import CHECKLISTS, ROOT, article, assert_fails, checklist_includes
 
 
@@ -87,21 +89,25 @@ def test_checklist_file_without_admonition_fails(project):
 # -----------------------------------------------------------------------------
 
 BOX = '<input type="checkbox"/><span class="task-list-indicator"></span>'
+CHECKED = BOX.replace("/>", " checked/>", 1)
 
 
-@pytest.mark.parametrize(("html", "expected"), [
-    (f'<li class="task-list-item"><label class="task-list-control">{BOX}</label> Ein Punkt.</li>',
+@pytest.mark.parametrize(("markdown_text", "expected"), [
+    ("- [ ] Ein Punkt.",
      f'<li class="task-list-item"><label class="task-list-control">{BOX} Ein Punkt.</label></li>'),
-    (f'<li class="task-list-item"><label class="task-list-control">{BOX}</label> Mit <a href="x/">Link</a>.\n</li>',
-     f'<li class="task-list-item"><label class="task-list-control">{BOX} Mit <a href="x/">Link</a>.</label>\n</li>'),
-    (f'<li class="task-list-item"><label class="task-list-control">{BOX}</label> Oben\n<ul>\n<li>Unterpunkt</li>\n</ul>\n</li>',
-     f'<li class="task-list-item"><label class="task-list-control">{BOX} Oben</label>\n<ul>\n<li>Unterpunkt</li>\n</ul>\n</li>'),
-    ("<p>Kein Aufgabenpunkt.</p>", "<p>Kein Aufgabenpunkt.</p>"),
+    ("- [x] Mit [Link](x/).",
+     f'<li class="task-list-item"><label class="task-list-control">{CHECKED} Mit <a href="x/">Link</a>.</label></li>'),
+    ("- [ ] Oben\n    - Unterpunkt",
+     f'<li class="task-list-item"><label class="task-list-control">{BOX} Oben</label><ul>\n<li>Unterpunkt</li>\n</ul>\n</li>'),
+    ("- [ ] Locker\n\n- [ ] Zweiter",
+     f'<li class="task-list-item">\n<p><label class="task-list-control">{BOX} Locker</label></p>\n</li>'),
+    ("- Kein Aufgabenpunkt.", "<li>Kein Aufgabenpunkt.</li>"),
 ])
-def test_label_task_items_moves_item_text_into_label(html, expected):
-    from checklists import label_task_items
-
-    assert label_task_items(html) == expected
+def test_task_item_text_labels_its_checkbox(markdown_text, expected):
+    html = markdown.markdown(markdown_text, extensions=[
+        "pymdownx.tasklist", checklists.TaskLabelExtension(),
+    ], extension_configs={"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}})
+    assert expected in html
 
 
 @pytest.mark.parametrize("name", CHECKLISTS)

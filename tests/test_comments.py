@@ -5,14 +5,18 @@ fixed "today" (KN_HEUTE), negative fixtures, pure helpers, a real browser."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
-
-from conftest import ROOT, Project, article, assert_fails, copy_example_comments, serve
+import yaml
 
 import comments
+from conftest import ROOT, Project, article, assert_fails, copy_example_comments
 
+# The site's smarty settings (German quotation marks), which comments.on_files passes on.
+SITE_SMARTY = next(
+    entry["smarty"] for entry in yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
+    if isinstance(entry, dict) and "smarty" in entry
+)
 CLOSED_NOTICE = "Kommentarfunktion für diesen Artikel geschlossen."
 TODAY = "2026-12-01"
 SERIES = "kooperation-netzwerke"
@@ -126,8 +130,6 @@ def test_closed_article_shows_closed_notice_and_nothing_from_a_third_party(site)
 
 
 def test_open_article_shows_consent_placeholder_without_giscus_script(fixture_site):
-    import yaml
-
     giscus = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["comments"]["giscus"]
     page = fixture_site.page(f"{SERIES}/test-offen/")
     box = page.select_one("section.kn-comments [data-kn-giscus]")
@@ -293,12 +295,18 @@ BAD_FILES = {
     "missing_author": (ENTRY + "- date: 2026-11-21\n  text: Ohne Namen.\n", "Eintrag 2, Feld 'author'", "fehlt", "fehlt"),
     "missing_text": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n", "Eintrag 2, Feld 'text'", "fehlt", "fehlt"),
     "empty_text": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  text: ''\n", "Eintrag 2, Feld 'text'", "''", "kein Text"),
-    "impossible_date": ("- author: Eva\n  date: 2026-02-30\n  text: Hallo.\n", "Eintrag 1, Feld 'date'", "'2026-02-30'", "diesen Tag gibt es nicht"),
-    "reply_to_out_of_range": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: 5\n  text: Hm.\n", "Eintrag 2, Feld 'reply_to'", "5", "von 1 bis 1"),
-    "reply_to_self": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: 2\n  text: Hm.\n", "Eintrag 2, Feld 'reply_to'", "2", "früheren Eintrag"),
-    "reply_to_forward": ("- author: Fritz\n  date: 2026-11-21\n  reply_to: 2\n  text: Hm.\n" + ENTRY, "Eintrag 1, Feld 'reply_to'", "2", "der erste Eintrag"),
-    "reply_to_not_a_number": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: Eva\n  text: Hm.\n", "Eintrag 2, Feld 'reply_to'", "'Eva'", "früheren Eintrag"),
-    "email_field": ("- author: Eva\n  email: eva@example.org\n  date: 2026-11-20\n  text: Hallo.\n", "Eintrag 1, Feld 'email'", "unbekanntes Feld", "E-Mail-Adressen"),
+    "impossible_date": ("- author: Eva\n  date: 2026-02-30\n  text: Hallo.\n",
+                        "Eintrag 1, Feld 'date'", "'2026-02-30'", "diesen Tag gibt es nicht"),
+    "reply_to_out_of_range": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: 5\n  text: Hm.\n",
+                              "Eintrag 2, Feld 'reply_to'", "5", "von 1 bis 1"),
+    "reply_to_self": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: 2\n  text: Hm.\n",
+                      "Eintrag 2, Feld 'reply_to'", "2", "früheren Eintrag"),
+    "reply_to_forward": ("- author: Fritz\n  date: 2026-11-21\n  reply_to: 2\n  text: Hm.\n" + ENTRY,
+                         "Eintrag 1, Feld 'reply_to'", "2", "der erste Eintrag"),
+    "reply_to_not_a_number": (ENTRY + "- author: Fritz\n  date: 2026-11-21\n  reply_to: Eva\n  text: Hm.\n",
+                              "Eintrag 2, Feld 'reply_to'", "'Eva'", "früheren Eintrag"),
+    "email_field": ("- author: Eva\n  email: eva@example.org\n  date: 2026-11-20\n  text: Hallo.\n",
+                    "Eintrag 1, Feld 'email'", "unbekanntes Feld", "E-Mail-Adressen"),
 }
 
 
@@ -400,7 +408,7 @@ def test_check_days(value, ok):
     ("[gut](https://example.org/)", "javascript", 'href="https://example.org/"'),
 ])
 def test_render_text_is_safe(text, absent, present):
-    html = comments.render_text(text)
+    html = comments.render_text(text, smarty=SITE_SMARTY)
     assert absent not in html and present in html
 
 
@@ -422,13 +430,6 @@ def test_kn_heute_parses_and_defaults():
 # -----------------------------------------------------------------------------
 
 STUB = "window.__knGiscusStub = true;"
-
-
-@pytest.fixture(scope="module")
-def fixture_url(fixture_site):
-    server, url = serve(fixture_site.root)
-    yield url
-    server.shutdown()
 
 
 def record(page, url):

@@ -16,9 +16,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import ARTICLES, ROOT, article, article_url, assert_fails
-
 import schema
+from conftest import ARTICLES, ROOT, article, article_url, assert_fails
 
 NEW = "docs/kooperation-netzwerke/neu.md"
 NEW_SRC = "kooperation-netzwerke/neu.md"
@@ -61,7 +60,8 @@ def test_check_name_list_problems(value, fragment):
 
 
 def test_unknown_key_gets_a_did_you_mean_hint():
-    _, problems = schema.validate_article("a.md", {"title": "T", "description": "D", "date": "2026-01-01", "tagz": ["x"], "authors": ["r"]}, comments_default=True)
+    meta = {"title": "T", "description": "D", "date": "2026-01-01", "tagz": ["x"], "authors": ["r"]}
+    _, problems = schema.validate_article("a.md", meta, comments_default=True)
     assert any("Feld 'tagz'" in p and "Meinten Sie 'tags'?" in p for p in problems)
     assert any("Feld 'tags': fehlt" in p for p in problems)
 
@@ -178,8 +178,9 @@ def test_draft_is_shown_and_marked_by_serve(project):
 
 def test_scaffold_creates_a_draft_that_builds(project):
     result = subprocess.run(
-        [sys.executable, str(project.root / "hooks" / "new_article.py"), "Mein neuer Artikel: Teil 1", "--serie", "kooperation-netzwerke", "--docs", str(project.root / "docs")],
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "tools.new_article", "Mein neuer Artikel: Teil 1",
+         "--serie", "kooperation-netzwerke", "--docs", str(project.root / "docs")],
+        cwd=ROOT, capture_output=True, text=True, check=True,
     )
     path = project.root / result.stdout.strip()
     assert path.name == "mein-neuer-artikel-teil-1.md"
@@ -195,9 +196,9 @@ def test_scaffold_creates_a_draft_that_builds(project):
 
 
 def test_scaffold_refuses_to_overwrite(project):
-    args = [sys.executable, str(project.root / "hooks" / "new_article.py"), "Doppelt", "--serie", "kooperation-netzwerke", "--docs", str(project.root / "docs")]
-    subprocess.run(args, check=True, capture_output=True)
-    second = subprocess.run(args, capture_output=True, text=True)
+    args = [sys.executable, "-m", "tools.new_article", "Doppelt", "--serie", "kooperation-netzwerke", "--docs", str(project.root / "docs")]
+    subprocess.run(args, cwd=ROOT, check=True, capture_output=True)
+    second = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
     assert second.returncode == 1 and "gibt es schon" in second.stderr
 
 

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import datetime
 
+import embeds
 import feedparser
 import pytest
-
-from conftest import Project, article, assert_fails
-# `fixture_url` serves this module's `fixture_site` on 127.0.0.1.
-from test_comments import fixture_url, foreign  # noqa: F401
-
-import embeds
-import schema
 import typography
+from test_comments import foreign
+
+import schema
+from conftest import Project, article, assert_fails
 
 SERIES = "kooperation-netzwerke"
 VIDEO_ID = "dQw4w9WgXcQ"
@@ -278,7 +276,8 @@ def test_check_date_rejects_bad_times(value):
 
 @pytest.mark.parametrize(("fields", "needles"), [
     ({"updated": "2026-11-01"}, ["Feld 'updated'", "vor dem Erscheinungsdatum"]),
-    ({"date_raw": "date: {created: 2026-11-20, updated: 2026-11-21}", "date": None, "updated": "2026-11-22"}, ["Feld 'updated'", "doppelt"]),
+    ({"date_raw": "date: {created: 2026-11-20, updated: 2026-11-21}", "date": None, "updated": "2026-11-22"},
+     ["Feld 'updated'", "doppelt"]),
     ({"date": "2026-11-20 25:61"}, ["Feld 'date'", "diese Uhrzeit gibt es nicht"]),
 ])
 def test_bad_dates_fail(project, fields, needles):

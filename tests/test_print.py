@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import CHECKLISTS, ROOT, checklist_includes, require_tool, serve
+from conftest import CHECKLISTS, checklist_includes, require_tool, serve
 
 A4_POINTS = (595.3, 841.9)
 # Texts of the header, navigation, search, footer and buttons: never on paper.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
@@ -10,7 +11,7 @@ import yaml
 
 from conftest import ARTICLES, ROOT, article, article_url, assert_fails
 from schema import closest_tags, parse_vocabulary, unknown_tags, validate_vocabulary, vocabulary_note
-from text import german_key, slugify
+from text import format_date_de, german_key, slugify
 
 SERIES = "kooperation-netzwerke"  # where the negative fixtures put their articles
 VOCABULARY = yaml.safe_load((ROOT / "data" / "tags.yml").read_text(encoding="utf-8"))
@@ -59,6 +60,15 @@ def used_tags() -> dict[str, list[dict]]:
 ])
 def test_slugify_follows_the_url_contract(name, slug):
     assert slugify(name) == slug
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (datetime.date(2026, 3, 1), "1. März 2026"),
+    (datetime.date(2026, 11, 27), "27. November 2026"),
+    (datetime.date(2027, 1, 9), "9. Januar 2027"),
+])
+def test_dates_are_written_the_german_way(value, shown):
+    assert format_date_de(value) == shown
 
 
 def test_german_sort_puts_umlauts_with_their_vowel_and_ignores_case():
@@ -157,7 +167,7 @@ def test_tag_index_lists_used_tags_alphabetically_with_description_and_count(sit
     items = site.page("tags/").select("ul.kn-tags .kn-list__item")
     expected = sorted(used_tags(), key=german_key)
     assert [item.select_one(".kn-list__title").get_text(strip=True) for item in items] == expected
-    for item, name in zip(items, expected):
+    for item, name in zip(items, expected, strict=True):
         assert item.select_one(".kn-list__description").get_text(strip=True) == VOCABULARY[name]
         assert item.select_one(".kn-list__meta").get_text(strip=True) == f"{len(used_tags()[name])} Artikel"
         href = item.select_one("a")["href"]
@@ -174,7 +184,7 @@ def test_tag_page_lists_its_articles_newest_first(site, name):
     items = content.select(".kn-list__item")
     expected = used_tags()[name]
     assert [item.select_one("a.kn-list__title").get_text(strip=True) for item in items] == [m["title"] for m in expected]
-    for item, meta in zip(items, expected):
+    for item, meta in zip(items, expected, strict=True):
         assert item.select_one("a")["href"] == f"../../{meta['url']}"
         assert GERMAN_DATE.match(item.time.get_text(strip=True)) and item.time["datetime"] == str(meta["date"])
         assert item.select_one(".kn-list__description").get_text(strip=True) == meta["description"]
@@ -191,7 +201,7 @@ def test_unused_tags_get_no_page(site):
 def test_article_links_its_tags(site, meta):
     links = site.page(meta["url"]).select("article nav.md-tags a.md-tag")
     assert [a.get_text(strip=True) for a in links] == meta["tags"]
-    for link, name in zip(links, meta["tags"]):
+    for link, name in zip(links, meta["tags"], strict=True):
         assert link["href"] == f"../../tags/{slugify(name)}/"
 
 

@@ -1,5 +1,5 @@
 /* Kooperation & Netzwerke: comments through giscus, only after consent.
-   Loaded only on articles with open comments (partials/kn-comments-giscus.html).
+   Loaded only on articles with open comments (fragments/kn/comments-giscus.html).
    Nothing is requested from giscus.app or GitHub before the reader clicks
    "Kommentare laden", or has ticked "Entscheidung merken" on an earlier visit.
    The choice is kept by the shared consent memory (assets/kn-consent.js, service

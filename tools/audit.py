@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 """Site audit: Lighthouse (mobile) and the Nu HTML Checker against a fresh build.
 
 Run it as `make audit`, or directly with the project's Python:
 
-    .venv/bin/python tests/audit.py [--skip-lighthouse] [--skip-vnu]
+    .venv/bin/python -m tools.audit [--skip-lighthouse] [--skip-vnu]
                                     [--pages / /tags/ ...] [--report PATH]
 
 Steps: build the site with `mkdocs build --strict` into a temporary folder,
@@ -24,10 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import gzip
-import http.server
-import io
 import json
 import math
 import os
@@ -37,7 +32,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -45,7 +39,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.localsite import CHROMIUM, CHROMIUM_ARGS, ROOT, SiteServer
 
 # Pages audited with Lighthouse, as paths below the site root.
 PAGES = [
@@ -89,18 +83,6 @@ VNU_ALLOW_LIST: list[tuple[str, str]] = [
     ),
 ]
 
-CHROME_PATH = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
-# Chromium runs as root here, headless, and must not phone home.
-CHROME_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
 NODE_MODULES = ROOT / "node_modules"
 LIGHTHOUSE_BIN = NODE_MODULES / ".bin" / "lighthouse"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -502,12 +484,12 @@ def require_java() -> str:
 
 
 def require_chromium() -> str:
-    if not (os.path.isfile(CHROME_PATH) and os.access(CHROME_PATH, os.X_OK)):
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         raise AuditError(
-            f"Chromium fehlt unter {CHROME_PATH} (für Lighthouse): apt-get install chromium, "
+            f"Chromium fehlt unter {CHROMIUM} (für Lighthouse): apt-get install chromium, "
             "CHROME_PATH setzen, oder mit --skip-lighthouse ohne ihn prüfen."
         )
-    return CHROME_PATH
+    return CHROMIUM
 
 
 def build_site(site_dir: Path) -> None:
@@ -522,64 +504,6 @@ def build_site(site_dir: Path) -> None:
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip()
         raise AuditError("mkdocs build --strict ist fehlgeschlagen", output)
-
-
-# Served gzip-compressed when the browser asks for it, as GitHub Pages and
-# most hosts do; without it Lighthouse would measure our test server's
-# uncompressed CSS/JS rather than the site.
-GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files without log lines, text compressed with gzip on request."""
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
-            path = path / "index.html"
-        ctype = self.guess_type(str(path))
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts_gzip and path.is_file() and ctype.startswith(GZIP_TYPES)):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Vary", "Accept-Encoding")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-    def list_directory(self, path):
-        # A folder without index.html is a missing page, not a file listing.
-        self.send_error(404, "File not found")
-        return None
-
-
-class SiteServer:
-    """The built site on http://127.0.0.1:<free port>/, served from a thread."""
-
-    def __init__(self, site_dir: Path) -> None:
-        handler = functools.partial(QuietHandler, directory=str(site_dir))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> SiteServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
-
-    def url(self, page: str) -> str:
-        return self.base + urllib.parse.quote(page)
 
 
 def http_status(url: str) -> int:
@@ -638,7 +562,7 @@ def run_lighthouse(url: str, page: str, work: Path) -> PageResult:
     profile = work / "chrome-profiles" / slug
     out_path.parent.mkdir(parents=True, exist_ok=True)
     profile.mkdir(parents=True, exist_ok=True)
-    flags = " ".join((*CHROME_FLAGS, f"--user-data-dir={profile}"))
+    flags = " ".join(("--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}"))
     cmd = [
         str(LIGHTHOUSE_BIN),
         url,
@@ -650,7 +574,7 @@ def run_lighthouse(url: str, page: str, work: Path) -> PageResult:
         "--throttling-method=simulate",
         f"--chrome-flags={flags}",
     ]
-    env = dict(os.environ, CHROME_PATH=CHROME_PATH)
+    env = dict(os.environ, CHROME_PATH=CHROMIUM)
     try:
         proc = run_process_group(cmd, env=env, timeout=LIGHTHOUSE_TIMEOUT)
     except subprocess.TimeoutExpired:

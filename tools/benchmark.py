@@ -8,7 +8,7 @@ alternately with the hooks and without them (a copy of mkdocs.yml without
 each, and prints the median times, their ratio and the size of one article
 page in the normal site and in the large site.
 
-Run with `make bench` or `python tests/benchmark.py --articles 1000 --runs 3`.
+Run with `make bench` or `python -m tools.benchmark --articles 1000 --runs 3`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import copy_sources  # the same copy of the site's sources as the tests
+from tools.localsite import copy_sources  # the same copy of the site's sources as the tests
 
 SERIES_SIZE = 20
 SAMPLE_PAGE = "kooperation-netzwerke/empfehlungsnetzwerke/index.html"

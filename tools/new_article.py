@@ -1,6 +1,6 @@
 """Create a new article from the template: `make artikel TITEL="…" SERIE="…"`.
 
-A command-line tool, not a MkDocs hook (it is not listed under `hooks:`). It
+Run from the repository root as `python -m tools.new_article "Titel"`. It
 writes `docs/<series>/<slug>.md` with today's date, `draft: true` and
 placeholders that already build under `--strict`, and prints the path. A
 series that does not exist yet gets its overview page `index.md` first.

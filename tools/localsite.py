@@ -1,0 +1,119 @@
+"""The site on this machine, for the tests and the tools: copy its sources,
+serve a built site on 127.0.0.1, and start the system Chromium the same way.
+
+Used by tests/conftest.py, tools/audit.py and tools/benchmark.py, so that
+there is one static server and one list of Chromium flags.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import io
+import os
+import shutil
+import threading
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# What a build reads: config, content, templates, hooks, data files.
+SITE_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "data")
+
+CHROMIUM = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
+# Chromium runs as root here, headless, and must not phone home. Playwright
+# adds --headless itself; Lighthouse needs it in its --chrome-flags.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+# Served gzip-compressed when the browser asks for it, as GitHub Pages and
+# most hosts do; without it Lighthouse would measure our test server's
+# uncompressed CSS/JS rather than the site.
+GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
+
+
+def copy_sources(target: Path) -> Path:
+    """Copy what a build reads (config, docs, overrides, hooks, data) to `target`."""
+    target.mkdir(parents=True)
+    for part in SITE_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, target / part)
+    return target
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files without log lines, text compressed with gzip on request."""
+
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        ctype = self.guess_type(str(path))
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.is_file() and ctype.startswith(GZIP_TYPES)):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def list_directory(self, path):
+        # A folder without index.html is a missing page, not a file listing.
+        self.send_error(404, "File not found")
+        return None
+
+
+class SiteServer:
+    """A built site on http://127.0.0.1:<free port>/, served from a thread.
+
+    Use it as a context manager, or call `start()` and `shutdown()`.
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        handler = functools.partial(QuietHandler, directory=str(site_dir))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def start(self) -> SiteServer:
+        self.thread.start()
+        return self
+
+    def shutdown(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+    def __enter__(self) -> SiteServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
+
+    def url(self, page: str) -> str:
+        return self.base + urllib.parse.quote(page)
+
+
+def serve(directory: Path) -> tuple[SiteServer, str]:
+    """Serve a folder on 127.0.0.1 in a background thread; return (server, base URL ending in /)."""
+    server = SiteServer(directory).start()
+    return server, server.base + "/"
