@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_build_datetime
 
+import annotate
 import registry
 from registry import Article, Series, error
 from schema import split_front_matter, validate_article
@@ -84,6 +85,7 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     # Every hook has validated its part in on_files by now: report all at once.
     site = registry.SITE
     if site.errors:
+        annotate.print_annotations(site.errors, root=Path(config.config_file_path).parent, docs_dir=Path(config.docs_dir))
         count = len(site.errors)
         head = "Ein Problem" if count == 1 else f"{count} Probleme"
         raise PluginError(f"{head} in den Inhalten; die Website wurde nicht gebaut:\n  " + "\n  ".join(site.errors))
