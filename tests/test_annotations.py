@@ -14,7 +14,7 @@ import yaml
 import annotate
 import registry
 import schema
-from conftest import ROOT, article
+from conftest import CHECKLISTS, ROOT, article
 
 BAD_DATE = "docs/kooperation-netzwerke/falsches-datum.md"
 BAD_TAG = "docs/kooperation-netzwerke/unbekanntes-thema.md"
@@ -162,8 +162,7 @@ def test_build_prints_each_problem_on_its_line(broken, monkeypatch):
         f"::error file={BAD_DATE},line=4,title=Feld 'date'::{date_problem}",
         f"::error file={BAD_TAG},line=5,title=Feld 'tags'::{tag_problem.replace('%', '%25')}",
         f"::error file={BAD_INCLUDE},line=14,title=Fehler::Die eingebundene Checkliste 'checklisten/fehlt.md' "
-        "gibt es nicht. Vorhanden sind: erstgespraech, kooperation-beenden, kooperationsvereinbarung, "
-        "partner-pruefen, veranstaltung-vorbereiten.",
+        f"gibt es nicht. Vorhanden sind: {', '.join(sorted(CHECKLISTS))}.",
         f"::error file={COMMENTS}/gibt-es-nicht.yml,title=Fehler::Zu dieser Kommentardatei gibt es keine Seite "
         "'docs/kooperation-netzwerke/gibt-es-nicht.md'. Benennen Sie die Datei wie den Artikel (Pfad unter docs/, "
         "Endung .yml statt .md) oder löschen Sie sie.",

@@ -8,6 +8,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, article
 
 NEW = "docs/kooperation-netzwerke/neuer-artikel.md"
@@ -83,3 +85,39 @@ def test_summary_of_an_empty_change_still_builds(project):
     assert result.returncode == 0, result.stderr
     assert "Dieser Pull Request ändert keine Dateien." in result.stdout
     assert "Übersichtsseite dieses Laufs" in result.stdout
+
+
+# -----------------------------------------------------------------------------
+# Pure helpers
+# -----------------------------------------------------------------------------
+
+
+def pr_summary():
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tools import pr_summary as module
+
+    return module
+
+
+@pytest.mark.parametrize("path, uri", [
+    ("docs/kooperation-netzwerke/a.md", "kooperation-netzwerke/a.md"),
+    ("docs/kooperation-netzwerke/index.md", None),
+    ("docs/checklisten/a.md", None),
+    ("docs/index.md", None),
+    ("data/tags.yml", None),
+])
+def test_article_uri(path, uri):
+    assert pr_summary().article_uri(path, "docs") == uri
+
+
+def test_checklist_name():
+    module = pr_summary()
+    assert module.checklist_name("docs/checklisten/partner-pruefen.md", "docs") == "partner-pruefen"
+    assert module.checklist_name("docs/checklisten/index.md", "docs") is None
+
+
+def test_markdown_from_contributors_is_shown_literally():
+    assert pr_summary().md("**fett** <b>x</b> | [a](b)\n# Titel") == (
+        "\\*\\*fett\\*\\* \\<b\\>x\\</b\\> \\| \\[a\\](b) \\# Titel"
+    )

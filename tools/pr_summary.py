@@ -240,6 +240,7 @@ def preview_section(build: Build, articles: list[str], environ: dict[str, str] |
         "python3 -m http.server --bind 127.0.0.1 8000",
         "```",
         "",
+        "Unter Windows heißt der Befehl `py -m http.server --bind 127.0.0.1 8000`. "
         "Dann im Browser http://127.0.0.1:8000/ aufrufen; beenden mit Strg+C.",
     ]
     pages = [build.site.by_uri[uri] for uri in (article_uri(p, build.docs) for p in articles) if uri in build.site.by_uri]
