@@ -174,6 +174,9 @@ class Problem(str):
         self.detail = message if detail is None else detail
         return self
 
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:  # copy and pickle
+        return (str(self),), {"src": self.src, "field": self.field, "line": self.line, "detail": self.detail}
+
 
 def error(src: str, field_name: str | None, problem: str, *, line: int | None = None) -> Problem:
     """Format a build error for authors, in one format everywhere."""

@@ -3,6 +3,7 @@ GitHub workflow commands (hooks/annotate.py), in the build and in the spell chec
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import subprocess
@@ -32,6 +33,8 @@ def test_problem_is_the_same_text_as_before_with_its_place():
     assert problem == "Fehler in 'serie/a.md', Feld 'tags': unbekanntes Thema 'X'."
     assert isinstance(problem, str) and str(problem) == problem
     assert (problem.src, problem.field, problem.line, problem.detail) == ("serie/a.md", "tags", 5, "unbekanntes Thema 'X'.")
+    copied = copy.deepcopy(problem)
+    assert copied == problem and (copied.src, copied.line, copied.detail) == ("serie/a.md", 5, problem.detail)
     plain = registry.error("data/tags.yml", None, "Die Themenliste fehlt.")
     assert plain == "Fehler in 'data/tags.yml': Die Themenliste fehlt." and plain.field is None and plain.line is None
 
