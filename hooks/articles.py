@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import annotate
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
@@ -96,6 +97,7 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     # Every hook has validated its part in on_files by now: report all at once.
     site = registry.SITE
     if site.errors:
+        annotate.print_annotations(site.errors, root=Path(config.config_file_path).parent, docs_dir=Path(config.docs_dir))
         count = len(site.errors)
         head = "Ein Problem" if count == 1 else f"{count} Probleme"
         raise PluginError(f"{head} in den Inhalten; die Website wurde nicht gebaut:\n  " + "\n  ".join(site.errors))

@@ -23,6 +23,7 @@ import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
 
 import markdown as python_markdown
+from annotate import body_first_line
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
@@ -77,7 +78,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         else:
             site.checklists[name] = checklist
     for article in site.validated_articles():
-        article.checklists, problems = find_includes(article.src_uri, article.body, site.checklists)
+        file = files.get_file_from_path(article.src_uri)
+        first_line = body_first_line(file.content_string, article.body) if file else None
+        article.checklists, problems = find_includes(article.src_uri, article.body, site.checklists, first_line=first_line)
         site.errors.extend(problems)
     return files
 
@@ -135,18 +138,22 @@ def parse_checklist(name: str, src_uri: str, url: str, text: str) -> tuple[Check
     return Checklist(name, src_uri, url, title, [i.strip() for i in items], text.strip("\n")), None
 
 
-def find_includes(src_uri: str, body: str, known: dict[str, Checklist]) -> tuple[list[str], list[str]]:
-    """The checklists an article includes, and problems with its include lines."""
+def find_includes(
+    src_uri: str, body: str, known: dict[str, Checklist], *, first_line: int | None = None,
+) -> tuple[list[str], list[str]]:
+    """The checklists an article includes, and problems with its include lines
+    (with their line in the file when `first_line`, the body's first, is known)."""
     names: list[str] = []
     problems: list[str] = []
     for match in ANY_INCLUDE_RE.finditer(body):
         line = match.group(0)
+        number = first_line + body.count("\n", 0, match.start()) if first_line else None
         include = INCLUDE_RE.match(line)
         if include is None:
             problems.append(error(src_uri, None, (
                 f"Die Zeile '{line.strip()}' bindet nichts ein: erlaubt sind nur Checklisten, "
                 'ohne Einrückung, in der Form --8<-- "checklisten/<name>.md".'
-            )))
+            ), line=number))
             continue
         name = include.group(1)
         if name not in known:
@@ -154,7 +161,7 @@ def find_includes(src_uri: str, body: str, known: dict[str, Checklist]) -> tuple
             problems.append(error(src_uri, None, (
                 f"Die eingebundene Checkliste 'checklisten/{name}.md' gibt es nicht. "
                 f"Vorhanden sind: {available}."
-            )))
+            ), line=number))
         elif name not in names:
             names.append(name)
     return names, problems

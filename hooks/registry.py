@@ -210,9 +210,31 @@ def append_listings(files: Files, listing: Callable[[Page], str | None]) -> None
                 page.content += html
 
 
-def error(src: str, field_name: str | None, problem: str) -> str:
+class Problem(str):
+    """A build error for authors: the German message itself (a `str`, so every
+    use as text keeps working), and where it is: `src` (as given to `error`),
+    `field`, `line` (in the file, from 1; None when unknown) and `detail` (the
+    message without "Fehler in …: "). hooks/annotate.py shows it on GitHub."""
+
+    src: str
+    field: str | None
+    line: int | None
+    detail: str
+
+    def __new__(cls, message: str, *, src: str, field: str | None = None,
+                line: int | None = None, detail: str | None = None) -> Problem:
+        self = super().__new__(cls, message)
+        self.src, self.field, self.line = src, field, line
+        self.detail = message if detail is None else detail
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:  # copy and pickle
+        return (str(self),), {"src": self.src, "field": self.field, "line": self.line, "detail": self.detail}
+
+
+def error(src: str, field_name: str | None, problem: str, *, line: int | None = None) -> Problem:
     """Format a build error for authors, in one format everywhere."""
     where = f"Fehler in '{src}'"
     if field_name:
         where += f", Feld '{field_name}'"
-    return f"{where}: {problem}"
+    return Problem(f"{where}: {problem}", src=src, field=field_name or None, line=line, detail=problem)

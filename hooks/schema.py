@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import yaml
 
-from registry import error
+from registry import Problem, error
 from text import german_key, slugify
 
 # -----------------------------------------------------------------------------
@@ -70,14 +70,16 @@ def split_front_matter(src: str, text: str) -> tuple[dict[str, Any] | None, str,
     return meta, body, []
 
 
-def yaml_error(src: str, exc: yaml.YAMLError, *, first_line: int = 1, where: str = "", hint: str = "") -> str:
+def yaml_error(src: str, exc: yaml.YAMLError, *, first_line: int = 1, where: str = "", hint: str = "") -> Problem:
     """The message for a file (or its front matter) that is not valid YAML,
     with the line where PyYAML found the problem; `first_line` is the file's
     line number of the YAML's first line."""
     mark = getattr(exc, "problem_mark", None)
-    line = f", Zeile {mark.line + first_line}" if mark is not None else ""
+    number = mark.line + first_line if mark is not None else None
+    line = f", Zeile {number}" if number is not None else ""
     problem = getattr(exc, "problem", None) or str(exc)
-    return f"Fehler in '{src}'{line}: ungültiges YAML{where} ({problem})." + (f" {hint}" if hint else "")
+    detail = f"ungültiges YAML{where} ({problem})." + (f" {hint}" if hint else "")
+    return Problem(f"Fehler in '{src}'{line}: {detail}", src=src, line=number, detail=detail)
 
 
 # -----------------------------------------------------------------------------

@@ -1,15 +1,25 @@
-"""Spelling: hunspell (de_DE) over every Markdown file under docs/, with our word list."""
+"""Spelling: hunspell (de_DE) over every Markdown file under docs/, with our word list.
+
+Under GitHub Actions (GITHUB_ACTIONS=true) every unknown word is also printed as
+`::warning file=docs/…,line=N::…`, so that it shows on its line in the pull
+request; only for the files listed in $KN_CHANGED_FILES (a file with one path
+per line, or `git diff --name-status` output) when that is set.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
+from annotate import changed_files, enabled, lines_with, workflow_command
 
 from conftest import ROOT, require_tool
 
 WORDLIST = ROOT / "tests" / "wortliste.txt"
+CHANGED_ENV = "KN_CHANGED_FILES"
 # Every Markdown file under docs/: all series, checklists, tags and legal pages.
 SOURCES = sorted((ROOT / "docs").rglob("*.md"))
 
@@ -64,9 +74,44 @@ def test_word_list_is_sorted_and_unique():
     assert words == sorted(set(words), key=str.casefold)
 
 
+def spelling_annotations(rel: str, text: str, words: list[str]) -> list[str]:
+    """One warning per line on which an unknown word stands (the file alone
+    when the word is not found verbatim, e.g. split by markup)."""
+    found = []
+    for word in words:
+        message = (
+            f"„{word}“ steht nicht im Wörterbuch. Bitte prüfen Sie die Schreibweise; "
+            "ist das Wort richtig, tragen Sie es in tests/wortliste.txt ein."
+        )
+        for line in lines_with(text, word) or [None]:
+            found.append(workflow_command("warning", message, file=rel, line=line))
+    return found
+
+
+def annotated(rel: str, environ: dict[str, str] | os._Environ = os.environ) -> bool:
+    """Whether to annotate a file: under GitHub Actions, and among the changed
+    files of the pull request when their list is given."""
+    if not enabled(environ):
+        return False
+    listing = environ.get(CHANGED_ENV)
+    if not listing:
+        return True
+    try:
+        changed = changed_files(Path(listing).read_text(encoding="utf-8").splitlines())
+    except OSError:
+        return True
+    return changed.get(rel, "D") != "D"
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT / "docs")))
-def test_no_unknown_words(path):
-    assert misspelled(prose(path.read_text(encoding="utf-8"))) == []
+def test_no_unknown_words(path, capsys):
+    text = path.read_text(encoding="utf-8")
+    words = misspelled(prose(text))
+    rel = path.relative_to(ROOT).as_posix()
+    if words and annotated(rel):
+        with capsys.disabled():  # workflow commands must reach the log, at the start of a line
+            print("\n" + "\n".join(spelling_annotations(rel, text, words)), flush=True)
+    assert words == []
 
 
 def test_spell_check_catches_a_typo():
