@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
 
+    from social import SocialImage
+
 # -----------------------------------------------------------------------------
 # Data
 # -----------------------------------------------------------------------------
@@ -98,6 +100,10 @@ class Site:
     checklists: dict[str, Checklist] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)  # name -> used tag (hooks/tags.py)
     errors: list[str] = field(default_factory=list)
+    # Reach (hooks/related.py, hooks/social.py):
+    related: dict[str, list[Article]] = field(default_factory=dict)  # src_uri -> up to three articles
+    checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, newest first
+    previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
     extra: dict[str, Any] = field(default_factory=dict)  # per-module state
     _env: Environment | None = None
 
