@@ -12,6 +12,7 @@ the image.
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,9 +60,33 @@ class TitleLayout:
     complete: bool  # False when the title had to end with „…“ after a whole word
 
 
+@dataclass(frozen=True)
+class Job:
+    """One image to draw into a file (picklable, for worker processes)."""
+
+    preview: Preview | None  # None: the site's logo
+    colours: Colours
+    size: int  # width of the logo
+    bold: Path
+    regular: Path
+    target: Path
+
+
 # -----------------------------------------------------------------------------
 # Drawing
 # -----------------------------------------------------------------------------
+
+
+def draw_job(job: Job) -> None:
+    """Draw one image and write it atomically: never half a file at `target`."""
+    if job.preview is None:
+        data = draw_logo(job.colours, size=job.size)
+    else:
+        data = draw_preview(job.preview, bold=job.bold, regular=job.regular, colours=job.colours)
+    temporary = job.target.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, job.target)
+
 
 
 def draw_preview(preview: Preview, *, bold: Path, regular: Path, colours: Colours = Colours()) -> bytes:

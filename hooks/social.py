@@ -193,29 +193,19 @@ def write_images(images: list[SocialImage], cache: Path, site_dir: Path, fonts: 
     return how many were drawn."""
     cache.mkdir(parents=True, exist_ok=True)
     missing = {image.key: image for image in images if not (cache / f"{image.key}.png").is_file()}
-    jobs = [(image, cache, fonts) for image in missing.values()]
+    # Plain values only: worker processes cannot import this hook module by name.
+    jobs = [preview_image.Job(image.preview, image.colours, image.width, fonts / BOLD, fonts / REGULAR,
+                              cache / f"{image.key}.png") for image in missing.values()]
     if parallel and len(jobs) >= PARALLEL_FROM and sys.platform == "linux" and (os.cpu_count() or 1) > 1:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(os.cpu_count(), mp_context=context) as pool:
-            list(pool.map(draw_into_cache, jobs, chunksize=8))
+            list(pool.map(preview_image.draw_job, jobs, chunksize=8))
     else:
         for job in jobs:
-            draw_into_cache(job)
+            preview_image.draw_job(job)
     for image in images:
         place(cache / f"{image.key}.png", site_dir / image.path)
     return len(missing)
-
-
-def draw_into_cache(job: tuple[SocialImage, Path, Path]) -> None:
-    image, cache, fonts = job
-    if image.preview is None:
-        data = preview_image.draw_logo(image.colours, size=image.width)
-    else:
-        data = preview_image.draw_preview(image.preview, bold=fonts / BOLD, regular=fonts / REGULAR, colours=image.colours)
-    target = cache / f"{image.key}.png"
-    temporary = target.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)  # never a half-written image in the cache
 
 
 def place(source: Path, target: Path) -> None:
