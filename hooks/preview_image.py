@@ -28,7 +28,7 @@ TITLE_SIZES = tuple(range(76, 39, -4))  # largest first
 LINE_HEIGHT = 1.18
 ELLIPSIS = "…"
 # Bump when the drawing changes, so cached images are redrawn.
-VERSION = "1"
+VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def draw_preview(preview: Preview, *, bold: Path, regular: Path, colours: Colour
     # Kicker above the title.
     if preview.kicker:
         kicker = fit_line(preview.kicker, font(regular, 30), WIDTH - 2 * MARGIN)
-        draw.text((MARGIN, TITLE_TOP - 22), kicker, font=font(regular, 30), fill=colours.accent, anchor="ls")
+        draw.text((MARGIN, TITLE_TOP - 6), kicker, font=font(regular, 30), fill=colours.accent, anchor="ls")
     layout = layout_title(preview.title, bold)
     title_font = font(bold, layout.size)
     for line, baseline in zip(layout.lines, layout.baselines):
