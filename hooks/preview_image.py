@@ -24,6 +24,8 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
 # The title block lies between the site name (top) and the footer line (bottom).
 TITLE_TOP, TITLE_BOTTOM = 170, 500
+FOOTER_TOP = 540  # the footer band with the part and the address
+FOOTER_MIDDLE = (FOOTER_TOP + HEIGHT) // 2 + 3
 TITLE_SIZES = tuple(range(76, 39, -4))  # largest first
 LINE_HEIGHT = 1.18
 ELLIPSIS = "…"
@@ -96,7 +98,8 @@ def draw_preview(preview: Preview, *, bold: Path, regular: Path, colours: Colour
     # Site mark (two linked rings, as in the favicon) and site name.
     for cx in (MARGIN + 22, MARGIN + 50):
         draw.ellipse((cx - 22, 62, cx + 22, 106), outline=colours.text, width=7)
-    draw.text((MARGIN + 96, 84), preview.site_name, font=font(regular, 34), fill=colours.text, anchor="lm")
+    site_name = fit_line(preview.site_name, font(regular, 34), WIDTH - 2 * MARGIN - 96)
+    draw.text((MARGIN + 96, 84), site_name, font=font(regular, 34), fill=colours.text, anchor="lm")
     # Kicker above the title.
     if preview.kicker:
         kicker = fit_line(preview.kicker, font(regular, 30), WIDTH - 2 * MARGIN)
@@ -106,14 +109,14 @@ def draw_preview(preview: Preview, *, bold: Path, regular: Path, colours: Colour
     for line, baseline in zip(layout.lines, layout.baselines):
         draw.text((MARGIN, baseline), line, font=title_font, fill=colours.text, anchor="ls")
     # Footer band.
-    draw.rectangle((0, 540, WIDTH, HEIGHT), fill=colours.band)
-    draw.rectangle((0, 540, WIDTH, 546), fill=colours.accent)
+    draw.rectangle((0, FOOTER_TOP, WIDTH, HEIGHT), fill=colours.band)
+    draw.rectangle((0, FOOTER_TOP, WIDTH, FOOTER_TOP + 6), fill=colours.accent)
     if preview.footer:
-        draw.text((MARGIN, 588), preview.footer, font=font(regular, 32), fill=colours.muted, anchor="lm")
+        draw.text((MARGIN, FOOTER_MIDDLE), preview.footer, font=font(regular, 32), fill=colours.muted, anchor="lm")
     if preview.address:
         room = WIDTH - 2 * MARGIN - font(regular, 32).getlength(preview.footer) - 40
         if font(regular, 26).getlength(preview.address) <= room:
-            draw.text((WIDTH - MARGIN, 588), preview.address, font=font(regular, 26), fill=colours.muted, anchor="rm")
+            draw.text((WIDTH - MARGIN, FOOTER_MIDDLE), preview.address, font=font(regular, 26), fill=colours.muted, anchor="rm")
     out = io.BytesIO()
     # A palette keeps the flat colours and the anti-aliased text, at a fraction of the bytes.
     image.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(

@@ -16,7 +16,7 @@ from PIL import Image
 
 import preview_image
 from conftest import CHECKLISTS, ROOT, article
-from preview_image import HEIGHT, MARGIN, TITLE_TOP, WIDTH, Preview, layout_title
+from preview_image import FOOTER_TOP, HEIGHT, MARGIN, TITLE_TOP, WIDTH, Preview, layout_title
 from registry import Article
 from related import related_articles, tag_weights
 from share import share_links
@@ -29,7 +29,6 @@ ARTICLE_URLS = sorted(f"kooperation-netzwerke/{p.stem}/" for p in SERIES_DIR.glo
 BOLD = ROOT / "data" / "fonts" / "OpenSans-Bold.ttf"
 REGULAR = ROOT / "data" / "fonts" / "OpenSans-Semibold.ttf"
 MAX_BYTES = 150 * 1024
-FOOTER_TOP = 540  # the footer band of the preview image
 TRICKY_TITLE = 'Wann Sie „Nein“ sagen </script><!-- & "warum" -->'
 
 
