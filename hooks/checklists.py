@@ -51,6 +51,10 @@ TASK_TEXT_ENDS = frozenset({"li", "ul", "ol", "p", "div", "label"})
 HEAD_RE = re.compile(r'\A(?:!!!|\?\?\?\+?)[ \t]+checkliste(?:[ \t]+"([^"]*)")?[ \t]*$')
 ITEM_RE = re.compile(r"^ {4}- \[[ xX]\] (.+)$", re.M)
 DEFAULT_TITLE = "Checkliste"
+# On its own page the page heading names the checklist: the box drops its title.
+BOX_TITLE_RE = re.compile(r'<p class="admonition-title">.*?</p>\s*', re.S)
+SUMMARY_RE = re.compile(r"(<summary>).*?(</summary>)", re.S)
+OWN_PAGE_SUMMARY = "Punkte anzeigen"
 # More items than this print in smaller type, so the page stays one A4 sheet.
 LONG_CHECKLIST = 15
 
@@ -185,8 +189,15 @@ def render(site: registry.Site, checklist: Checklist, page: Page, *, own_page: b
     return site.render(
         "fragments/kn/checklist.html", page, checklist=checklist, own_page=own_page,
         modifiers=page_modifiers(checklist) if own_page else "",
-        admonition=admonition_html(site, checklist),
+        admonition=without_title(admonition_html(site, checklist)) if own_page else admonition_html(site, checklist),
     )
+
+
+def without_title(html: str) -> str:
+    """The checklist box for its own page, whose heading already is the title:
+    no box title, and a collapsible box's summary just opens it."""
+    html = BOX_TITLE_RE.sub("", html, count=1)
+    return SUMMARY_RE.sub(rf"\g<1>{OWN_PAGE_SUMMARY}\g<2>", html, count=1)
 
 
 def admonition_html(site: registry.Site, checklist: Checklist) -> str:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+    from social import SocialImage
 
     from reader import Author
 
@@ -145,6 +146,10 @@ class Site:
     comment_settings: CommentSettings = field(default_factory=CommentSettings)
     comment_threads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # src_uri -> thread
     comments_today: datetime.date = field(default_factory=datetime.date.today)
+    # Reach (hooks/related.py, hooks/social.py):
+    related: dict[str, list[Article]] = field(default_factory=dict)  # src_uri -> up to three articles
+    checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, newest first
+    previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
     _env: Environment | None = None
 
     def sorted_series(self) -> list[Series]:

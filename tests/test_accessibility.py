@@ -171,6 +171,7 @@ TEXT_SELECTORS = [
     ".kn-checklist__actions .md-button", ".kn-list__meta", ".kn-list__title", ".kn-article-meta", ".kn-article-meta a",
     ".kn-edit", ".md-tag", ".kn-comments p", ".kn-comments a", ".kn-comments button", ".kn-comments label",
     ".kn-comment__meta", ".kn-series-nav a", ".md-footer-meta a", ".md-copyright",
+    ".kn-share__link", ".kn-share__title", ".kn-related a", ".kn-used-by a",
 ]
 
 

@@ -30,30 +30,70 @@ def test_checklist_page_renders_admonition_with_unticked_boxes(site, name):
 
 @pytest.mark.parametrize("name", CHECKLISTS)
 def test_checklist_is_identical_in_every_article(site, name):
-    own = site.page(f"checklisten/{name}/").select_one(f'.kn-checklist[data-checklist="{name}"] .admonition')
+    own = site.page(f"checklisten/{name}/").select_one(f'.kn-checklist[data-checklist="{name}"] .task-list')
+    title = None
     for url in checklist_includes()[name]:
-        included = site.page(url).select_one(f'.kn-checklist[data-checklist="{name}"] .admonition')
-        assert included is not None, url
-        assert str(included) == str(own), url
+        box = site.page(url).select_one(f'.kn-checklist[data-checklist="{name}"] .admonition')
+        assert box is not None, url
+        assert str(box.select_one(".task-list")) == str(own), url
+        assert title in (None, str(box.select_one(".admonition-title"))), url
+        title = str(box.select_one(".admonition-title"))
+
+
+@pytest.mark.parametrize("name", CHECKLISTS)
+def test_checklist_title_is_shown_once_on_its_own_page(site, name):
+    page = site.page(f"checklisten/{name}/")
+    title = page.h1.get_text(strip=True)
+    article = page.select_one("article")
+    assert article.get_text(" ").count(title) == 1, title
+    assert page.select_one(".kn-checklist .admonition-title") is None
 
 
 def test_checklist_page_title_comes_from_admonition(site):
     page = site.page("checklisten/partner-pruefen/")
-    assert page.h1.get_text(strip=True) == page.select_one(".admonition-title").get_text(strip=True)
+    assert page.h1.get_text(strip=True) == "Kooperationspartner prüfen"
+    included = site.page(checklist_includes()["partner-pruefen"][0])
+    assert included.select_one('[data-checklist="partner-pruefen"] .admonition-title').get_text(strip=True) == "Kooperationspartner prüfen"
 
 
 def test_checklist_without_title_is_titled_checkliste(project):
     project.write("docs/checklisten/ohne-titel.md", "!!! checkliste\n\n    - [ ] Ein Punkt.\n")
     result, built = project.build()
     assert result.returncode == 0, result.stderr
-    assert built.page("checklisten/ohne-titel/").select_one(".admonition-title").get_text(strip=True) == "Checkliste"
+    assert built.page("checklisten/ohne-titel/").h1.get_text(strip=True) == "Checkliste"
 
 
 def test_collapsible_checklist_renders_as_details(project):
     project.write("docs/checklisten/klappbar.md", '??? checkliste "Zum Aufklappen"\n\n    - [ ] Ein Punkt.\n')
+    project.write("docs/kooperation-netzwerke/klappbar.md", article() + '\n--8<-- "checklisten/klappbar.md"\n')
     result, built = project.build()
     assert result.returncode == 0, result.stderr
-    assert built.page("checklisten/klappbar/").select_one("details.checkliste summary").get_text(strip=True) == "Zum Aufklappen"
+    own = built.page("checklisten/klappbar/")
+    assert own.h1.get_text(strip=True) == "Zum Aufklappen"
+    assert own.select_one("details.checkliste summary").get_text(strip=True) == "Punkte anzeigen"
+    included = built.page("kooperation-netzwerke/klappbar/")
+    assert included.select_one("details.checkliste summary").get_text(strip=True) == "Zum Aufklappen"
+
+
+@pytest.mark.parametrize("name", CHECKLISTS)
+def test_checklist_page_lists_the_articles_that_include_it(site, name):
+    used_by = site.page(f"checklisten/{name}/").select_one(".kn-used-by")
+    expected = checklist_includes()[name]
+    if not expected:
+        assert used_by is None
+        return
+    assert used_by.select_one(".kn-used-by__title").get_text(strip=True) == "Diese Checkliste gehört zu:"
+    linked = sorted(a["href"].removeprefix("../../") for a in used_by.select("a"))
+    assert linked == sorted(expected)
+
+
+def test_checklist_backlinks_leave_out_drafts(project):
+    project.write("docs/kooperation-netzwerke/entwurf.md",
+                  article("Ein Entwurf", draft="true") + '\n--8<-- "checklisten/partner-pruefen.md"\n')
+    result, built = project.build()
+    assert result.returncode == 0, result.stderr
+    links = [a["href"] for a in built.page("checklisten/partner-pruefen/").select(".kn-used-by a")]
+    assert links and not any("entwurf" in href for href in links)
 
 
 def test_changing_the_checklist_file_changes_every_article(project):

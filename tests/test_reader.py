@@ -402,7 +402,7 @@ def test_article_has_open_graph_and_article_meta(site, url):
     assert meta_values(page, "article:published_time") == [str(art["date"])]
     assert meta_values(page, "article:tag") == art["tags"]
     assert meta_values(page, "article:author") == names(art["authors"])
-    assert page.head.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    assert page.head.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
 
 
 def test_other_pages_are_websites_without_article_meta(site):

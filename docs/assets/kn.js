@@ -156,3 +156,63 @@
     start();
   }
 })();
+
+/* ---------------------------------------------------------------------------
+   Share: „Link kopieren“ copies the article's address (Clipboard API) and says
+   so; where the browser refuses, the address is shown selected for Ctrl+C.
+   Without JavaScript the button stays hidden and a plain link is shown.
+   ------------------------------------------------------------------------- */
+
+(function () {
+  "use strict";
+
+  var CLEAR_AFTER = 4000;
+
+  function showAddress(status, url) {
+    status.textContent = "Bitte kopieren Sie den Link: ";
+    var field = document.createElement("input");
+    field.type = "text";
+    field.readOnly = true;
+    field.value = url;
+    field.className = "kn-share__field";
+    field.setAttribute("aria-label", "Link zum Artikel");
+    status.appendChild(field);
+    field.focus();
+    field.select();
+  }
+
+  function setUp(button) {
+    var section = button.closest(".kn-share");
+    var status = section && section.querySelector("[data-kn-copy-status]");
+    var item = button.closest("[data-kn-copy-item]");
+    if (!status || !item) {
+      return;
+    }
+    var timer = null;
+    item.hidden = false;
+    button.addEventListener("click", function () {
+      var url = button.getAttribute("data-kn-copy");
+      window.clearTimeout(timer);
+      if (!navigator.clipboard || !window.isSecureContext) {
+        showAddress(status, url);
+        return;
+      }
+      navigator.clipboard.writeText(url).then(function () {
+        status.textContent = "Link kopiert.";
+        timer = window.setTimeout(function () { status.textContent = ""; }, CLEAR_AFTER);
+      }, function () {
+        showAddress(status, url);
+      });
+    });
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kn-copy]"), setUp);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
