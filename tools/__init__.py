@@ -1,0 +1,6 @@
+"""Command-line tools (importer, …). They import the hooks' pure helpers like a library."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))
