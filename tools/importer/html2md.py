@@ -47,6 +47,7 @@ BLOCK_TAGS = (
 BLOCK_START_RE = re.compile(rf"\A\s*</?(?:{BLOCK_TAGS})\b", re.I)
 BLOCK_END_RE = re.compile(rf"</(?:{BLOCK_TAGS})>\s*\Z", re.I)
 YOUTUBE_ID_RE = re.compile(r"\A[\w-]{6,20}\Z")
+DROPPED_RE = re.compile(r"<(?:script|style|noscript|form|input|button|select|textarea|object|embed)\b", re.I)
 DROPPED_TAGS = ("script", "style", "noscript", "form", "input", "button", "select", "textarea", "object", "embed")
 
 # -----------------------------------------------------------------------------
@@ -191,12 +192,17 @@ def video_markdown(url: str, title: str) -> str:
 # -----------------------------------------------------------------------------
 
 
-def html_to_markdown(html: str, resolver: Resolver) -> Converted:
-    """Convert HTML to Markdown; images and links are resolved by `resolver`."""
+def html_to_markdown(html: str, resolver: Resolver, *, embeds: bool = True) -> Converted:
+    """Convert HTML to Markdown; images and links are resolved by `resolver`.
+    `embeds=False` (comments, where WordPress allows no embeds) skips looking for videos."""
     soup = BeautifulSoup(html, "html.parser")
     notes: list[tuple[str, str]] = []
     videos: list[str] = []
-    _replace_embeds(soup, videos, notes)
+    if embeds:
+        _replace_embeds(soup, videos, notes)
+    elif DROPPED_RE.search(html):
+        for element in soup.find_all(DROPPED_TAGS):
+            element.decompose()
     converter = _Converter(resolver, notes)
     markdown = converter.convert_soup(soup)
     markdown = VIDEO_TOKEN_RE.sub(lambda m: videos[int(m.group(1))], markdown)
@@ -227,7 +233,7 @@ def _replace_embeds(soup: BeautifulSoup, videos: list[str], notes: list[tuple[st
         if element.name in ("object", "embed", "form"):
             notes.append((f"Element <{element.name}> entfernt (nicht übertragbar).", ""))
         element.decompose()
-    for figure in soup.select("figure.wp-block-embed"):
+    for figure in soup.find_all("figure", class_="wp-block-embed"):
         caption = figure.find("figcaption")
         title = caption.get_text(" ", strip=True) if caption else ""
         iframe = figure.find("iframe")

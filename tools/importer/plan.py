@@ -25,6 +25,7 @@ TAG_RE = re.compile(r"<[^>]+>")
 BLOCK_TAG_RE = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|div|td|th|tr|table|blockquote|pre|figure|figcaption)\b[^>]*>", re.I)
 TOKEN_LINE_RE = re.compile(r"^\[[^\]]*\]\([^)]*\)\{ \.video \}$", re.M)
 PAGES_FOLDER = "seiten"
+_MARKDOWN = md.Markdown(extensions=["tables", "attr_list"])  # made once: building one costs milliseconds
 MEDIA_FOLDER = "bilder"
 
 # -----------------------------------------------------------------------------
@@ -34,7 +35,7 @@ MEDIA_FOLDER = "bilder"
 
 def plain_text(markdown_text: str) -> str:
     """Readable text of Markdown (rendered, tags removed, whitespace collapsed)."""
-    return html_text(md.markdown(markdown_text, extensions=["tables", "attr_list"]))
+    return html_text(_MARKDOWN.reset().convert(markdown_text))
 
 
 def html_text(html_text_: str) -> str:
@@ -175,11 +176,11 @@ def thread_entries(comments: list[Comment]) -> list[dict[str, Any]]:
 # -----------------------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Block scalars for multi-line text, so that comment files stay readable."""
 
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _str(dumper: yaml.BaseDumper, value: str) -> yaml.ScalarNode:
     if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)

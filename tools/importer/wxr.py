@@ -324,7 +324,7 @@ def comment_markdown(content: str) -> str:
         text = "\n\n".join(p for p in paragraphs if p)
     else:
         html, _notes = prepare_wordpress(content)
-        text = html_to_markdown(html, _CommentResolver()).markdown
+        text = html_to_markdown(html, _CommentResolver(), embeds=False).markdown
     return scrub(text)
 
 
