@@ -89,6 +89,8 @@ def test_article_body_keeps_structure_media_and_videos(wxr_site):
     links = {a.get_text(): a["href"] for a in content.select("p a")}
     assert links["Netzwerke pflegen"] == "../netzwerke-pflegen/" and links["dritten Teil"] == "../netzwerke-pflegen-2/"
     assert "Das Team vor der Halle" in content.get_text()
+    plan = site.page("werkstatt/kurz-notiert/").find("img", alt="Der Plan")
+    assert plan["src"] == "../bilder/2019/03/plan-groesse.png" and site.exists("werkstatt/bilder/2019/03/plan-groesse.png")
     code = site.page("werkstatt/netzwerke-pflegen/").select_one("article pre code")
     assert "treffen: monatlich" in code.get_text()
 

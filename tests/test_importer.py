@@ -17,7 +17,7 @@ from tools.importer import Options, run
 from tools.importer.html2md import autop, html_to_markdown, prepare_wordpress, video_url
 from tools.importer.mdblog import names, split, to_datetime
 from tools.importer.model import Comment, Post
-from tools.importer.plan import assign_paths, cut, describe, merge_tags, thread_entries
+from tools.importer.plan import assign_paths, cut, describe, media_path, merge_tags, thread_entries
 from tools.importer.report import KEPT, NEW, REPLACED, SAME
 from tools.importer.wxr import comment_markdown, old_path
 
@@ -387,3 +387,12 @@ def test_command_line_has_german_help_and_exit_codes(root, tmp_path):
     assert missing.returncode == 1 and "gibt es nicht" in missing.stdout
     done = subprocess.run([*command, str(MDBLOG), "--serie", "notizen", "--website", str(root)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0 and "Beiträge und Seiten: 9 in der Quelle" in done.stdout
+
+
+@pytest.mark.parametrize(("rel", "clean"), [
+    ("2019/03/werkstatt.png", "2019/03/werkstatt.png"),
+    ("2019/03/Foto Größe.JPG", "2019/03/foto-groesse.jpg"),
+    ("static/Bilder & Co/karte", "static/bilder-und-co/karte"),
+])
+def test_media_paths_need_no_quoting_in_markdown(rel, clean):
+    assert media_path(rel) == clean

@@ -27,6 +27,7 @@ from schema import _Loader
 from text import slugify
 
 from .html2md import Converted, video_markdown, video_title
+from .plan import media_path
 from .model import DRAFT, IMPORTED, Author, ImportFailed, Options, Post, Source
 from .report import Report
 
@@ -247,7 +248,7 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
                 file = blog.root / option
                 if option.endswith(".md") or not file.is_file():
                     continue
-                new = f"{media_folder}/{option}"
+                new = f"{media_folder}/{media_path(option)}"
                 media[new] = file
                 return posixpath.relpath(new, posixpath.dirname(post.path)) + (f"#{fragment}" if fragment else "")
         return None

@@ -97,6 +97,16 @@ def assign_paths(posts: list[Post], series: str) -> None:
         post.path = f"{folder}/{candidate}.md"
 
 
+def media_path(rel: str) -> str:
+    """A media file's path with names that need no quoting in Markdown links:
+    '2019/03/Foto Größe.JPG' -> '2019/03/foto-groesse.jpg'."""
+    parts = [p for p in rel.split("/") if p not in ("", ".")]
+    clean = [slugify(p) or "datei" for p in parts[:-1]]
+    stem, dot, ext = parts[-1].rpartition(".") if "." in parts[-1] else (parts[-1], "", "")
+    name = (slugify(stem) or "datei") + (dot + (slugify(ext) or "bin") if dot else "")
+    return "/".join([*clean, name])
+
+
 # -----------------------------------------------------------------------------
 # Tags
 # -----------------------------------------------------------------------------

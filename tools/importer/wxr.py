@@ -9,6 +9,7 @@ the planner knows every post's new path (for links between posts).
 from __future__ import annotations
 
 import datetime
+import html as htmllib
 import ipaddress
 import posixpath
 import re
@@ -24,7 +25,7 @@ from defusedxml import DefusedXmlException
 from text import slugify
 
 from .html2md import Converted, html_to_markdown, prepare_wordpress
-from .plan import html_text
+from .plan import html_text, media_path
 from .model import DRAFT, IMPORTED, PAGE, Author, Comment, ImportFailed, Options, Post, Source
 from .report import Report
 
@@ -169,7 +170,7 @@ def add_description(source: Source, name: str, description: str) -> None:
 def read_item(item: dict[str, Any], options: Options, report: Report, logins: dict[str, str],
               source: Source, blog: Blog) -> Post | None:
     post_id = item.get("wp:post_id", "")
-    title = item.get("title", "").strip()
+    title = " ".join(htmllib.unescape(item.get("title", "")).split())
     kind = item.get("wp:post_type", "post")
     status = item.get("wp:status", "publish")
     label = {"page": "Seite", "post": "Beitrag"}.get(kind, "Eintrag")
@@ -300,7 +301,7 @@ def read_comments(elements: list[Element], report: Report) -> list[Comment]:
         thread.append(Comment(
             id=comment.get("wp:comment_id", ""),
             parent=comment.get("wp:comment_parent", "0"),
-            author=" ".join(comment.get("wp:comment_author", "").split()) or "Anonym",
+            author=" ".join(htmllib.unescape(comment.get("wp:comment_author", "")).split()) or "Anonym",
             when=parse_datetime(comment.get("wp:comment_date", "")) or NO_DATE,
             text=text,
         ))
@@ -378,7 +379,7 @@ class Resolver:
             return ""
         for candidate in (rel, SIZE_SUFFIX_RE.sub("", rel)):
             if self.media_dir is not None and (self.media_dir / candidate).is_file():
-                target = f"{self.media_target}/{candidate}"
+                target = f"{self.media_target}/{media_path(candidate)}"
                 self.media[target] = self.media_dir / candidate
                 return posixpath.relpath(target, posixpath.dirname(self.post.path))
         if record:
