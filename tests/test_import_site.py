@@ -89,6 +89,10 @@ def test_article_body_keeps_structure_media_and_videos(wxr_site):
     links = {a.get_text(): a["href"] for a in content.select("p a")}
     assert links["Netzwerke pflegen"] == "../netzwerke-pflegen/" and links["dritten Teil"] == "../netzwerke-pflegen-2/"
     assert "Das Team vor der Halle" in content.get_text()
+    second = site.page("werkstatt/netzwerke-pflegen-2/").select_one("article")
+    links = {a.get_text(): a["href"] for a in second.select("p a")}
+    assert links["oben"] == "#fair-trennen" and second.find("h3", id="fair-trennen")
+    assert links["Kontaktseite"] == "https://alter-blog.example/kontakt/" and "Weiterlesen-Anker" not in links
     plan = site.page("werkstatt/kurz-notiert/").find("img", alt="Der Plan")
     assert plan["src"] == "../bilder/2019/03/plan-groesse.png" and site.exists("werkstatt/bilder/2019/03/plan-groesse.png")
     code = site.page("werkstatt/netzwerke-pflegen/").select_one("article pre code")
@@ -201,7 +205,10 @@ def test_markdown_links_and_images_are_rewritten_and_copied(md_site):
     hugo = site.page("notizen/hugo-gruss/").select_one("article")
     assert site.exists(posixpath.normpath("notizen/hugo-gruss/" + hugo.find("img", alt="Die Karte")["src"]))
     assert hugo.select_one("a.video")["href"] == "https://www.youtube.com/watch?v=abcDEF12345"
-    assert "kaputten Link" in site.page("notizen/zweiter/").get_text()
+    second = site.page("notizen/zweiter/").select_one("article")
+    assert "kaputten Link" in second.get_text() and "ins Leere" in second.get_text()
+    jump = [p for p in second.select("p") if "Springen" in p.get_text()][0]
+    assert [(a.get_text(), a["href"]) for a in jump.select("a")] == [("nach oben", "#offene-fragen")]
 
 
 def test_markdown_aliases_redirect_and_tags_merge(md_site):

@@ -396,3 +396,8 @@ def test_command_line_has_german_help_and_exit_codes(root, tmp_path):
 ])
 def test_media_paths_need_no_quoting_in_markdown(rel, clean):
     assert media_path(rel) == clean
+
+
+def test_heading_ids_survive_and_only_their_anchors_stay_links():
+    md_text = convert('<h2 id="teil-zwei">Teil zwei</h2><p><a href="#teil-zwei">hin</a> <a href="#more-12">weg</a></p>')
+    assert md_text == "## Teil zwei { #teil-zwei }\n\n[hin](#teil-zwei) weg\n"

@@ -46,6 +46,8 @@ BLOCK_TAGS = (
 )
 BLOCK_START_RE = re.compile(rf"\A\s*</?(?:{BLOCK_TAGS})\b", re.I)
 BLOCK_END_RE = re.compile(rf"</(?:{BLOCK_TAGS})>\s*\Z", re.I)
+HEADING_RE = re.compile(r"\Ah[1-6]\Z")
+ANCHOR_RE = re.compile(r"[A-Za-z][\w-]*")
 YOUTUBE_ID_RE = re.compile(r"\A[\w-]{6,20}\Z")
 DROPPED_RE = re.compile(r"<(?:script|style|noscript|form|input|button|select|textarea|object|embed)\b", re.I)
 DROPPED_TAGS = ("script", "style", "noscript", "form", "input", "button", "select", "textarea", "object", "embed")
@@ -204,6 +206,8 @@ def html_to_markdown(html: str, resolver: Resolver, *, embeds: bool = True) -> C
         for element in soup.find_all(DROPPED_TAGS):
             element.decompose()
     converter = _Converter(resolver, notes)
+    # Heading ids survive as attr_list ids, so that links to #them keep working.
+    converter.anchors = {h["id"] for h in soup.find_all(HEADING_RE) if ANCHOR_RE.fullmatch(h.get("id") or "")}
     markdown = converter.convert_soup(soup)
     markdown = VIDEO_TOKEN_RE.sub(lambda m: videos[int(m.group(1))], markdown)
     markdown = markdown.replace(MORE_TOKEN, MORE_MARK)
@@ -273,6 +277,14 @@ class _Converter(MarkdownConverter):
         )
         self.resolver = resolver
         self.notes = notes
+        self.anchors: set[str] = set()
+
+    def convert_hN(self, n, el, text, parent_tags):  # noqa: ANN001, ANN201
+        heading = super().convert_hN(n, el, text, parent_tags)
+        anchor = el.get("id") or ""
+        if anchor in self.anchors and heading.strip() and "_inline" not in parent_tags:
+            heading = heading.rstrip("\n") + f" {{ #{anchor} }}\n\n"
+        return heading
 
     def convert_li(self, el, text, parent_tags):  # noqa: ANN001, ANN201 (markdownify's signature)
         """Python-Markdown needs four spaces for content under a list item."""
@@ -326,8 +338,11 @@ class _Converter(MarkdownConverter):
 
     def convert_a(self, el, text, parent_tags):  # noqa: ANN001, ANN201
         href = (el.get("href") or "").strip()
-        if href.lower().startswith(("mailto:", "javascript:", "data:", "tel:")) or href.startswith("#"):
-            return text if not href.startswith("#") else super().convert_a(el, text, parent_tags)
+        if href.lower().startswith(("mailto:", "javascript:", "data:", "tel:")):
+            return text
+        if href.startswith("#"):
+            # Only anchors of headings exist here; others (#more-12, old theme ids) become text.
+            return super().convert_a(el, text, parent_tags) if href[1:] in self.anchors else text
         new = self.resolver.link(href) if href else ""
         if new is not None:
             if new == "":

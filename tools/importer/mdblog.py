@@ -39,6 +39,7 @@ YAML_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", 
 TOML_RE = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)^\+\+\+[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 JEKYLL_NAME_RE = re.compile(r"\A(\d{4})-(\d{2})-(\d{2})-(.+)\Z")
 DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+HEADING_LINE_RE = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*(\{[^}]*\})?[ \t]*$", re.M)
 H1_RE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
 LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?((?:\s+\"[^\"]*\")?)\s*\)")
@@ -46,7 +47,7 @@ REF_RE = re.compile(r"^([ ]{0,3}\[[^\]]+\]:[ \t]*)<?(\S+?)>?([ \t]+.*)?$", re.M)
 LIQUID_POST_RE = re.compile(r"\{%\s*(?:post_url|link)\s+([^%\s]+)\s*%\}")
 HUGO_REF_RE = re.compile(r"\{\{<\s*(?:rel)?ref\s+\"?([^\">\s]+)\"?\s*>\}\}")
 HUGO_VIDEO_RE = re.compile(r"\{\{<\s*(youtube|vimeo)\s+(?:id=)?\"?([\w-]+)\"?[^>]*>\}\}")
-TEMPLATE_RE = re.compile(r"\{%.*?%\}|\{\{[<%].*?[>%]\}\}", re.S)
+TEMPLATE_RE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 URL_RE = re.compile(r"\A[a-zA-Z][a-zA-Z0-9+.-]*:|\A//")
 USED_FIELDS = frozenset({
     "title", "date", "slug", "draft", "published", "categories", "tags", "authors", "author",
@@ -218,6 +219,18 @@ def to_datetime(value: Any) -> datetime.datetime | None:
 # -----------------------------------------------------------------------------
 
 
+def heading_anchors(body: str) -> set[str]:
+    """The ids that Python-Markdown's toc gives the headings of `body` (and `{ #id }` ids)."""
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    anchors = set()
+    for match in HEADING_LINE_RE.finditer(FENCE_RE.sub("", body)):
+        text, attrs = match.group(1), match.group(2) or ""
+        explicit = re.search(r"#([\w-]+)", attrs)
+        anchors.add(explicit.group(1) if explicit else toc_slugify(text, "-"))
+    return anchors
+
+
 def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
             media: dict[str, Path]) -> tuple[Converted, list[str]]:
     """Rewrite links and images of one post; returns the Markdown with notes, and missing files."""
@@ -229,9 +242,13 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
         target = blog.by_stem.get(Path(match.group(1)).stem.removesuffix(".md"))
         return "/" + blog.files[id(target)] if target else match.group(0)
 
+    anchors = heading_anchors(post.body)
+
     def resolve(target: str) -> str | None:
         """New target; None: broken."""
-        if not target or target.startswith("#") or URL_RE.match(target):
+        if target.startswith("#"):
+            return target if target[1:] in anchors else None
+        if not target or URL_RE.match(target):
             return target
         path_part, _, fragment = target.partition("#")
         path_part = unquote(path_part.split("?")[0])

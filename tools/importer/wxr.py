@@ -122,6 +122,7 @@ class Blog:
     """What the planner needs from the export besides the posts."""
 
     hosts: set[str] = field(default_factory=set)  # the blog's own host names
+    base: str = ""  # the blog's address, e.g. "https://alter-blog.example"
     by_id: dict[str, Post] = field(default_factory=dict)  # post id -> post
 
 
@@ -134,9 +135,10 @@ def read(path: Path, options: Options, report: Report) -> tuple[Source, Blog]:
     source = Source("WordPress", info.get("title", ""))
     blog = Blog()
     for key in ("link", "wp:base_site_url", "wp:base_blog_url"):
-        host = urlparse(info.get(key, "")).hostname
-        if host:
-            blog.hosts.add(host.lower())
+        parts = urlparse(info.get(key, ""))
+        if parts.hostname:
+            blog.hosts.add(parts.hostname.lower())
+            blog.base = blog.base or f"{parts.scheme or 'https'}://{parts.netloc}"
     logins: dict[str, str] = {}
     for element in info.get("wp:author*", []):
         author = fields(element)
@@ -402,7 +404,8 @@ class Resolver:
         key = f"?{query}" if query else old_path(href, self.blog.hosts)[0]
         target = self.targets.get(key or "")
         if target is None:
-            return None
+            # A relative link to the old blog stays a plain link to it (not a broken link here).
+            return None if urlparse(href).hostname or not self.blog.base else self.blog.base + href
         # Without its #fragment: anchors of the old theme (#comments, #more-12) do not exist here.
         return posixpath.relpath(target, posixpath.dirname(self.post.path))
 
