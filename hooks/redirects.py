@@ -6,12 +6,19 @@ a small static page (meta refresh, canonical link and a visible link; markup in
 overrides/fragments/kn/redirect.html) that sends the reader to the new page.
 This has the effect of the mkdocs-redirects plugin, but in German and with its
 list in a data file that an import can extend without touching mkdocs.yml.
+
+Old WordPress short links like `/?p=123` cannot be static files: entries whose
+key is such a query (`"?p=123": serie/artikel.md`) go to `alte-adressen.json`,
+and the start page loads docs/assets/kn-alte-adressen.js, which looks the
+query up there and sends the reader on.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,10 +33,13 @@ from schema import _Loader, show, yaml_error
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.kn.redirects")
 
 REDIRECTS_FILE = "data/redirects.yml"
+QUERY_MAP = "alte-adressen.json"
+QUERY_RE = re.compile(r"\?[A-Za-z_][\w-]*=[\w-]+")
 TEMPLATE = "fragments/kn/redirect.html"
 FORM = "Jede Zeile hat die Form „alter/pfad/: serie/artikel.md“."
 
@@ -37,7 +47,7 @@ FORM = "Jede Zeile hat die Form „alter/pfad/: serie/artikel.md“."
 @dataclass(frozen=True)
 class Redirect:
     old: str  # the old path as written, e.g. "2019/03/x/"
-    output: str  # the file written under site/, e.g. "2019/03/x/index.html"
+    output: str  # the file written under site/, e.g. "2019/03/x/index.html"; "" for "?p=12"
     target: str  # src_uri of the new page
 
 
@@ -74,16 +84,26 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     return files
 
 
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    if page.is_homepage and any(not r.output for r in _redirects):
+        page.meta["kn_alte_adressen"] = QUERY_MAP
+    return None
+
+
 def on_post_build(*, config: MkDocsConfig) -> None:
     if registry.SITE.errors or not _redirects:
         return
     site_dir = Path(config.site_dir)
     template = config.theme.get_env().get_template(TEMPLATE)
     base = (config.site_url or "").rstrip("/") + "/"
+    queries: dict[str, str] = {}
     for redirect in _redirects:
         file = _files[redirect.target]
         if not (site_dir / file.dest_uri).is_file():
-            log.info("Weiterleitung /%s ausgelassen: %s wird nicht veröffentlicht (Entwurf?).", redirect.old, redirect.target)
+            log.info("Weiterleitung %s ausgelassen: %s wird nicht veröffentlicht (Entwurf?).", redirect.old, redirect.target)
+            continue
+        if not redirect.output:
+            queries[redirect.old] = file.url or "./"
             continue
         old_url = redirect.output.removesuffix("index.html")
         title = file.page.title if file.page is not None and file.page.title else file.url
@@ -94,6 +114,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         out = site_dir / redirect.output
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(html, encoding="utf-8")
+    if queries:
+        (site_dir / QUERY_MAP).write_text(json.dumps(queries, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 # -----------------------------------------------------------------------------
@@ -121,10 +143,13 @@ def parse_redirects(data: Any, pages: dict[str, str], outputs: set[str]) -> tupl
     for key, target in data.items():
         old = str(key).strip()
         parts = old.strip("/").split("/")
-        if not old.strip("/") or "://" in old or old.startswith("//") or any(c in old for c in "?#\\") or ".." in parts:
+        query = bool(QUERY_RE.fullmatch(old))
+        if query:
+            pass
+        elif not old.strip("/") or "://" in old or old.startswith("//") or any(c in old for c in "?#\\") or ".." in parts:
             problems.append(error(REDIRECTS_FILE, old, (
                 "ist kein Pfad unter der Website. Erlaubt sind Pfade wie '2019/03/mein-artikel/' – "
-                "ohne Domain, ohne '?' und '#'. Adressen wie '?p=12' lassen sich statisch nicht weiterleiten."
+                "ohne Domain und '#' – und Kurzadressen der Startseite wie '?p=12'."
             )))
             continue
         if not isinstance(target, str) or target.strip() not in pages:
@@ -132,6 +157,9 @@ def parse_redirects(data: Any, pages: dict[str, str], outputs: set[str]) -> tupl
                 f"Das Ziel {show(target)} ist keine Seite unter docs/. Erwartet wird ein Pfad wie "
                 "'kooperation-netzwerke/mein-artikel.md'."
             )))
+            continue
+        if query:
+            redirects.append(Redirect(old, "", target.strip()))
             continue
         output = output_path(old)
         if output in outputs:

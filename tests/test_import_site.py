@@ -134,7 +134,7 @@ def test_old_permalinks_redirect_to_the_new_pages(wxr_site):
     assert redirect_target(site, "ueber-dieses-blog/") == "werkstatt/seiten/ueber-dieses-blog/"
     canonical = site.page("2019/04/netzwerke-pflegen/").find("link", rel="canonical")["href"]
     assert canonical.endswith("/kooperation-netzwerke/werkstatt/netzwerke-pflegen/")
-    assert ("?p=102", "werkstatt/netzwerke-pflegen.md") in report.not_redirected
+    assert ("?p=102", "werkstatt/netzwerke-pflegen.md") in report.redirects
     sitemap = (site.root / "sitemap.xml").read_text(encoding="utf-8")
     assert "2019/04" not in sitemap
 
@@ -235,8 +235,13 @@ def test_redirect_output_paths(old, output):
     assert output_path(old) == output
 
 
+def test_query_redirects_are_kept_apart():
+    redirects, problems = parse_redirects({"?p=12": "a.md", "alt/": "a.md"}, {"a.md": "serie/a/index.html"}, set())
+    assert problems == [] and [(r.old, r.output) for r in redirects] == [("?p=12", ""), ("alt/", "alt/index.html")]
+
+
 @pytest.mark.parametrize(("data", "needle"), [
-    ({"?p=12": "a.md"}, "statisch nicht weiterleiten"),
+    ({"?p=12&x=<a>": "a.md"}, "kein Pfad"),
     ({"https://x.example/a/": "a.md"}, "kein Pfad"),
     ({"../a/": "a.md"}, "kein Pfad"),
     ({"alt/": "fehlt.md"}, "keine Seite unter docs/"),
@@ -254,3 +259,25 @@ def test_bad_redirects_file_fails_the_build(project):
     result, _built = project.build()
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Feld 'alt/seite/'" in output and "gibt-es-nicht.md" in output
+
+
+def test_short_links_go_through_the_start_page_script(wxr_site, browser_page):
+    from conftest import serve
+
+    _root, site, _report = wxr_site
+    assert site.page("").select_one('script[src$="assets/kn-alte-adressen.js"]')["data-map"] == "alte-adressen.json"
+    server, url = serve(site.root)
+    try:
+        browser_page.goto(url + "?p=102")
+        browser_page.wait_for_url(url + "werkstatt/netzwerke-pflegen/", timeout=10000)
+        browser_page.goto(url + "?page_id=201")
+        browser_page.wait_for_url(url + "werkstatt/seiten/ueber-dieses-blog/", timeout=10000)
+        browser_page.goto(url + "?p=999")
+        browser_page.wait_for_timeout(500)
+        assert browser_page.url == url + "?p=999"
+    finally:
+        server.shutdown()
+
+
+def test_start_page_without_short_links_loads_no_script(site):
+    assert not site.page("").select('script[src$="kn-alte-adressen.js"]')

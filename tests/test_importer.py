@@ -287,7 +287,7 @@ def test_wxr_report_names_outcomes_and_skips(root):
     text = report.format()
     assert "zusammengeführt: „LernOS“ → „lernOS“" in text
     assert "ohne Beschreibung (bitte in data/tags.yml ergänzen): Allgemein, Handwerk, Netzwerk-Tipps" in text
-    assert "?p=101 → werkstatt/groesse-zeigen-kooperation-im-handwerk.md" in text
+    assert "/?p=101 → werkstatt/groesse-zeigen-kooperation-im-handwerk.md" in text
     shortcode = [n for n in report.notes if "gallery" in n[2]][0]
     lines = (root / shortcode[0]).read_text(encoding="utf-8").splitlines()
     assert lines[shortcode[1] - 1] == '[gallery ids="301,302"]'

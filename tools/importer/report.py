@@ -21,7 +21,6 @@ class Report:
     tags_without_description: list[str] = field(default_factory=list)
     authors_new: list[str] = field(default_factory=list)
     redirects: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
-    not_redirected: list[tuple[str, str]] = field(default_factory=list)  # ("?p=12", new path)
     notes: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, problem)
     errors: list[str] = field(default_factory=list)
 
@@ -79,10 +78,9 @@ class Report:
         if self.redirects:
             out.append(f"Weiterleitungen von alten Adressen (data/redirects.yml): {len(self.redirects)}")
             out += [f"  /{old} → {new}" for old, new in self.redirects]
-            out.append("")
-        if self.not_redirected:
-            out.append("Alte Adressen mit „?“ lassen sich auf einer statischen Website nicht weiterleiten:")
-            out += [f"  {old} → {new}" for old, new in self.not_redirected]
+            if any(old.startswith("?") for old, _new in self.redirects):
+                out.append("  Kurzadressen wie /?p=123 leitet ein kleines Skript der Startseite weiter "
+                           "(ohne JavaScript landen Besucher auf der Startseite).")
             out.append("")
         if self.notes:
             out.append("Bitte prüfen:")

@@ -184,9 +184,6 @@ def plan_redirects(writer: Writer, root: Path, posts: list[Post], targets: dict[
     merged = dict(existing)
     new_urls = {p.path[:-3] + "/" for p in posts}
     for old, target in sorted(targets.items()):
-        if old.startswith("?"):
-            report.not_redirected.append((old, target))
-            continue
         if old in new_urls:
             report.note(REDIRECTS_FILE, None, f"alte Adresse /{old} ist zugleich eine neue Seite; keine Weiterleitung nötig.")
             continue
