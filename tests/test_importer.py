@@ -293,10 +293,11 @@ def test_wxr_report_names_outcomes_and_skips(root):
     assert lines[shortcode[1] - 1] == '[gallery ids="301,302"]'
 
 
-def test_import_twice_gives_the_same_files(root):
-    first = do_import(root)
+@pytest.mark.parametrize("source", [WXR, MDBLOG])
+def test_import_twice_gives_the_same_files(root, source):
+    first = do_import(root, source)
     after_first = written(root)
-    second = do_import(root)
+    second = do_import(root, source)
     assert written(root) == after_first
     assert {status for _path, status in second.files} == {SAME}
     assert {status for _path, status in first.files} <= {NEW, "ergänzt"}
