@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build bench audit artikel clean
+.PHONY: serve test build bench audit artikel import bench-import clean
 
 # (Re)create the venv when it is missing or requirements.txt is newer than it.
 $(STAMP): requirements.txt
@@ -33,6 +33,14 @@ bench: $(STAMP)
 artikel: $(STAMP)
 	@test -n "$(TITEL)" || { echo 'Bitte einen Titel angeben: make artikel TITEL="Mein Titel" SERIE="Name der Reihe"' >&2; exit 2; }
 	@$(BIN)/python -m tools.new_article "$(TITEL)" --serie "$(SERIE)"
+
+# Import a blog: make import QUELLE=export.xml [SERIE=ordner] [MEDIEN=uploads] [ERSETZEN=1] [OPTIONEN=…]
+import: $(STAMP)
+	@test -n "$(QUELLE)" || { echo 'Bitte eine Quelle angeben: make import QUELLE=<WXR-Datei oder Ordner> [SERIE=<ordner>] [MEDIEN=<ordner>] [ERSETZEN=1]' >&2; exit 2; }
+	@$(BIN)/python -m tools.importer "$(QUELLE)" $(if $(SERIE),--serie "$(SERIE)") $(if $(MEDIEN),--medien "$(MEDIEN)") $(if $(ERSETZEN),--ersetzen) $(OPTIONEN)
+
+bench-import: $(STAMP)
+	$(BIN)/python -m tools.bench_import
 
 clean:
 	rm -rf site $(VENV)

@@ -148,6 +148,10 @@ def parse_authors(data: Any, *, existing: Callable[[str], bool] = lambda _p: Tru
         texts = {}
         for name in ("name", "bio"):
             value = entry.get(name)
+            # The bio is optional (imported authors have none); the name is not.
+            if name == "bio" and value is None:
+                texts[name] = ""
+                continue
             if not isinstance(value, str) or not value.strip():
                 problems.append(error(AUTHORS_FILE, f"{author_id}.{name}", "fehlt oder ist leer. Erwartet wird ein Text."))
             texts[name] = value.strip() if isinstance(value, str) else ""

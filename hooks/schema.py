@@ -315,7 +315,7 @@ def duplicate_keys(text: str) -> list[str]:
 
 def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[str]]:
     """Check the loaded vocabulary: names are texts whose slugs are distinct and
-    not empty, descriptions are non-empty texts. Returns (vocabulary, problems)."""
+    not empty, descriptions are texts or empty. Returns (vocabulary, problems)."""
     if not isinstance(data, dict) or not data:
         found = "leer" if not data else f"gefunden: {show(data)}"
         return {}, [error(VOCABULARY, None, (
@@ -332,10 +332,11 @@ def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[str]]:
             continue
         name = name.strip()
         vocabulary[name] = description.strip() if isinstance(description, str) else ""
-        if not isinstance(description, str) or not description.strip():
-            found = "fehlt" if description is None or description == "" else f"{show(description)} ist kein Text"
+        # An empty description is allowed (imported tags); the tag page then shows none.
+        if description is not None and not isinstance(description, str):
             problems.append(error(VOCABULARY, name, (
-                f"Die Beschreibung {found}. Erwartet: ein Satz, der das Thema beschreibt. {VOCABULARY_FORM}"
+                f"Die Beschreibung {show(description)} ist kein Text. Erwartet: ein Satz, der das Thema beschreibt "
+                f"(oder nichts). {VOCABULARY_FORM}"
             )))
         slug = slugify(name)
         if not slug:

@@ -138,7 +138,9 @@ def tag_markdown(tag: Tag) -> str:
     """A tag page's Markdown: front matter only. Title and description are
     HTML-escaped, because the theme prints page.title and page.meta.description
     unescaped; the body (description, articles) comes from a template."""
-    meta = {"title": escape(tag.name), "description": escape(tag.description)}
+    # A tag without description (allowed for imported tags) still gets a meta description.
+    description = tag.description or f"Artikel zum Thema „{tag.name}“."
+    meta = {"title": escape(tag.name), "description": escape(description)}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 

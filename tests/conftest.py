@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,9 @@ from bs4 import BeautifulSoup
 # pytest.ini puts the repository root and hooks/ on sys.path: tests import the
 # tools (`from tools import audit`) and the hooks' helpers (`import registry`).
 from articles import RESERVED
-from tools.localsite import CHROMIUM, CHROMIUM_ARGS, ROOT, copy_sources, serve
+from tools.localsite import CHROMIUM, CHROMIUM_ARGS, ROOT, build, copy_sources, serve
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "copy_sources", "serve"]  # used by the test modules
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "build", "copy_sources", "serve"]  # used by the test modules
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -62,15 +61,6 @@ def copy_example_comments(target: Path) -> None:
     """Copy the invented example comments (tests/fixtures/comments/) into the
     data/comments/ folder of a temporary site: they are never published."""
     shutil.copytree(FIXTURES / "comments", target / "data" / "comments", dirs_exist_ok=True)
-
-
-def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Run the real `mkdocs build --strict` on a project folder."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
-    )
 
 
 def require_tool(name: str) -> str:

@@ -128,11 +128,16 @@ def test_authors_file_of_the_site_is_valid():
 
 
 @pytest.mark.parametrize("entry", [
-    {"name": "Jana"}, {"bio": "Text"}, {"name": "", "bio": "Text"}, "Jana", {"name": "J", "bio": "B", "foto": "x"},
+    {"bio": "Text"}, {"name": "", "bio": "Text"}, {"name": "J", "bio": ""}, "Jana", {"name": "J", "bio": "B", "foto": "x"},
 ])
 def test_incomplete_author_entry_is_rejected(entry):
     _authors, problems = parse_authors({"jana": entry})
     assert problems and "data/authors.yml" in problems[0] and "jana" in problems[0]
+
+
+def test_author_bio_is_optional():
+    authors, problems = parse_authors({"jana": {"name": "Jana"}})
+    assert problems == [] and authors["jana"].bio == ""
 
 
 # -----------------------------------------------------------------------------

@@ -95,9 +95,6 @@ def test_vocabulary_slug_collision_names_both_entries():
 
 
 @pytest.mark.parametrize(("data", "needles"), [
-    ({"Netzwerken": None}, ["Feld 'Netzwerken'", "Beschreibung fehlt"]),
-    ({"Netzwerken": ""}, ["Feld 'Netzwerken'", "Beschreibung fehlt"]),
-    ({"Netzwerken": "   "}, ["Feld 'Netzwerken'", "kein Text"]),
     ({"Netzwerken": ["a", "b"]}, ["Feld 'Netzwerken'", "[a, b] ist kein Text"]),
     ({"Netzwerken": 42}, ["Feld 'Netzwerken'", "42 ist kein Text"]),
     ({2026: "Ein Satz."}, ["Feld '2026'", "Themenname 2026 ist kein Text"]),
@@ -117,8 +114,14 @@ def test_vocabulary_validation_names_the_bad_entry(data, needles):
 
 
 def test_vocabulary_validation_reports_all_problems():
-    _vocabulary, problems = validate_vocabulary({"A": None, "a": "Satz.", 3: "Satz.", "Gut": "Ein Satz."})
+    _vocabulary, problems = validate_vocabulary({"A": 1, "a": "Satz.", 3: "Satz.", "Gut": "Ein Satz."})
     assert len(problems) == 3
+
+
+@pytest.mark.parametrize("description", [None, "", "   "])
+def test_vocabulary_allows_an_empty_description(description):
+    vocabulary, problems = validate_vocabulary({"Netzwerken": description})
+    assert problems == [] and vocabulary == {"Netzwerken": ""}
 
 
 @pytest.mark.parametrize(("text", "needles"), [
@@ -301,7 +304,7 @@ def test_missing_vocabulary_fails(project):
 @pytest.mark.parametrize(("text", "needles"), [
     ("Netzwerken: [kaputt\nVertrauen: Ein Satz.\n", ["Fehler in 'data/tags.yml', Zeile 2", "ungültiges YAML"]),
     ("- Netzwerken\n- Vertrauen\n", ["Fehler in 'data/tags.yml'", "keine Zuordnung", "[Netzwerken, Vertrauen]"]),
-    ("Netzwerken:\nVertrauen: Ein Satz.\n", ["Fehler in 'data/tags.yml', Feld 'Netzwerken'", "Beschreibung fehlt"]),
+    ("Netzwerken: [a, b]\nVertrauen: Ein Satz.\n", ["Fehler in 'data/tags.yml', Feld 'Netzwerken'", "[a, b] ist kein Text"]),
     ("Netzwerken: Ein Satz.\nNetzwerken: Noch ein Satz.\n", ["Feld 'Netzwerken'", "doppelt"]),
 ])
 def test_malformed_vocabulary_fails(project, text, needles):
@@ -331,3 +334,16 @@ def test_all_problems_are_reported_together(project):
     )
     assert "'Verträge'" in output
     assert not built.exists(f"{SERIES}/kaputt-eins/") and not built.exists(f"{SERIES}/kaputt-zwei/")
+
+
+def test_tag_without_description_shows_none(project):
+    project.write("data/tags.yml", project.read("data/tags.yml") + "Ohne Worte:\nLeer: ''\n")
+    project.write(f"docs/{SERIES}/ohne-worte.md", article("Ohne Beschreibung", tags="[Ohne Worte, Leer]"))
+    result, built = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name, slug in (("Ohne Worte", "ohne-worte"), ("Leer", "leer")):
+        page = built.page(f"tags/{slug}/")
+        assert not page.select("p.kn-lead")
+        assert page.find("meta", attrs={"name": "description"})["content"] == f"Artikel zum Thema „{name}“."
+        entry = [i for i in built.page("tags/").select(".kn-list__item") if f"{slug}/" in i.a["href"]][0]
+        assert not entry.select(".kn-list__description")

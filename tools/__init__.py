@@ -1,4 +1,4 @@
-"""Command-line tools a person runs (article scaffold, benchmark, audit).
+"""Command-line tools a person runs (article scaffold, importer, benchmarks, audit).
 
 Run them from the repository root as `python -m tools.<name>`. They import the
 hooks' helper modules (`text`, `schema`, …) like any library, so `hooks/` goes

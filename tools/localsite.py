@@ -13,6 +13,8 @@ import http.server
 import io
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import urllib.parse
 from pathlib import Path
@@ -50,6 +52,15 @@ def copy_sources(target: Path) -> Path:
         else:
             shutil.copy(src, target / part)
     return target
+
+
+def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run the real `mkdocs build --strict` on a project folder."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,0 +1,242 @@
+"""Pure planning helpers shared by both sources: file names, descriptions,
+tag merging, comment threads, and the text of every file the import writes."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+import markdown as md
+import yaml
+
+from text import german_key, slugify
+
+from .model import Comment, Post
+
+# -----------------------------------------------------------------------------
+# Constants
+# -----------------------------------------------------------------------------
+
+DESCRIPTION_LIMIT = 200
+MORE_RE = re.compile(r"<!--\s*more\s*-->")
+TAG_RE = re.compile(r"<[^>]+>")
+BLOCK_TAG_RE = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|div|td|th|tr|table|blockquote|pre|figure|figcaption)\b[^>]*>", re.I)
+TOKEN_LINE_RE = re.compile(r"^\[[^\]]*\]\([^)]*\)\{ \.video \}$", re.M)
+PAGES_FOLDER = "seiten"
+_MARKDOWN = md.Markdown(extensions=["tables", "attr_list"])  # made once: building one costs milliseconds
+MEDIA_FOLDER = "bilder"
+
+# -----------------------------------------------------------------------------
+# Descriptions
+# -----------------------------------------------------------------------------
+
+
+def plain_text(markdown_text: str) -> str:
+    """Readable text of Markdown (rendered, tags removed, whitespace collapsed)."""
+    return html_text(_MARKDOWN.reset().convert(markdown_text))
+
+
+def html_text(html_text_: str) -> str:
+    """Readable text of HTML: block tags become spaces, inline tags vanish."""
+    text = BLOCK_TAG_RE.sub(" ", html_text_)
+    return " ".join(html.unescape(TAG_RE.sub("", text)).split())
+
+
+def cut(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """`text` if it fits, else cut at a word boundary with „…“ (at most `limit` characters)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if " " in head:
+        head = head[: head.rindex(" ")]
+    return head.rstrip(" ,;:–-") + "…"
+
+
+def describe(excerpt: str, body: str, title: str) -> str:
+    """The description: the excerpt, else the text before <!-- more -->, else
+    the first paragraph with text; never empty (the title as last resort)."""
+    if excerpt.strip():
+        return cut(excerpt)
+    more = MORE_RE.search(body)
+    if more:
+        teaser = plain_text(TOKEN_LINE_RE.sub("", body[: more.start()]))
+        if teaser:
+            return cut(teaser)
+    for paragraph in re.split(r"\n\s*\n", body):
+        paragraph = paragraph.strip()
+        if paragraph.startswith(("#", "|", "```", "<!--")) or TOKEN_LINE_RE.fullmatch(paragraph):
+            continue
+        text = plain_text(paragraph)
+        if text:
+            return cut(text)
+    return cut(title)
+
+
+# -----------------------------------------------------------------------------
+# File names
+# -----------------------------------------------------------------------------
+
+
+def assign_paths(posts: list[Post], series: str) -> None:
+    """docs/<series>/<slug>.md for posts, docs/<series>/seiten/<slug>.md for
+    pages; a slug taken by an earlier post (by date, then source) gets -2, -3 …"""
+    taken: set[str] = set()
+    for post in sorted(posts, key=lambda p: (p.when, p.source)):
+        folder = f"{series}/{PAGES_FOLDER}" if post.kind == "page" else series
+        base = post.slug or "beitrag"
+        if base == "index":
+            base = "index-1"
+        candidate, number = base, 1
+        while f"{folder}/{candidate}" in taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        taken.add(f"{folder}/{candidate}")
+        post.path = f"{folder}/{candidate}.md"
+
+
+def media_path(rel: str) -> str:
+    """A media file's path with names that need no quoting in Markdown links:
+    '2019/03/Foto Größe.JPG' -> '2019/03/foto-groesse.jpg'."""
+    parts = [p for p in rel.split("/") if p not in ("", ".")]
+    clean = [slugify(p) or "datei" for p in parts[:-1]]
+    stem, dot, ext = parts[-1].rpartition(".") if "." in parts[-1] else (parts[-1], "", "")
+    name = (slugify(stem) or "datei") + (dot + (slugify(ext) or "bin") if dot else "")
+    return "/".join([*clean, name])
+
+
+# -----------------------------------------------------------------------------
+# Tags
+# -----------------------------------------------------------------------------
+
+
+def merge_tags(posts: list[Post], vocabulary: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Map every tag spelling to the one kept: an existing vocabulary entry with
+    the same slug, else the most used spelling (ties: the first in German order).
+    Returns (spelling -> kept, [(merged spelling, kept)])."""
+    usage: Counter[str] = Counter(tag for post in posts for tag in post.tags)
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for name in usage:
+        by_slug[slugify(name)].append(name)
+    known = {slugify(name): name for name in vocabulary}
+    mapping: dict[str, str] = {}
+    merged: list[tuple[str, str]] = []
+    for slug, names in by_slug.items():
+        kept = known.get(slug) or sorted(names, key=lambda n: (-usage[n], german_key(n)))[0]
+        for name in sorted(names, key=german_key):
+            mapping[name] = kept
+            if name != kept:
+                merged.append((name, kept))
+    return mapping, merged
+
+
+def apply_tags(post: Post, mapping: dict[str, str], default_tag: str) -> bool:
+    """Rename the post's tags to the kept spellings; give it `default_tag` when
+    it has none. True when the default was used."""
+    tags = list(dict.fromkeys(mapping.get(t, t) for t in post.tags if slugify(t)))
+    post.tags = tags or [default_tag]
+    return not tags
+
+
+# -----------------------------------------------------------------------------
+# Comments
+# -----------------------------------------------------------------------------
+
+
+def thread_entries(comments: list[Comment]) -> list[dict[str, Any]]:
+    """Entries for data/comments/…yml: in date order, `reply_to` the 1-based
+    number of the parent entry; a reply never comes before its parent, and a
+    reply whose parent is not in the list is a top-level comment."""
+    ids = {c.id for c in comments}
+    ordered: list[Comment] = []
+    number: dict[str, int] = {}
+    waiting: dict[str, list[Comment]] = defaultdict(list)  # parent id -> replies dated before it
+
+    def place(comment: Comment) -> None:
+        ordered.append(comment)
+        number[comment.id] = len(ordered)
+        for reply in waiting.pop(comment.id, []):
+            place(reply)
+
+    for comment in sorted(comments, key=lambda c: (c.when, int(c.id) if c.id.isdigit() else 0, c.id)):
+        parent = comment.parent if comment.parent in ids and comment.parent != comment.id else None
+        if parent is None or parent in number:
+            place(comment)
+        else:
+            waiting[parent].append(comment)
+    for replies in waiting.values():  # a cycle of parents: the rest go to the top level
+        for reply in replies:
+            if reply.id not in number:
+                reply.parent = ""
+                place(reply)
+    entries = []
+    for comment in ordered:
+        entry: dict[str, Any] = {"author": comment.author, "date": comment.when.date()}
+        if comment.parent in number and comment.parent != comment.id:
+            entry["reply_to"] = number[comment.parent]
+        entry["text"] = comment.text.strip()
+        entries.append(entry)
+    return entries
+
+
+# -----------------------------------------------------------------------------
+# File texts
+# -----------------------------------------------------------------------------
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Block scalars for multi-line text, so that comment files stay readable."""
+
+
+def _str(dumper: yaml.BaseDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+
+
+def article_text(post: Post, description: str) -> str:
+    """The Markdown file of an imported post or page."""
+    if post.kind == "page":
+        meta: dict[str, Any] = {"title": post.title, "description": description}
+    else:
+        meta = {
+            "title": post.title,
+            "description": description,
+            "date": post.when.date(),
+            "tags": post.tags,
+            "authors": post.authors,
+            "comments": post.comments,
+        }
+        if post.draft:
+            meta["draft"] = True
+    return "---\n" + dump(meta) + "---\n\n" + post.body.strip() + "\n"
+
+
+def comments_text(post: Post, entries: list[dict[str, Any]]) -> str:
+    return f"# Archivierte Kommentare zu docs/{post.path} (importiert).\n" + dump(entries)
+
+
+def series_index_text(title: str) -> str:
+    meta = {"title": title, "description": f"Alle Artikel der Serie „{title}“ im Überblick."}
+    return "---\n" + dump(meta) + "---\n\n" + f"Hier finden Sie alle Artikel der Serie „{title}“.\n"
+
+
+def line_of(text: str, needle: str, start: int = 0) -> tuple[int | None, int]:
+    """1-based line of `needle` in `text` at or after `start`, and the position after it."""
+    if not needle:
+        return None, start
+    index = text.find(needle, start)
+    if index < 0:
+        index = text.find(needle)
+    if index < 0:
+        return None, start
+    return text.count("\n", 0, index) + 1, index + len(needle)
