@@ -208,7 +208,7 @@ def test_thread_is_in_date_order_with_reply_numbers():
     assert [(e["author"], e.get("reply_to")) for e in entries] == [
         ("Person 5", None), ("Person 1", None), ("Person 2", 2), ("Person 4", 3), ("Person 3", None),
     ]
-    assert entries[0]["date"] == datetime.date(2020, 1, 1)
+    assert entries[0]["date"] == datetime.datetime(2020, 1, 1, 9, 0)  # the time of day is kept
 
 
 def test_old_paths_decode_percent_encoding_and_separate_queries():

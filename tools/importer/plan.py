@@ -3,6 +3,7 @@ tag merging, comment threads, and the text of every file the import writes."""
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from collections import Counter, defaultdict
@@ -173,7 +174,7 @@ def thread_entries(comments: list[Comment]) -> list[dict[str, Any]]:
                 place(reply)
     entries = []
     for comment in ordered:
-        entry: dict[str, Any] = {"author": comment.author, "date": comment.when.date()}
+        entry: dict[str, Any] = {"author": comment.author, "date": front_matter_date(comment.when)}
         if comment.parent in number and comment.parent != comment.id:
             entry["reply_to"] = number[comment.parent]
         entry["text"] = comment.text.strip()
@@ -203,6 +204,12 @@ def dump(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
 
 
+def front_matter_date(when: datetime.datetime) -> datetime.date | datetime.datetime:
+    """The date as the site's schema reads it: with the time of day (local time
+    of the old blog, read as German time), or the day alone at midnight."""
+    return when.date() if when.time() == datetime.time(0, 0) else when.replace(tzinfo=None, microsecond=0)
+
+
 def article_text(post: Post, description: str) -> str:
     """The Markdown file of an imported post or page."""
     if post.kind == "page":
@@ -211,7 +218,7 @@ def article_text(post: Post, description: str) -> str:
         meta = {
             "title": post.title,
             "description": description,
-            "date": post.when.date(),
+            "date": front_matter_date(post.when),
             "tags": post.tags,
             "authors": post.authors,
             "comments": post.comments,
@@ -226,8 +233,8 @@ def comments_text(post: Post, entries: list[dict[str, Any]]) -> str:
 
 
 def series_index_text(title: str) -> str:
-    meta = {"title": title, "description": f"Alle Artikel der Serie „{title}“ im Überblick."}
-    return "---\n" + dump(meta) + "---\n\n" + f"Hier finden Sie alle Artikel der Serie „{title}“.\n"
+    meta = {"title": title, "description": f"Alle Artikel der Reihe „{title}“ im Überblick."}
+    return "---\n" + dump(meta) + "---\n\n" + f"Hier finden Sie alle Artikel der Reihe „{title}“.\n"
 
 
 def line_of(text: str, needle: str, start: int = 0) -> tuple[int | None, int]:
