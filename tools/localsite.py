@@ -92,6 +92,16 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         return None
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes a connection early (Lighthouse, a page left
+        # mid-download) is no error of the site: do not print a traceback.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """A built site on http://127.0.0.1:<free port>/, served from a thread.
 
@@ -100,8 +110,7 @@ class SiteServer:
 
     def __init__(self, site_dir: Path) -> None:
         handler = functools.partial(QuietHandler, directory=str(site_dir))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
