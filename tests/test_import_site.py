@@ -82,7 +82,7 @@ def test_article_body_keeps_structure_media_and_videos(wxr_site):
     assert content.find("em", string="Die gemeinsame Werkstatt im Gewerbehof")
     assert content.select("ul > li > ul > li") and content.select("ol > li")
     assert [td.get_text() for td in content.select("table tr td")][:2] == ["Tischlerei A | Nord", "40 %"]
-    videos = [(a.get_text(), a["href"]) for a in content.select("a.video")]
+    videos = [(f["data-kn-video-title"], f.select_one(".kn-video__link a")["href"]) for f in content.select("figure.kn-video")]
     assert videos == [("Rundgang durch die Werkstatt", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
                       ("Video auf Vimeo", "https://vimeo.com/76979871")]
     assert "[gallery ids=" in content.get_text()  # kept as text (smarty turns its quotes into „…“)
@@ -204,7 +204,7 @@ def test_markdown_links_and_images_are_rewritten_and_copied(md_site):
     assert links["zweiten Beitrag"] == "../zweiter/" and links["Hugo-Gruß"] == "../hugo-gruss/"
     hugo = site.page("notizen/hugo-gruss/").select_one("article")
     assert site.exists(posixpath.normpath("notizen/hugo-gruss/" + hugo.find("img", alt="Die Karte")["src"]))
-    assert hugo.select_one("a.video")["href"] == "https://www.youtube.com/watch?v=abcDEF12345"
+    assert hugo.select_one("figure.kn-video .kn-video__link a")["href"] == "https://www.youtube.com/watch?v=abcDEF12345"
     second = site.page("notizen/zweiter/").select_one("article")
     assert "kaputten Link" in second.get_text() and "ins Leere" in second.get_text()
     jump = [p for p in second.select("p") if "Springen" in p.get_text()][0]

@@ -19,6 +19,7 @@ from related import related_articles, tag_weights
 from share import share_links
 from social import css_colours
 from structured_data import script_json
+from typography import typeset
 
 from conftest import CHECKLISTS, ROOT, article
 from registry import Article
@@ -339,8 +340,9 @@ def test_title_with_script_end_tag_and_quotes_stays_valid_json(project):
     raw = built.path("kooperation-netzwerke/heikel/").read_text(encoding="utf-8")
     scripts = built.page("kooperation-netzwerke/heikel/").find_all("script", type="application/ld+json")
     assert len(scripts) == 2
-    assert json.loads(scripts[0].string)["headline"] == TRICKY_TITLE
-    assert json.loads(scripts[1].string)["itemListElement"][2]["name"] == TRICKY_TITLE
+    shown = typeset(TRICKY_TITLE)  # the title as the page shows it, with German typography
+    assert json.loads(scripts[0].string)["headline"] == shown
+    assert json.loads(scripts[1].string)["itemListElement"][2]["name"] == shown
     assert raw.count('<script type="application/ld+json">') == 2
     for script in scripts:
         assert "</script" not in script.string and "<!--" not in script.string

@@ -135,8 +135,8 @@ def test_check_part(value, ok):
 
 def scaffold(project: Project, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(project.root / "hooks" / "new_article.py"), *args, "--docs", str(project.root / "docs")],
-        capture_output=True, text=True,
+        [sys.executable, "-m", "tools.new_article", *args, "--docs", str(project.root / "docs")],
+        cwd=ROOT, capture_output=True, text=True,
     )
 
 
