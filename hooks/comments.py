@@ -37,6 +37,7 @@ from mkdocs.structure.files import InclusionLevel
 
 import registry
 from registry import error
+from sanitize import sanitize_html  # noqa: F401 (comments.sanitize_html: the one path for comment HTML)
 from schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show, yaml_error
 
 if TYPE_CHECKING:
@@ -343,4 +344,4 @@ SMARTY_DE = {
 def render_text(text: str) -> str:
     """A comment's Markdown as HTML in which nothing from the author is markup."""
     md = markdown.Markdown(extensions=[SafeExtension(), "smarty"], extension_configs=SMARTY_DE)
-    return md.convert(text)
+    return sanitize_html(md.convert(text))
