@@ -10,7 +10,6 @@ linear: one pass over the articles and their tags.
 from __future__ import annotations
 
 import logging
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,10 +123,9 @@ def collect_tags(articles: list[registry.Article], vocabulary: dict[str, str]) -
 
 
 def tag_markdown(tag: Tag) -> str:
-    """A tag page's Markdown: front matter only. Title and description are
-    HTML-escaped, because the theme prints page.title and page.meta.description
-    unescaped; the body (description, articles) comes from a template."""
-    meta = {"title": escape(tag.name), "description": escape(tag.description)}
+    """A tag page's Markdown: front matter only (plain text, escaped once by
+    hooks/security.py); the body (description, articles) comes from a template."""
+    meta = {"title": tag.name, "description": tag.description}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 
