@@ -14,11 +14,14 @@ articles does not parse the same checklist a thousand times.
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import re
 from typing import TYPE_CHECKING
 
 import markdown as python_markdown
+
+from limits import shorten
 
 import registry
 from registry import Checklist, error
@@ -123,7 +126,7 @@ def parse_checklist(name: str, src_uri: str, url: str, text: str) -> tuple[Check
     if not match:
         return None, error(src_uri, None, (
             'Eine Checkliste beginnt mit der Zeile !!! checkliste "Titel" '
-            f"und enthält keinen Kopfbereich; gefunden: '{first}'."
+            f"und enthält keinen Kopfbereich; gefunden: '{shorten(first)}'."
         ))
     items = ITEM_RE.findall(text)
     if not items:
@@ -141,7 +144,7 @@ def find_includes(src_uri: str, body: str, known: dict[str, Checklist]) -> tuple
         include = INCLUDE_RE.match(line)
         if include is None:
             problems.append(error(src_uri, None, (
-                f"Die Zeile '{line.strip()}' bindet nichts ein: erlaubt sind nur Checklisten, "
+                f"Die Zeile '{shorten(line.strip())}' bindet nichts ein: erlaubt sind nur Checklisten, "
                 'ohne Einrückung, in der Form --8<-- "checklisten/<name>.md".'
             )))
             continue
@@ -191,5 +194,16 @@ def admonition_html(site: registry.Site, checklist: Checklist) -> str:
                 extensions=site.config.markdown_extensions, extension_configs=site.config.mdx_configs,
             )
             site.extra["checklist_markdown"] = converter
-        cache[checklist.name] = label_task_items(converter.reset().convert(checklist.source))
+        cache[checklist.name] = label_task_items(converter.reset().convert(plain_title(checklist.source)))
     return cache[checklist.name]
+
+
+def plain_title(source: str) -> str:
+    """The checklist's Markdown with its title as plain text: HTML-escaped and
+    Markdown syntax backslash-escaped, so „Q&A: <Tipps>“ shows as written."""
+    head, sep, rest = source.partition("\n")
+    match = HEAD_RE.match(head.rstrip())
+    if not match or not match.group(1):
+        return source
+    text = re.sub(r"([\\`*_\[\]{}()!])", r"\\\1", html_lib.escape(match.group(1), quote=False))
+    return head[:match.start(1)] + text + head[match.end(1):] + sep + rest

@@ -62,7 +62,11 @@ SAFE_SCHEMES = ("", "http", "https")
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     # Runs after articles.on_config, which has reset registry.SITE.
-    registry.SITE.extra["comments_today"] = today_from_env(os.environ.get(TODAY_ENV))
+    try:
+        registry.SITE.extra["comments_today"] = today_from_env(os.environ.get(TODAY_ENV))
+    except PluginError as exc:  # reported with every other problem, in the usual format
+        registry.SITE.errors.append(str(exc))
+        registry.SITE.extra["comments_today"] = datetime.date.today()
     return config
 
 
@@ -116,7 +120,7 @@ def today_from_env(value: str | None) -> datetime.date:
         return datetime.date.today()
     date, problem = check_date(value.strip())
     if problem:
-        raise PluginError(f"Fehler in der Umgebungsvariablen {TODAY_ENV}: {problem}")
+        raise PluginError(error(f"Umgebungsvariable {TODAY_ENV}", None, problem))
     return date
 
 
