@@ -33,13 +33,18 @@ import yaml
 
 @dataclass(frozen=True)
 class Limits:
-    page_bytes: int = 1_000_000  # one Markdown file under docs/ (article, checklist, page)
-    data_bytes: int = 2_000_000  # one file under data/ (comments, tags.yml, authors.yml)
+    page_bytes: int = 300_000  # one Markdown file under docs/ (a long article has 30 000)
+    data_bytes: int = 1_000_000  # one file under data/ (comments, tags.yml, authors.yml)
     yaml_depth: int = 10  # nesting of lists and mappings in any YAML
     yaml_nodes: int = 100_000  # values in one YAML document
-    comment_chars: int = 20_000  # the text of one archived comment
+    comment_chars: int = 10_000  # the text of one archived comment
     reply_depth: int = 30  # answers to answers in archived comments
-    brackets_per_block: int = 500  # "[" in one paragraph (Python-Markdown is quadratic in them)
+    # Python-Markdown is quadratic in these per paragraph (10 000 "[" take 35 s)
+    # and slow on each (50 000 "*a*" take 30 s): limits per paragraph and per file.
+    brackets_per_block: int = 300  # "[" in one paragraph
+    emphasis_per_block: int = 500  # "*", "_" or "`" in one paragraph
+    brackets_per_file: int = 5_000  # "[" in one file (all comments of an article together)
+    emphasis_per_file: int = 10_000  # "*", "_" or "`" in one file
     nesting: int = 20  # nested lists and quotes in Markdown
     indent: int = 120  # leading spaces of one Markdown line
     tag_chars: int = 60  # name of a tag in data/tags.yml
@@ -109,11 +114,12 @@ def field_where(path: list[Any], line: int | None = None) -> str | None:
 # -----------------------------------------------------------------------------
 
 
-def decode(src: str, data: bytes, max_bytes: int) -> tuple[str | None, str | None]:
-    """UTF-8 text of a file (a BOM is allowed), or a German problem."""
+def decode(src: str, data: bytes, max_bytes: int, *, size: int | None = None) -> tuple[str | None, str | None]:
+    """UTF-8 text of a file (a BOM is allowed), or a German problem. `data`
+    may be cut after max_bytes + 1; `size` is then the file's real size."""
     if len(data) > max_bytes:
         return None, problem(src, None, (
-            f"Die Datei ist {len(data):,} Bytes groß; erlaubt sind höchstens {max_bytes:,} Bytes. "
+            f"Die Datei ist {size or len(data):,} Bytes groß; erlaubt sind höchstens {max_bytes:,} Bytes. "
             "Teilen Sie den Inhalt auf."
         ).replace(",", "."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and b"\x00" in data[:2]):
@@ -283,15 +289,26 @@ def reply_depth_problem(src: str, entries: Any) -> str | None:
 def markdown_problem(src: str, text: str, where: str | None = None, *, first_line: int = 1) -> str | None:
     """A problem for Markdown that would make Python-Markdown slow or recurse:
     too many "[" in one paragraph, too deep nesting of lists and quotes."""
+    total = markup_total_problem(src, text, where)
+    if total:
+        return total
     offset = 0
     for block in BLOCK_SPLIT_RE.split(text):
-        if block.count("[") > LIMITS.brackets_per_block:
-            line = first_line + text.count("\n", 0, text.find(block, offset))
+        start = text.find(block, offset)
+        offset = start + len(block)
+        start += len(block) - len(block.lstrip("\n"))
+        too_many = [
+            f"{limit} Zeichen „{char}“" for char, limit in (
+                ("[", LIMITS.brackets_per_block), ("*", LIMITS.emphasis_per_block),
+                ("_", LIMITS.emphasis_per_block), ("`", LIMITS.emphasis_per_block),
+            ) if block.count(char) > limit
+        ]
+        if too_many:
+            line = first_line + text.count("\n", 0, start)
             return problem(src, where or f"Zeile {line}", (
-                f"Ein Absatz enthält mehr als {LIMITS.brackets_per_block} eckige Klammern „[“. "
-                "So viele Links in einem Absatz sind kein Text; teilen Sie ihn auf."
+                f"Ein Absatz enthält mehr als {too_many[0]}. So viel Auszeichnung in einem Absatz "
+                "ist kein Text und macht den Bau sehr langsam; teilen Sie den Absatz auf."
             ))
-        offset += len(block)
     for number, raw in enumerate(text.split("\n"), start=first_line):
         stripped = raw.lstrip(" \t")
         indent = len(raw) - len(stripped)
@@ -304,4 +321,17 @@ def markdown_problem(src: str, text: str, where: str | None = None, *, first_lin
                 f"Listen oder Zitate sind tiefer als {LIMITS.nesting} Ebenen verschachtelt "
                 f"(oder die Zeile ist mehr als {LIMITS.indent} Zeichen eingerückt)."
             ))
+    return None
+
+
+def markup_total_problem(src: str, text: str, where: str | None = None) -> str | None:
+    """A problem when one file (or all comments of one article) holds more
+    link or emphasis marks than `brackets_per_file` / `emphasis_per_file`."""
+    for char, limit in (("[", LIMITS.brackets_per_file), ("*", LIMITS.emphasis_per_file),
+                        ("_", LIMITS.emphasis_per_file), ("`", LIMITS.emphasis_per_file)):
+        if text.count(char) > limit:
+            return problem(src, where, (
+                f"Der Text enthält mehr als {limit:,} Zeichen „{char}“. So viel Auszeichnung ist kein Text "
+                "und macht den Bau sehr langsam; kürzen oder teilen Sie ihn."
+            ).replace(",", "."))
     return None

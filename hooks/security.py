@@ -8,8 +8,8 @@ fields escaped exactly once, and a Content Security Policy on every page.
   checked against the limits of `limits.py` (size, UTF-8, control characters,
   YAML depth, aliases, duplicate keys, pathological Markdown) before any other
   hook parses it. Problems stop the build at once, all of them listed.
-- `on_page_markdown` (last): titles and descriptions are plain text. They
-  become `Markup` holding the escaped text, so the theme's templates, which
+- `on_page_markdown` (last): titles, descriptions and tags are plain text.
+  They become `Markup` holding the escaped text, so the theme's templates, which
   print `page.title` and `page.meta.description` without escaping, print them
   escaped once, and our templates' `| e` leaves them alone.
 - `on_post_page` / `on_post_template` (last): the CSP `<meta>` with the
@@ -86,6 +86,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
             value = page.meta.get(key)
         if value is not None and not isinstance(value, Markup):
             page.meta[key] = plain_text(value)
+    # Material's search index shows `tags` as HTML in its results.
+    if isinstance(page.meta.get("tags"), list):
+        page.meta["tags"] = [t if isinstance(t, Markup) else plain_text(t) for t in page.meta["tags"]]
     return None
 
 
@@ -145,8 +148,9 @@ def outside_links(root: Path, folders: list[Path]) -> list[str]:
 def read(path: Path, src: str, max_bytes: int) -> tuple[str | None, str | None]:
     """A file's text, or a problem (too big, not UTF-8, control characters)."""
     with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
         data = handle.read(max_bytes + 1)
-    text, bad = limits.decode(src, data, max_bytes)
+    text, bad = limits.decode(src, data, max_bytes, size=size)
     if bad:
         return None, bad
     assert text is not None
@@ -239,10 +243,16 @@ def comment_problems(rel: str, text: str) -> list[str]:
     depth = limits.reply_depth_problem(rel, entries)
     if depth:
         problems.append(depth)
+    texts: list[str] = []
     for number, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
         body = entry.get("text") if isinstance(entry, dict) else None
         if isinstance(body, str):
+            texts.append(body)
             bad = limits.markdown_problem(rel, body, f"Eintrag {number}, Feld 'text'")
             if bad:
                 problems.append(bad)
+    if not problems:
+        total = limits.markup_total_problem(rel, "\n\n".join(texts), "alle Einträge zusammen")
+        if total:
+            problems.append(total)
     return problems
