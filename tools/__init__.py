@@ -1,0 +1,7 @@
+"""Command-line tools (importer, scaffold, benchmarks): they import the hooks'
+helpers like a library."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))
