@@ -122,9 +122,11 @@ def plain_text(value: object) -> Markup:
 
 
 def outside_links(root: Path, folders: list[Path]) -> list[str]:
-    """Every symbolic link under `folders` whose target lies outside `root`
-    (or does not exist). Links are not followed while walking."""
+    """Every symbolic link under `folders` whose target lies outside these
+    content folders (outside the repository, or in it but e.g. in .git/ with
+    a checkout's token) or does not exist. Links are not followed while walking."""
     root = root.resolve()
+    allowed = [folder.resolve() for folder in folders if folder.is_dir()]
     problems: list[str] = []
     for folder in folders:
         if not folder.exists() and not folder.is_symlink():
@@ -136,10 +138,12 @@ def outside_links(root: Path, folders: list[Path]) -> list[str]:
             if not path.is_symlink():
                 continue
             target = Path(os.path.realpath(path))
-            if target != root and root not in target.parents or not target.exists():
+            inside = any(target == folder or folder in target.parents for folder in allowed)
+            if not inside or not target.exists():
                 rel = path.relative_to(root) if path.is_relative_to(root) else path
                 problems.append(problem(rel.as_posix(), None, (
-                    "Diese Datei ist ein symbolischer Link auf etwas außerhalb des Repositorys (oder ins Leere). "
+                    "Diese Datei ist ein symbolischer Link auf etwas außerhalb von docs/, data/ und overrides/ "
+                    "(etwa außerhalb des Repositorys) oder ins Leere. "
                     "Solche Links werden weder veröffentlicht noch gelesen; legen Sie die Datei selbst ins Repository."
                 )))
     return problems

@@ -221,6 +221,9 @@ CASES: dict[str, Case] = {
     "link-passwd": Case(symlink("docs/assets/passwd", "/etc/passwd"), ("docs/assets/passwd", "symbolischer Link"), secret="root:"),
     "link-environ": Case(symlink("docs/checklisten/umgebung.md", "/proc/self/environ"), ("docs/checklisten/umgebung.md", "symbolischer Link"), secret=os.environ.get("PATH")),
     "link-tags": Case(symlink(TAGS, "/etc/passwd"), (TAGS, "symbolischer Link"), secret="root:"),
+    "link-git-config": Case(also(lambda root: put(root, ".git/config", "[http]\n\textraheader = AUTHORIZATION: basic R0hTX2dlaGVpbQ==\n"),
+                                 symlink("docs/assets/config.txt", "../../.git/config")),
+                            ("docs/assets/config.txt", "symbolischer Link"), secret="R0hTX2dlaGVpbQ"),
     "link-ordner": Case(symlink("docs/bilder", "/etc"), ("docs/bilder", "symbolischer Link"), secret="root:"),
     # Just inside the limits: these must build
     "grenze-kommentare": Case(at_limit_comments, ()),
