@@ -13,7 +13,8 @@ fields escaped exactly once, and a Content Security Policy on every page.
   print `page.title` and `page.meta.description` without escaping, print them
   escaped once, and our templates' `| e` leaves them alone.
 - `on_post_page` / `on_post_template` (last): the CSP `<meta>` with the
-  hashes of the page's inline scripts (`csp.py`).
+  hashes of the page's inline scripts (`csp.py`); under `mkdocs serve` with
+  'unsafe-inline' for scripts instead, for the dev server's live-reload script.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 
 import limits
+import registry
 from csp import add_policy
 from limits import LIMITS, problem
 from schema import _Loader
@@ -94,12 +96,14 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 @event_priority(-100)
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-    return add_policy(output, page.content)
+    return add_policy(output, page.content, preview=registry.SITE.serving)
 
 
 @event_priority(-100)
 def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
-    return add_policy(output_content) if template_name.endswith(".html") else None
+    if not template_name.endswith(".html"):
+        return None
+    return add_policy(output_content, preview=registry.SITE.serving)
 
 
 # -----------------------------------------------------------------------------

@@ -89,6 +89,8 @@ def test_policy_gives_no_hash_to_scripts_in_the_content():
     policy = re.search(r'content="([^"]*)"', out).group(1)
     assert policy.count("'sha256-") == 1
     assert inline_script_hashes('<script type="application/json">{}</script><script src="a.js"></script>') == []
+    preview = add_policy(page, content, preview=True)
+    assert "'unsafe-inline'" in preview and "'sha256-" not in preview
 
 
 # -----------------------------------------------------------------------------
