@@ -71,6 +71,7 @@ BLOCK_SPLIT_RE = re.compile(r"\n[ \t]*\n")
 # The container markers at the start of a line: list bullets, numbers, quotes.
 CONTAINERS_RE = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)]|>)(?:[ \t]+|$|(?=>)))+", re.M)
 MARKER_COUNT_RE = re.compile(r"[-*+>]|\d{1,9}[.)]")
+INDENT_RE = re.compile(r"^[ \t]{%d}" % (LIMITS.indent + 1), re.M)
 
 # -----------------------------------------------------------------------------
 # Messages
@@ -251,6 +252,8 @@ def _after_value(stack: list[_Node]) -> None:
 
 
 def _scalar_problems(src: str, path: list[Any], value: str, limit: int, line: int, what: str) -> list[str]:
+    if len(value) <= limit and not CONTROL_RE.search(value):
+        return []  # the usual case: no message to build
     where = field_where(path, line)
     control = control_problem(src, value, where)
     if control:
@@ -309,18 +312,16 @@ def markdown_problem(src: str, text: str, where: str | None = None, *, first_lin
                 f"Ein Absatz enthält mehr als {too_many[0]}. So viel Auszeichnung in einem Absatz "
                 "ist kein Text und macht den Bau sehr langsam; teilen Sie den Absatz auf."
             ))
-    for number, raw in enumerate(text.split("\n"), start=first_line):
-        stripped = raw.lstrip(" \t")
-        indent = len(raw) - len(stripped)
-        markers = 0
-        match = CONTAINERS_RE.match(raw)
-        if match:
-            markers = len(MARKER_COUNT_RE.findall(match.group(0)))
-        if indent > LIMITS.indent or markers > LIMITS.nesting:
-            return problem(src, where or f"Zeile {number}", (
-                f"Listen oder Zitate sind tiefer als {LIMITS.nesting} Ebenen verschachtelt "
-                f"(oder die Zeile ist mehr als {LIMITS.indent} Zeichen eingerückt)."
-            ))
+    deep = [m.start() for m in CONTAINERS_RE.finditer(text)
+            if len(m.group(0)) > LIMITS.nesting and len(MARKER_COUNT_RE.findall(m.group(0))) > LIMITS.nesting]
+    indented = INDENT_RE.search(text)
+    if deep or indented:
+        at = min(deep + ([indented.start()] if indented else []))
+        number = first_line + text.count("\n", 0, at)
+        return problem(src, where or f"Zeile {number}", (
+            f"Listen oder Zitate sind tiefer als {LIMITS.nesting} Ebenen verschachtelt "
+            f"(oder die Zeile ist mehr als {LIMITS.indent} Zeichen eingerückt)."
+        ))
     return None
 
 
