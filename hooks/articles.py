@@ -14,19 +14,19 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import annotate
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_build_datetime
-from typography import h1_headings, markdown_to_text, one_title, teaser, title_heading, typeset
 
+import annotate
 import checklists
 import registry
 import tags
 from registry import Article, Series, error
 from schema import split_front_matter, validate_article
 from text import format_date_de
+from typography import h1_headings, markdown_to_text, one_title, teaser, title_heading, typeset
 
 if TYPE_CHECKING:
     from jinja2 import Environment

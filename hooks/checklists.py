@@ -18,17 +18,19 @@ extensions in `on_config`.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
 
 import markdown as python_markdown
-from annotate import body_first_line
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
 import registry
+from annotate import body_first_line
+from limits import shorten
 from registry import Checklist, error
 
 if TYPE_CHECKING:
@@ -133,7 +135,7 @@ def parse_checklist(name: str, src_uri: str, url: str, text: str) -> tuple[Check
     if not match:
         return None, error(src_uri, None, (
             'Eine Checkliste beginnt mit der Zeile !!! checkliste "Titel" '
-            f"und enthält keinen Kopfbereich; gefunden: '{first}'."
+            f"und enthält keinen Kopfbereich; gefunden: '{shorten(first)}'."
         ))
     items = ITEM_RE.findall(text)
     if not items:
@@ -155,7 +157,7 @@ def find_includes(
         include = INCLUDE_RE.match(line)
         if include is None:
             problems.append(error(src_uri, None, (
-                f"Die Zeile '{line.strip()}' bindet nichts ein: erlaubt sind nur Checklisten, "
+                f"Die Zeile '{shorten(line.strip())}' bindet nichts ein: erlaubt sind nur Checklisten, "
                 'ohne Einrückung, in der Form --8<-- "checklisten/<name>.md".'
             ), line=number))
             continue
@@ -211,8 +213,19 @@ def admonition_html(site: registry.Site, checklist: Checklist) -> str:
             converter = site.checklist_markdown = python_markdown.Markdown(
                 extensions=site.config.markdown_extensions, extension_configs=site.config.mdx_configs,
             )
-        cache[checklist.name] = converter.reset().convert(checklist.source)
+        cache[checklist.name] = converter.reset().convert(plain_title(checklist.source))
     return cache[checklist.name]
+
+
+def plain_title(source: str) -> str:
+    """The checklist's Markdown with its title as plain text: HTML-escaped and
+    Markdown syntax backslash-escaped, so „Q&A: <Tipps>“ shows as written."""
+    head, sep, rest = source.partition("\n")
+    match = HEAD_RE.match(head.rstrip())
+    if not match or not match.group(1):
+        return source
+    text = re.sub(r"([\\`*_\[\]{}()!])", r"\\\1", html_lib.escape(match.group(1), quote=False))
+    return head[:match.start(1)] + text + head[match.end(1):] + sep + rest
 
 
 # -----------------------------------------------------------------------------

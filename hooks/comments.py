@@ -33,11 +33,12 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
-from typography import ApostropheExtension
 
 import registry
 from registry import CommentSettings, error
+from sanitize import sanitize_html
 from schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show, yaml_error
+from typography import ApostropheExtension
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -63,7 +64,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     site = registry.SITE
     site.comment_settings, problems = check_settings(config.extra.get("comments"))
     site.errors.extend(problems)
-    site.comments_today = today_from_env(os.environ.get(TODAY_ENV))
+    try:
+        site.comments_today = today_from_env(os.environ.get(TODAY_ENV))
+    except PluginError as exc:  # reported with every other problem, in the usual format
+        site.errors.append(str(exc))
+        site.comments_today = datetime.date.today()
     return config
 
 
@@ -118,7 +123,7 @@ def today_from_env(value: str | None) -> datetime.date:
         return datetime.date.today()
     date, problem = check_date(value.strip())
     if problem:
-        raise PluginError(f"Fehler in der Umgebungsvariablen {TODAY_ENV}: {problem}")
+        raise PluginError(error(f"Umgebungsvariable {TODAY_ENV}", None, problem))
     return date.date() if isinstance(date, datetime.datetime) else date
 
 
@@ -348,4 +353,4 @@ def render_text(text: str, *, smarty: dict[str, Any] | None = None) -> str:
     """A comment's Markdown as HTML in which nothing from the author is markup;
     `smarty` configures the quotation marks (the site's `smarty` settings)."""
     md = markdown.Markdown(extensions=[SafeExtension(), "smarty", ApostropheExtension()], extension_configs={"smarty": smarty or {}})
-    return md.convert(text)
+    return sanitize_html(md.convert(text))

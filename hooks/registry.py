@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
-    from social import SocialImage
 
     from reader import Author
+    from social import SocialImage
 
 # -----------------------------------------------------------------------------
 # Data

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import yaml
 
+from limits import shorten
 from registry import Problem, error
 from text import german_key, slugify
 
@@ -90,10 +91,10 @@ def yaml_error(src: str, exc: yaml.YAMLError, *, first_line: int = 1, where: str
 def show(value: Any) -> str:
     """A value as an author wrote it, for messages."""
     if isinstance(value, str):
-        return f"'{value}'"
+        return f"'{shorten(value)}'"
     if value is None:
         return "leer"
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix("...").strip()
+    return shorten(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix("...").strip(), 80)
 
 
 def check_text(value: Any) -> tuple[Any, str | None]:

@@ -26,11 +26,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import preview_image
 from mkdocs.plugins import event_priority
-from preview_image import HEIGHT, WIDTH, Colours, Preview
 
+import preview_image
 import registry
+from preview_image import HEIGHT, WIDTH, Colours, Preview
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -18,18 +18,17 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-from social import LOGO, LOGO_SIZE, absolute
-
 import registry
+from social import LOGO, LOGO_SIZE, absolute
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
-    from social import SocialImage
 
     from reader import Author
     from registry import Article, Series
+    from social import SocialImage
 
 log = logging.getLogger("mkdocs.plugins.kn.structured_data")
 

@@ -11,7 +11,6 @@ their tags.
 from __future__ import annotations
 
 import logging
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,12 +134,11 @@ def collect_tags(articles: list[registry.Article], vocabulary: dict[str, str]) -
 
 
 def tag_markdown(tag: Tag) -> str:
-    """A tag page's Markdown: front matter only. Title and description are
-    HTML-escaped, because the theme prints page.title and page.meta.description
-    unescaped; the body (description, articles) comes from a template."""
+    """A tag page's Markdown: front matter only (plain text, escaped once by
+    hooks/security.py); the body (description, articles) comes from a template."""
     # A tag without description (allowed for imported tags) still gets a meta description.
     description = tag.description or f"Artikel zum Thema „{tag.name}“."
-    meta = {"title": escape(tag.name), "description": escape(description)}
+    meta = {"title": tag.name, "description": description}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 

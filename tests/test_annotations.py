@@ -9,10 +9,10 @@ import shutil
 import subprocess
 import sys
 
-import annotate
 import pytest
 import yaml
 
+import annotate
 import registry
 import schema
 from conftest import CHECKLISTS, ROOT, article

@@ -396,15 +396,15 @@ def test_check_days(value, ok):
 @pytest.mark.parametrize("text, absent, present", [
     ("<script>alert(1)</script>", "<script", "&lt;script&gt;"),
     ("<img src=x onerror=alert(1)>", "<img", "&lt;img"),
-    ("[x](javascript:alert(1))", "javascript", "<a>x</a>"),
-    ("[x](JaVaScRiPt:alert(1))", "avascript", "<a>x</a>"),
-    ("[x](&#106;avascript:alert(1))", "avascript", "<a>x</a>"),
-    ("[x](java&#x09;script:alert(1))", "script", "<a>x</a>"),
-    ("[x](data:text/html,hi)", "data:", "<a>x</a>"),
+    ("[x](javascript:alert(1))", "javascript", "<a rel=\"nofollow ugc noopener\">x</a>"),
+    ("[x](JaVaScRiPt:alert(1))", "avascript", "<a rel=\"nofollow ugc noopener\">x</a>"),
+    ("[x](&#106;avascript:alert(1))", "avascript", "<a rel=\"nofollow ugc noopener\">x</a>"),
+    ("[x](java&#x09;script:alert(1))", "script", "<a rel=\"nofollow ugc noopener\">x</a>"),
+    ("[x](data:text/html,hi)", "data:", "<a rel=\"nofollow ugc noopener\">x</a>"),
     ("<eva@example.org>", "mailto", "&lt;eva@example.org&gt;"),
     ("![Bild](https://tracker.example/p.png)", "<img", "!"),
     ("# Überschrift", "<h1", "<p>Überschrift</p>"),
-    ('Er sagte "ja".', '"ja"', "&bdquo;ja&ldquo;"),
+    ('Er sagte "ja".', '"ja"', "„ja“"),
     ("[gut](https://example.org/)", "javascript", 'href="https://example.org/"'),
 ])
 def test_render_text_is_safe(text, absent, present):

@@ -8,10 +8,10 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from redirects import output_path, parse_redirects
 
 import tools  # noqa: F401  (puts hooks/ on sys.path)
 from conftest import ROOT, Site, build, copy_sources
+from redirects import output_path, parse_redirects
 from tools.importer import Options, run
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime
 
-import embeds
 import feedparser
 import pytest
-import typography
 from test_comments import foreign
 
+import embeds
 import schema
+import typography
 from conftest import Project, article, assert_fails
 
 SERIES = "kooperation-netzwerke"

@@ -10,19 +10,19 @@ import random
 from itertools import combinations
 from urllib.parse import parse_qs, urlsplit
 
-import preview_image
 import pytest
 import yaml
 from PIL import Image
+
+import preview_image
+from conftest import CHECKLISTS, ROOT, article
 from preview_image import FOOTER_TOP, HEIGHT, MARGIN, TITLE_TOP, WIDTH, Preview, layout_title
+from registry import Article
 from related import related_articles, tag_weights
 from share import share_links
 from social import css_colours
 from structured_data import script_json
 from typography import typeset
-
-from conftest import CHECKLISTS, ROOT, article
-from registry import Article
 
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
 SERIES_DIR = ROOT / "docs" / "kooperation-netzwerke"
@@ -349,9 +349,8 @@ def test_title_with_script_end_tag_and_quotes_stays_valid_json(project):
 
 
 def test_updated_date_becomes_date_modified():
-    from structured_data import blog_posting
-
     from registry import Series
+    from structured_data import blog_posting
 
     art = make("a", 0, ["Vertrauen"])
     art.updated = datetime.date(2026, 3, 1)  # the field another issue adds to Article

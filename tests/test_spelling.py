@@ -14,8 +14,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from annotate import changed_files, enabled, lines_with, workflow_command
 
+from annotate import changed_files, enabled, lines_with, workflow_command
 from conftest import ROOT, require_tool
 
 WORDLIST = ROOT / "tests" / "wortliste.txt"

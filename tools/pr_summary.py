@@ -29,7 +29,6 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 import annotate
-
 import registry
 from articles import series_of
 from checklists import checklist_name as checklist_of
