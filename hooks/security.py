@@ -68,7 +68,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     return config
 
 
-@event_priority(100)
+@event_priority(110)  # before articles.on_files (100) reads any page
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     root = Path(config.config_file_path).parent
     problems: list[str] = []

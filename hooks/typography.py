@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 # -----------------------------------------------------------------------------
 
 APOSTROPHE = "\u2019"
-# German quotation marks for smarty: „…“ and ‚…‘ (as in mkdocs.yml).
+# German quotation marks for smarty: „…“ and ‚…‘. The one place they are set:
+# on_config puts them into the site's smarty settings (mkdocs.yml lists smarty).
 SMARTY_DE = {
     "smarty": {"substitutions": {
         "left-double-quote": "&bdquo;", "right-double-quote": "&ldquo;",
@@ -56,6 +57,9 @@ TAG_RE = re.compile(r"<[^>]+>")
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
+    # Before any page or comment is converted (comments.on_files reads these settings).
+    smarty = config.mdx_configs.setdefault("smarty", {})
+    smarty.setdefault("substitutions", dict(SMARTY_DE["smarty"]["substitutions"]))
     # After smarty (listed in mkdocs.yml), so that its quote patterns exist.
     # Once, even when `mkdocs serve` hands the same config to a rebuild.
     if not any(isinstance(ext, ApostropheExtension) for ext in config.markdown_extensions):

@@ -14,9 +14,9 @@ from bs4 import BeautifulSoup
 # pytest.ini puts the repository root and hooks/ on sys.path: tests import the
 # tools (`from tools import audit`) and the hooks' helpers (`import registry`).
 from articles import RESERVED
-from tools.localsite import CHROMIUM, CHROMIUM_ARGS, ROOT, build, copy_sources, serve
+from tools.localsite import CHROMIUM, CHROMIUM_ARGS, ROOT, article, build, copy_example_comments, copy_sources, serve
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "build", "copy_sources", "serve"]  # used by the test modules
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "article", "build", "copy_example_comments", "copy_sources", "serve"]  # used by the test modules
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -57,10 +57,6 @@ def checklist_includes() -> dict[str, list[str]]:
     return found
 
 
-def copy_example_comments(target: Path) -> None:
-    """Copy the invented example comments (tests/fixtures/comments/) into the
-    data/comments/ folder of a temporary site: they are never published."""
-    shutil.copytree(FIXTURES / "comments", target / "data" / "comments", dirs_exist_ok=True)
 
 
 def require_tool(name: str) -> str:
@@ -141,20 +137,6 @@ def project(tmp_path) -> Project:
     return Project(tmp_path / "project")
 
 
-def article(title: str = "Ein Testartikel", **fields: str) -> str:
-    """Markdown of a valid article; keyword arguments replace front-matter lines
-    (value None drops the field, a key ending in '_raw' is written verbatim)."""
-    meta = {
-        "title": title,
-        "description": "Ein kurzer Satz über den Artikel.",
-        "date": "2026-11-20",
-        "tags": "[Partnersuche]",
-        "comments": "closed",
-        "authors": "[redaktion]",
-    }
-    meta.update(fields)
-    lines = [f"{key}: {value}" for key, value in meta.items() if value is not None]
-    return "---\n" + "\n".join(lines) + "\n---\n\nEin Absatz mit Text.\n"
 
 
 def assert_fails(result: subprocess.CompletedProcess, *needles: str) -> str:

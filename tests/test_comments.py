@@ -10,13 +10,12 @@ import pytest
 import yaml
 
 import comments
+import typography
 from conftest import ROOT, Project, article, assert_fails, copy_example_comments
 
-# The site's smarty settings (German quotation marks), which comments.on_files passes on.
-SITE_SMARTY = next(
-    entry["smarty"] for entry in yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
-    if isinstance(entry, dict) and "smarty" in entry
-)
+# The site's smarty settings (German quotation marks, set by hooks/typography.py),
+# which comments.on_files passes on.
+SITE_SMARTY = typography.SMARTY_DE["smarty"]
 CLOSED_NOTICE = "Kommentarfunktion für diesen Artikel geschlossen."
 TODAY = "2026-12-01"
 SERIES = "kooperation-netzwerke"

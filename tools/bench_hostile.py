@@ -25,10 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from conftest import article, copy_sources  # noqa: E402 (the tests' copy of the site's sources)
+from tools.localsite import article, copy_example_comments, copy_sources
 
 SERIES = "kooperation-netzwerke"
 ARTICLE = f"docs/{SERIES}/feindlich.md"
@@ -260,6 +257,7 @@ def main() -> int:
         for number, name in enumerate(names):
             case = CASES[name]
             project = copy_sources(Path(tmp) / f"p{number}")
+            copy_example_comments(project)  # the cases break a comments file too
             case.write(project)
             size = f"{input_size(project) / MB:.1f} MB"
             result, seconds = build(project, case.env)

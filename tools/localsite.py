@@ -53,6 +53,27 @@ def copy_sources(target: Path) -> Path:
             shutil.copy(src, target / part)
     return target
 
+def article(title: str = "Ein Testartikel", **fields: str) -> str:
+    """Markdown of a valid article; keyword arguments replace front-matter lines
+    (value None drops the field, a key ending in '_raw' is written verbatim)."""
+    meta = {
+        "title": title,
+        "description": "Ein kurzer Satz über den Artikel.",
+        "date": "2026-11-20",
+        "tags": "[Partnersuche]",
+        "comments": "closed",
+        "authors": "[redaktion]",
+    }
+    meta.update(fields)
+    lines = [f"{key}: {value}" for key, value in meta.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n\nEin Absatz mit Text.\n"
+
+
+def copy_example_comments(target: Path) -> None:
+    """Copy the invented example comments (tests/fixtures/comments/) into the
+    data/comments/ folder of a temporary site: they are never published."""
+    shutil.copytree(ROOT / "tests" / "fixtures" / "comments", target / "data" / "comments", dirs_exist_ok=True)
+
 
 def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
     """Run the real `mkdocs build --strict` on a project folder."""
