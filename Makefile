@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build bench audit artikel import bench-import clean
+.PHONY: serve test build bench audit artikel import bench-import bench-hostile clean
 
 # (Re)create the venv when it is missing or requirements.txt is newer than it.
 $(STAMP): requirements.txt
@@ -41,6 +41,9 @@ import: $(STAMP)
 
 bench-import: $(STAMP)
 	$(BIN)/python -m tools.bench_import
+
+bench-hostile: $(STAMP)
+	$(BIN)/python -m tools.bench_hostile
 
 clean:
 	rm -rf site $(VENV)
