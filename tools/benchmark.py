@@ -96,8 +96,8 @@ def generate(project: Path, count: int, seed: int = 1) -> list[str]:
         target = project / "docs" / folder
         target.mkdir()
         title = f"Testreihe {s + 1}: " + " ".join(rng.choices(WORDS[:60], k=2))
-        (target / "index.md").write_text(
-            f"---\ntitle: {title}\ndescription: {sentence(rng)}\n---\n\n{sentence(rng)}\n", encoding="utf-8")
+        index = yaml.safe_dump({"title": title, "description": sentence(rng)}, allow_unicode=True, width=1000)
+        (target / "index.md").write_text(f"---\n{index}---\n\n{sentence(rng)}\n", encoding="utf-8")
         for a in range(min(SERIES_SIZE, count - s * SERIES_SIZE)):
             number = s * SERIES_SIZE + a
             meta = {
