@@ -116,7 +116,7 @@ def previews(site: registry.Site, site_name: str, site_url: str) -> list[tuple[s
     for series in site.series.values():
         for number, article in enumerate(series.articles, start=1):
             found.append((article.src_uri, Preview(
-                site_name, article.title, f"Serie „{series.title}“",
+                site_name, article.title, f"Reihe „{series.title}“",
                 f"Teil {number} von {len(series.articles)}", address,
             )))
     for checklist in site.checklists.values():

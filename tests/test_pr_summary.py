@@ -36,8 +36,8 @@ def test_summary_of_a_good_pull_request(project):
     assert "**Alles in Ordnung:**" in text
     assert "#### „Gemeinsam \\| stärker“" in text  # contributors' text is shown literally
     assert f"- Datei: `{NEW}` (neu)" in text
-    series = [line for line in text.splitlines() if line.startswith("- Serie: ")]
-    assert len(series) == 1 and series[0].startswith("- Serie: Kooperation & Netzwerke, Teil ")
+    series = [line for line in text.splitlines() if line.startswith("- Reihe: ")]
+    assert len(series) == 1 and series[0].startswith("- Reihe: Kooperation & Netzwerke, Teil ")
     assert "- Themen: Partnersuche, Probethema (neu)" in text
     reading = re.search(r"^- Lesezeit: (\d+) Minuten? \((\d+) Wörter\)$", text, re.M)
     assert reading and int(reading[2]) > 100  # the included checklist counts

@@ -192,7 +192,7 @@ def main() -> None:
         large = copy_sources(tmp / "gross")
         folders = generate(large, args.articles)
         with_hooks, without = large / "mkdocs.yml", plain_config(large)
-        print(f"{args.articles} Artikel in {len(folders)} Serien erzeugt; {args.runs} Läufe je Variante ({machine()}).")
+        print(f"{args.articles} Artikel in {len(folders)} Reihen erzeugt; {args.runs} Läufe je Variante ({machine()}).")
 
         # Warm-up (file cache, bytecode), not measured.
         build(with_hooks, tmp / "out-hooks", strict=True)

@@ -196,7 +196,7 @@ def article_section(path: str, state: str, build: Build, problems: list[str], ch
             lines.append("- Entwurf: erscheint nicht auf der veröffentlichten Website")
         elif series is not None and article in series.articles:
             number, total = series.articles.index(article) + 1, len(series.articles)
-            lines.append(f"- Serie: {md(series.title)}, Teil {number} von {total}")
+            lines.append(f"- Reihe: {md(series.title)}, Teil {number} von {total}")
         lines.append("- Themen: " + ", ".join(tag_label(name, site, changed) for name in article.tags))
         if article.words:
             lines.append(f"- Lesezeit: {minutes(article.reading_minutes)} ({article.words} Wörter)")

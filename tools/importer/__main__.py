@@ -44,7 +44,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("quelle", type=Path, metavar="QUELLE", help="WXR-Datei (.xml) oder Ordner mit .md-Dateien")
     p.add_argument("-h", "--help", action="help", help="diese Hilfe anzeigen und beenden")
     p.add_argument("--serie", metavar="ORDNER",
-                   help="Serienordner unter docs/ (Standard: aus dem Titel des Blogs bzw. dem Ordnernamen)")
+                   help="Ordner der Reihe unter docs/ (Standard: aus dem Titel des Blogs bzw. dem Ordnernamen)")
     p.add_argument("--medien", type=Path, metavar="ORDNER",
                    help="lokale Kopie von wp-content/uploads; daraus werden Bilder und Dateien kopiert")
     p.add_argument("--ersetzen", action="store_true",

@@ -48,7 +48,7 @@ class Report:
     # --- formatting -----------------------------------------------------------
 
     def format(self) -> str:
-        out = [f"Import aus „{self.source}“ ({self.kind}) in die Serie „{self.series}“", ""]
+        out = [f"Import aus „{self.source}“ ({self.kind}) in die Reihe „{self.series}“", ""]
         if self.errors:
             out += ["Abgebrochen, es wurde nichts geschrieben:", *(f"  {e}" for e in self.errors), ""]
         out += self._counts("Beiträge und Seiten", self.outcomes(), len(self.items))
