@@ -281,3 +281,14 @@ def test_short_links_go_through_the_start_page_script(wxr_site, browser_page):
 
 def test_start_page_without_short_links_loads_no_script(site):
     assert not site.page("").select('script[src$="kn-alte-adressen.js"]')
+
+
+def test_manual_excerpt_becomes_the_lead_and_no_lead_repeats_the_text(wxr_site):
+    root, site, _report = wxr_site
+    # Without an excerpt the build takes the teaser from the text: no description, no lead.
+    assert "description:" not in (root / "docs" / ARTICLE.rstrip("/")).with_suffix(".md").read_text(encoding="utf-8")
+    assert site.page(ARTICLE).select_one("article .kn-lead") is None
+    assert "Drei Tischlereien" in site.page(ARTICLE).select_one('meta[name="description"]')["content"]
+    # A manual excerpt is the description, shown as the lead.
+    lead = site.page("werkstatt/netzwerke-pflegen/").select_one("article .kn-lead")
+    assert lead.get_text(strip=True) == "Wie Sie Kontakte im Handwerk pflegen, damit aus einem Netzwerk echte Zusammenarbeit wird."

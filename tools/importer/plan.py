@@ -210,14 +210,15 @@ def front_matter_date(when: datetime.datetime) -> datetime.date | datetime.datet
     return when.date() if when.time() == datetime.time(0, 0) else when.replace(tzinfo=None, microsecond=0)
 
 
-def article_text(post: Post, description: str) -> str:
-    """The Markdown file of an imported post or page."""
+def article_text(post: Post, description: str | None) -> str:
+    """The Markdown file of an imported post or page; without `description`
+    the build takes the teaser from the text."""
     if post.kind == "page":
         meta: dict[str, Any] = {"title": post.title, "description": description}
     else:
         meta = {
             "title": post.title,
-            "description": description,
+            **({"description": description} if description else {}),
             "date": front_matter_date(post.when),
             "tags": post.tags,
             "authors": post.authors,

@@ -9,6 +9,7 @@ import yaml
 
 from schema import _Loader
 from text import slugify
+from typography import teaser
 
 from . import mdblog, wxr
 from .html2md import Converted
@@ -88,7 +89,10 @@ def _run(options: Options, report: Report) -> None:
             converted, missing = mdblog.convert(post, context, targets, f"{series}/{MEDIA_FOLDER}", source.media)
             excerpt = post.excerpt
         post.body = converted.markdown
-        text = article_text(post, describe(excerpt, post.body, post.title))
+        # Without a manual excerpt the build takes the same teaser from the text
+        # itself (and then shows no lead that repeats the first paragraph).
+        own = post.kind == "page" or bool(excerpt.strip()) or not teaser(post.body)
+        text = article_text(post, describe(excerpt, post.body, post.title) if own else None)
         writer.text(f"docs/{post.path}", text)
         add_notes(report, f"docs/{post.path}", text, converted, missing)
         if post.thread:
