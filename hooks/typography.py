@@ -15,6 +15,7 @@ plain-text teasers of an article's Markdown.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import TYPE_CHECKING
@@ -102,9 +103,15 @@ def typeset(text: str) -> str:
 def markdown_to_text(markdown: str) -> str:
     """Inline Markdown as plain text with German typography (links keep their
     text, markup and HTML tags go)."""
-    md = python_markdown.Markdown(extensions=["attr_list", "smarty", ApostropheExtension()], extension_configs=SMARTY_DE)
-    text = TAG_RE.sub("", BLOCK_END_RE.sub(" ", md.convert(markdown)))
+    text = TAG_RE.sub("", BLOCK_END_RE.sub(" ", _plain_markdown().reset().convert(markdown)))
     return " ".join(html.unescape(text).split())
+
+
+@functools.cache
+def _plain_markdown() -> python_markdown.Markdown:
+    """One converter for every title and teaser of a build (made once: building
+    a Markdown instance costs more than converting one line)."""
+    return python_markdown.Markdown(extensions=["attr_list", "smarty", ApostropheExtension()], extension_configs=SMARTY_DE)
 
 
 def teaser(markdown: str, limit: int = TEASER_LENGTH) -> str:
