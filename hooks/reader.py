@@ -30,7 +30,7 @@ from mkdocs.structure.files import InclusionLevel
 import checklists
 import registry
 from registry import Article, error
-from schema import yaml_error
+from schema import show, yaml_error
 from text import count_words
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ class Author:
     name: str
     bio: str
     avatar: str | None  # path under docs/, e.g. "bilder/jana.jpg"
+    team: bool = False  # an editorial team or company, not one person (schema.org Organization)
 
 
 def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[str]]:
@@ -140,11 +141,17 @@ def parse_authors(data: Any, *, existing: Callable[[str], bool] = lambda _p: Tru
     for key, entry in data.items():
         author_id = str(key)
         if not isinstance(entry, dict):
-            problems.append(error(AUTHORS_FILE, author_id, "Erwartet werden die Felder name, bio und optional avatar."))
+            problems.append(error(AUTHORS_FILE, author_id, "Erwartet werden die Felder name, bio und optional avatar und team."))
             continue
-        unknown = sorted(set(map(str, entry)) - {"name", "bio", "avatar"})
+        unknown = sorted(set(map(str, entry)) - {"name", "bio", "avatar", "team"})
         if unknown:
-            problems.append(error(AUTHORS_FILE, f"{author_id}.{unknown[0]}", "unbekanntes Feld. Erlaubt sind: name, bio, avatar."))
+            problems.append(error(AUTHORS_FILE, f"{author_id}.{unknown[0]}", "unbekanntes Feld. Erlaubt sind: name, bio, avatar, team."))
+        team = entry.get("team", False)
+        if not isinstance(team, bool):
+            problems.append(error(AUTHORS_FILE, f"{author_id}.team", (
+                f"{show(team)} ist kein Wahrheitswert. Erlaubt sind: true (eine Redaktion oder Firma), false (eine Person)."
+            )))
+            team = False
         texts = {}
         for name in ("name", "bio"):
             value = entry.get(name)
@@ -158,7 +165,7 @@ def parse_authors(data: Any, *, existing: Callable[[str], bool] = lambda _p: Tru
         avatar, problem = check_avatar(entry.get("avatar"), existing)
         if problem:
             problems.append(error(AUTHORS_FILE, f"{author_id}.avatar", problem))
-        authors[author_id] = Author(author_id, texts["name"], texts["bio"], avatar)
+        authors[author_id] = Author(author_id, texts["name"], texts["bio"], avatar, team)
     # Entries with problems stay known, so that articles naming them get no second error.
     return authors, problems
 

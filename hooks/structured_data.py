@@ -5,8 +5,8 @@
   and a `BreadcrumbList` Startseite → series → article;
 - the start page: `WebSite`.
 
-An author whose name is the editorial team („Redaktion …“, or containing the
-site's name) is an `Organization`, every other author a `Person`. The JSON is
+An author marked `team: true` in data/authors.yml (the editorial team, a
+company) is an `Organization`, every other author a `Person`. The JSON is
 escaped for a <script> element (`<`, `>` and `&` as \\u003c, \\u003e, \\u0026),
 so no title can end it; overrides/fragments/kn/social-meta.html prints it.
 """
@@ -102,14 +102,11 @@ def blog_posting(
 
 
 def author_node(author: Author, publisher: dict[str, Any], home: str) -> dict[str, Any]:
-    """An author as schema.org Person, or Organization for the editorial team."""
-    if is_organisation(author.name, publisher["name"]):
+    """An author as schema.org Person, or Organization for a team
+    (`team: true` in data/authors.yml, e.g. the editorial team)."""
+    if author.team:
         return {"@type": "Organization", "name": author.name, "url": home}
     return {"@type": "Person", "name": author.name}
-
-
-def is_organisation(name: str, site_name: str) -> bool:
-    return name.startswith("Redaktion") or site_name in name
 
 
 def organisation(name: str, home: str, logo: str) -> dict[str, Any]:

@@ -313,7 +313,7 @@ def test_article_has_blog_posting_and_breadcrumbs(site, url):
     expected = [authors[a]["name"] for a in meta["authors"]]
     assert [a["name"] for a in posting["author"]] == expected
     for author in posting["author"]:
-        assert author["@type"] == ("Organization" if author["name"].startswith("Redaktion") else "Person")
+        assert author["@type"] == ("Organization" if author["name"] == "Redaktion Kooperation & Netzwerke" else "Person")
     assert posting["isPartOf"] == {"@type": "CreativeWorkSeries", "name": "Kooperation & Netzwerke",
                                    "url": SITE_URL + "kooperation-netzwerke/"}
     assert trail["@type"] == "BreadcrumbList"
@@ -440,3 +440,14 @@ def test_every_tag_combination_is_indexed_once():
     combos = tag_combinations(["a", "b", "c"], weights)
     assert len(combos) == len(set(combos)) == 7
     assert set(combos) == {frozenset(c) for n in (1, 2, 3) for c in combinations("abc", n)}
+
+
+def test_author_is_person_unless_marked_as_team():
+    from reader import Author
+    from structured_data import author_node
+
+    publisher = {"name": "Kooperation & Netzwerke"}
+    assert author_node(Author("r", "Redaktion X", "", None, True), publisher, "https://x.example/")["@type"] == "Organization"
+    # A name alone decides nothing: „Redaktion“ in a person's name is no team.
+    assert author_node(Author("p", "Redaktionsleiterin Eva", "", None), publisher, "https://x.example/") == {
+        "@type": "Person", "name": "Redaktionsleiterin Eva"}

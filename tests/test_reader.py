@@ -431,3 +431,16 @@ def test_social_meta_uses_no_other_origin(site):
         for tag in site.page(url).head.find_all("meta", attrs={"property": re.compile("^og:")}):
             content = tag["content"]
             assert not content.startswith("http") or content.startswith(SITE_URL), content
+
+
+def test_team_authors_are_marked_and_checked():
+    authors, problems = parse_authors({
+        "redaktion": {"name": "Redaktion", "team": True},
+        "jana": {"name": "Jana Beispiel", "bio": "Schreibt."},
+        "kaputt": {"name": "Kaputt", "team": "ja"},
+    })
+    assert authors["redaktion"].team and not authors["jana"].team and not authors["kaputt"].team
+    assert problems == [
+        "Fehler in 'data/authors.yml', Feld 'kaputt.team': 'ja' ist kein Wahrheitswert. "
+        "Erlaubt sind: true (eine Redaktion oder Firma), false (eine Person)."
+    ]
