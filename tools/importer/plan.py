@@ -9,10 +9,10 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
-import markdown as md
 import yaml
 
 from text import german_key, slugify
+from typography import TEASER_LENGTH, shorten, teaser
 
 from .model import Comment, Post
 
@@ -20,23 +20,14 @@ from .model import Comment, Post
 # Constants
 # -----------------------------------------------------------------------------
 
-DESCRIPTION_LIMIT = 200
-MORE_RE = re.compile(r"<!--\s*more\s*-->")
 TAG_RE = re.compile(r"<[^>]+>")
 BLOCK_TAG_RE = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|div|td|th|tr|table|blockquote|pre|figure|figcaption)\b[^>]*>", re.I)
-TOKEN_LINE_RE = re.compile(r"^\[[^\]]*\]\([^)]*\)\{ \.video \}$", re.M)
 PAGES_FOLDER = "seiten"
-_MARKDOWN = md.Markdown(extensions=["tables", "attr_list"])  # made once: building one costs milliseconds
 MEDIA_FOLDER = "bilder"
 
 # -----------------------------------------------------------------------------
 # Descriptions
 # -----------------------------------------------------------------------------
-
-
-def plain_text(markdown_text: str) -> str:
-    """Readable text of Markdown (rendered, tags removed, whitespace collapsed)."""
-    return html_text(_MARKDOWN.reset().convert(markdown_text))
 
 
 def html_text(html_text_: str) -> str:
@@ -45,35 +36,19 @@ def html_text(html_text_: str) -> str:
     return " ".join(html.unescape(TAG_RE.sub("", text)).split())
 
 
-def cut(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
-    """`text` if it fits, else cut at a word boundary with „…“ (at most `limit` characters)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    if " " in head:
-        head = head[: head.rindex(" ")]
-    return head.rstrip(" ,;:–-") + "…"
+def cut(text: str, limit: int = TEASER_LENGTH) -> str:
+    """`text` with its white space folded, cut at a word boundary with „…“ as
+    the build cuts teasers (at most `limit` characters)."""
+    return shorten(" ".join(text.split()), limit)
 
 
 def describe(excerpt: str, body: str, title: str) -> str:
-    """The description: the excerpt, else the text before <!-- more -->, else
-    the first paragraph with text; never empty (the title as last resort)."""
+    """The description: the excerpt, else the teaser the build itself would
+    take (text before <!-- more -->, else the first paragraph); never empty
+    (the title as last resort)."""
     if excerpt.strip():
         return cut(excerpt)
-    more = MORE_RE.search(body)
-    if more:
-        teaser = plain_text(TOKEN_LINE_RE.sub("", body[: more.start()]))
-        if teaser:
-            return cut(teaser)
-    for paragraph in re.split(r"\n\s*\n", body):
-        paragraph = paragraph.strip()
-        if paragraph.startswith(("#", "|", "```", "<!--")) or TOKEN_LINE_RE.fullmatch(paragraph):
-            continue
-        text = plain_text(paragraph)
-        if text:
-            return cut(text)
-    return cut(title)
+    return teaser(body) or cut(title)
 
 
 # -----------------------------------------------------------------------------
