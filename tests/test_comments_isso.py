@@ -7,10 +7,12 @@ data/comments/, and the static page shows them without any request to Isso."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -51,6 +53,8 @@ class IssoSite:
         self.project = Project(root / "project")
         self.project.write(f"docs/{OPEN}.md", article("Offen für Isso", comments="open", date="2026-11-28"))
         self.project.write(f"docs/{HOSTILE}.md", article("Feindliche Kommentare", comments="open", date="2026-11-28"))
+        self.project.write(f"docs/{SERIES}/isso-offen-zwei.md", article(
+            "Zweiter offener Artikel & <Test>", comments="open", date="2026-11-28"))
         self.web = SiteServer(self.project.root / "site").start()
         self.base = self.web.base + "/"
         self.isso = IssoServer(root / "isso", hosts=[self.base], env={"ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD}, guard=False).start()
@@ -90,6 +94,30 @@ def isso_site(tmp_path_factory):
         site.stop()
 
 
+VIOLATIONS = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+"""
+# Focus the article's last paragraph, as a reader who has read to the end.
+END_OF_TEXT = """() => {
+  const last = document.querySelector("p.kn-comments-skip").previousElementSibling;
+  last.tabIndex = -1;
+  last.focus();
+}"""
+
+
+def report_cost(urls: list[str]) -> None:
+    """What Isso's client adds to an article page once loaded: requests and bytes
+    (as served, and gzip-compressed as a web server in front of Isso would)."""
+    total = packed = 0
+    for url in urls:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            body = response.read()
+        total += len(body)
+        packed += len(gzip.compress(body))
+    print(f"\nIsso client cost after „Kommentare laden“: {len(urls)} requests, {total} bytes ({packed} bytes gzip): {urls}")
+
+
 def record(page) -> list[str]:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -120,17 +148,30 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
     site = isso_site
     url = site.base + OPEN + "/"
 
-    # 1. A first reader: nothing from Isso before the click, then the German form.
+    # 1. A first reader, by keyboard: nothing from Isso before „Kommentare laden“,
+    #    reached in three Tab presses from the end of the text; then the German form.
     context = browser.new_context(locale="de-DE")
     page = context.new_page()
+    page.add_init_script(VIOLATIONS)
     requests = record(page)
     page.goto(url, wait_until="networkidle")
     assert not [r for r in requests if r.startswith(site.origin)]
+    page.evaluate(END_OF_TEXT)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Weiter zu den Kommentaren"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Kommentare laden"
+    before = len(requests)
     with page.expect_request(site.isso.url + "js/embed.min.js"):
-        page.get_by_role("button", name="Kommentare laden").click()
+        page.keyboard.press("Enter")
     postbox = page.locator("#isso-thread .isso-postbox")
     postbox.wait_for()
+    page.wait_for_load_state("networkidle")
+    report_cost(requests[before:])
     assert page.evaluate("document.activeElement.id") == "isso-thread"
+    assert page.evaluate("window.__csp") == []
     assert postbox.get_by_text("E-Mail (freiwillig, wird nie angezeigt)").is_visible()
     assert postbox.get_by_text("Name (freiwillig)").is_visible()
     assert postbox.locator("#isso-postbox-website").is_hidden()
@@ -244,3 +285,33 @@ def test_open_article_policy_allows_isso_only_for_script_and_api(isso_site):
     html = (site.project.root / "site" / SERIES / "index.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     assert site.origin not in soup.select_one("meta[http-equiv]")["content"]
+
+
+def test_blocked_isso_shows_the_german_message_and_the_email_box(isso_site, browser):
+    site = isso_site
+    context = browser.new_context()
+    page = context.new_page()
+    page.route(site.isso.url + "**", lambda route: route.abort("blockedbyclient"))
+    page.goto(site.base + SERIES + "/isso-offen-zwei/", wait_until="networkidle")
+    page.get_by_role("button", name="Kommentare laden").click()
+    message = page.locator("[data-kn-isso-fallback]")
+    message.get_by_text("Die Kommentare konnten nicht geladen werden.").wait_for()
+    assert page.evaluate("document.activeElement.hasAttribute('data-kn-isso-fallback')")
+    mail = message.get_by_role("link", name="redaktion@kooperation-netzwerke.example")
+    href = mail.get_attribute("href")
+    assert href.startswith("mailto:redaktion@kooperation-netzwerke.example?subject=")
+    assert urllib.parse.unquote(href.split("subject=", 1)[1]) == "Kommentar zu „Zweiter offener Artikel & <Test>“"
+    assert "mit Ihrer Einwilligung" in message.inner_text()
+    context.close()
+
+
+def test_without_javascript_the_email_box_stands_in(isso_site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(isso_site.base + SERIES + "/isso-offen-zwei/")
+    # Playwright's text and role locators skip <noscript>: read what the reader sees.
+    text = page.locator(".kn-comments").inner_text()
+    assert "Zum Lesen und Schreiben der Kommentare hier wird JavaScript benötigt." in text
+    assert "Schreiben Sie der Redaktion eine E-Mail an redaktion@kooperation-netzwerke.example" in text
+    assert page.locator(".kn-comments noscript a[href^='mailto:']").is_visible()
+    context.close()
