@@ -315,3 +315,59 @@ def test_without_javascript_the_email_box_stands_in(isso_site, browser):
     assert "Schreiben Sie der Redaktion eine E-Mail an redaktion@kooperation-netzwerke.example" in text
     assert page.locator(".kn-comments noscript a[href^='mailto:']").is_visible()
     context.close()
+
+
+def test_revoking_forgets_consent_and_what_isso_kept(isso_site, browser):
+    site = isso_site
+    url = site.base + SERIES + "/isso-offen-zwei/"
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    page.get_by_label("Entscheidung merken").check()
+    page.get_by_role("button", name="Kommentare laden").click()
+    postbox = page.locator("#isso-thread .isso-postbox")
+    postbox.wait_for()
+    write(postbox, "Ein Kommentar, damit Isso sich Name und Adresse merkt.", name="Dora", email="dora@beispiel.example")
+    page.get_by_text("Ihr Kommentar erscheint, sobald").wait_for()
+    stored = "['kn-isso-consent', 'isso-author', 'isso-email'].map(k => localStorage.getItem(k))"
+    assert page.evaluate(stored) == ["ja", '"Dora"', '"dora@beispiel.example"']
+    assert "isso-" in page.evaluate("document.cookie")  # the edit cookie
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zustimmung widerrufen").click()
+    requests = record(page)
+    page.reload(wait_until="networkidle")
+    assert page.evaluate(stored) == [None, None, None]
+    assert "isso-" not in page.evaluate("document.cookie")
+    assert not [r for r in requests if r.startswith(site.origin)]
+    context.close()
+
+
+def test_archive_command_reports_bad_sources_in_german(isso_site, tmp_path):
+    site = isso_site
+    missing = site.archive("--datenbank", str(tmp_path / "gibt-es-nicht.db"))
+    assert missing.returncode == 2 and "Die Isso-Datenbank" in missing.stderr and "Traceback" not in missing.stderr
+    down = site.archive("--isso", "http://127.0.0.1:9/")
+    assert down.returncode == 1 and "Nichts geändert" in down.stderr and "Traceback" not in down.stderr
+    bad = site.archive("--isso", "kommentare.example")
+    assert bad.returncode == 2 and "keine gültige Adresse" in bad.stderr
+
+
+def test_archived_comments_of_an_open_article_move_into_isso(isso_site):
+    site = isso_site
+    path = f"{SERIES}/isso-import"
+    site.project.write(f"docs/{path}.md", article("Importiert und offen", comments="open", date="2026-11-28"))
+    site.project.write(f"data/comments/{path}.yml", (
+        "- author: Alte Leserin\n  date: 2019-05-04 10:30:00\n  text: Aus dem alten Blog.\n"
+        "- author: Redaktion\n  date: 2019-05-05\n  reply_to: 1\n  text: Danke!\n"
+    ))
+    result = site.archive("--nach-isso", "--datenbank", str(site.isso.db))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"data/comments/{path}.yml: 2 Kommentare nach Isso übertragen" in result.stdout
+    assert not (site.project.root / "data" / "comments" / f"{path}.yml").exists()
+    with urllib.request.urlopen(site.isso.url + f"?uri=/{path}/&plain=1", timeout=10) as response:
+        thread = json.load(response)
+    first = thread["replies"][0]
+    assert first["author"] == "Alte Leserin" and first["text"] == "Aus dem alten Blog."
+    assert first["replies"][0]["author"] == "Redaktion"
+    again = site.archive("--nach-isso", "--datenbank", str(site.isso.db))
+    assert "Keine archivierten Kommentare" in again.stdout

@@ -210,3 +210,19 @@ def test_email_provider_without_operator_address_fails(project):
     project.replace("mkdocs.yml", "provider: isso", "provider: email")
     project.replace("mkdocs.yml", "email: redaktion@kooperation-netzwerke.example", "email: ''")
     assert_fails(project.build()[0], "mkdocs.yml", "Feld 'extra.betreiber.email'", "provider: email")
+
+
+@pytest.mark.unit
+def test_archive_finds_articles_closed_by_their_age(tmp_path):
+    docs = tmp_path / "docs" / SERIES
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("---\ntitle: Reihe\n---\n", encoding="utf-8")
+    (docs / "alt.md").write_text(article("Alt", comments="open", date="2025-01-10"), encoding="utf-8")
+    (docs / "neu.md").write_text(article("Neu", comments="open", date="2026-11-10"), encoding="utf-8")
+    (docs / "zu.md").write_text(article("Zu", comments="closed", date="2026-11-10"), encoding="utf-8")
+    (docs / "entwurf.md").write_text(article("Entwurf", comments="closed", draft="true"), encoding="utf-8")
+    extra = {"comments": {"default": "open", "close_after_days": 365}}
+    found = comments_archive.read_articles(tmp_path, extra, datetime.date(2026, 12, 1))
+    assert {a.uri: a.state for a in found} == {
+        f"{SERIES}/alt.md": "closed", f"{SERIES}/neu.md": "open", f"{SERIES}/zu.md": "closed",
+    }
