@@ -34,7 +34,7 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,7 +67,7 @@ class ArticleInfo:
     uri: str  # "serie/artikel.md"
     thread: str  # Isso's thread id: "/serie/artikel/"
     state: str
-    problems: list[str] = field(default_factory=list)
+    title: str = ""
 
 
 def site_config(root: Path) -> dict[str, Any]:
@@ -96,7 +96,7 @@ def read_articles(root: Path, extra: dict[str, Any], today: datetime.date) -> li
         if series in RESERVED or path.name == "index.md" or not (path.parent / "index.md").is_file():
             continue
         uri = path.relative_to(docs).as_posix()
-        meta, _body, problems = split_front_matter(f"docs/{uri}", path.read_text(encoding="utf-8"))
+        meta, _body, _problems = split_front_matter(f"docs/{uri}", path.read_text(encoding="utf-8"))
         if meta is None or meta.get("draft") is True:
             continue
         date, problem = check_date(str(meta.get("date", "")))
@@ -107,7 +107,8 @@ def read_articles(root: Path, extra: dict[str, Any], today: datetime.date) -> li
         state = comments.effective_state(
             written, day, default=settings.default, close_after_days=settings.close_after_days, today=today,
         )
-        found.append(ArticleInfo(uri=uri, thread=thread_id(uri), state=state))
+        title = meta.get("title") if isinstance(meta.get("title"), str) else uri
+        found.append(ArticleInfo(uri=uri, thread=thread_id(uri), state=state, title=title))
     return found
 
 
@@ -259,7 +260,7 @@ def archive(
 # -----------------------------------------------------------------------------
 
 
-def push(root: Path, db: Path, articles: list[ArticleInfo], titles: dict[str, str]) -> list[str]:
+def push(root: Path, db: Path, articles: list[ArticleInfo]) -> list[str]:
     """Archived comments of open articles into Isso's database (approved, with
     their dates and threads); the YAML file is removed. German report lines."""
     report = []
@@ -278,7 +279,7 @@ def push(root: Path, db: Path, articles: list[ArticleInfo], titles: dict[str, st
                 continue
             row = connection.execute("SELECT id FROM threads WHERE uri = ?", (article.thread,)).fetchone()
             tid = row[0] if row else connection.execute(
-                "INSERT INTO threads (uri, title) VALUES (?, ?)", (article.thread, titles.get(article.uri, article.thread)),
+                "INSERT INTO threads (uri, title) VALUES (?, ?)", (article.thread, article.title),
             ).lastrowid
             ids: dict[int, int] = {}
             for entry in entries:
@@ -334,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.datenbank or not args.datenbank.is_file():
             print("Fehler: --nach-isso braucht --datenbank mit der SQLite-Datei des Isso-Servers.", file=sys.stderr)
             return 2
-        for line in push(root, args.datenbank, articles, {}) or ["Keine archivierten Kommentare offener Artikel gefunden."]:
+        for line in push(root, args.datenbank, articles) or ["Keine archivierten Kommentare offener Artikel gefunden."]:
             print(line)
         return 0
     threads = [a.thread for a in articles if a.state == "closed"]

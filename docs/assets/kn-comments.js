@@ -125,6 +125,7 @@
     thread.hidden = true;
     fallback.hidden = false;
     if (focus) {
+      fallback.tabIndex = -1; /* focusable by script only, not in the Tab order */
       fallback.focus();
     }
   }
@@ -133,6 +134,7 @@
     window.clearTimeout(timer);
     box.setAttribute("data-kn-isso-ready", "");
     if (focus) {
+      thread.tabIndex = -1;
       thread.focus();
     }
   }
