@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Freigeben: {server.url}admin/ (Passwort aus ISSO_ADMIN_PASSWORD).")
     else:
         print("Zum Freigeben ISSO_ADMIN_PASSWORD setzen und neu starten; dann gibt es die Seite /admin/.")
-    print("Beenden mit Strg+C.")
+    print("Beenden mit Strg+C.", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops Isso too
     try:
         while server.process and server.process.poll() is None:
