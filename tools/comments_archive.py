@@ -361,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     written = sum(1 for line in report if "archiviert" in line)
-    print(f"Geschlossene Artikel: {len(threads)}; mit Isso-Kommentaren: {len(found)}; neu geschrieben: {written} Dateien.")
+    files = "Datei" if written == 1 else "Dateien"
+    print(f"Geschlossene Artikel: {len(threads)}; mit Isso-Kommentaren: {len(found)}; neu geschrieben: {written} {files}.")
     return 1 if problems else 0
 
 
