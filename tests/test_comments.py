@@ -469,6 +469,16 @@ def test_browser_loads_giscus_only_after_click(browser_page, fixture_url):
     assert page.evaluate("localStorage.getItem('kn-comments-consent')") is None
 
 
+def test_browser_blocked_giscus_shows_the_email_box(browser_page, fixture_url):
+    page = browser_page
+    page.route("https://giscus.app/**", lambda route: route.abort("blockedbyclient"))
+    page.goto(fixture_url + f"{SERIES}/test-offen/")
+    page.get_by_role("button", name="Kommentare laden").click()
+    fallback = page.locator("[data-kn-giscus-fallback]")
+    fallback.get_by_text("Die Kommentare konnten nicht geladen werden.").wait_for()
+    assert fallback.get_by_role("link", name="redaktion@kooperation-netzwerke.example").get_attribute("href").startswith("mailto:")
+
+
 def test_browser_giscus_theme_follows_dark_palette(browser, fixture_url):
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()

@@ -54,6 +54,12 @@
     script.src = GISCUS + "/client.js";
     script.async = true;
     script.crossOrigin = "anonymous";
+    script.onerror = function () {
+      var fallback = box.querySelector("[data-kn-giscus-fallback]");
+      fallback.hidden = false;
+      fallback.tabIndex = -1;
+      fallback.focus();
+    };
     box.querySelector(".giscus").appendChild(script);
     box.querySelector("[data-kn-giscus-placeholder]").hidden = true;
     showRevoke();
