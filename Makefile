@@ -4,8 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 export NO_MKDOCS_2_WARNING := 1
+# Comments: Isso's own venv (see `kommentare` below).
+ISSO_VENV := .venv-isso
+ISSO_STAMP := $(ISSO_VENV)/.requirements-installed
+ISSO_PORT ?= 8010
 
-.PHONY: serve test build bench audit artikel import bench-import bench-hostile clean
+.PHONY: serve test build bench audit artikel import bench-import bench-hostile clean kommentare kommentare-archivieren
 
 # (Re)create the venv when it is missing or requirements.txt is newer than it.
 $(STAMP): requirements.txt
@@ -15,9 +19,9 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	KN_ISSO_URL=$${KN_ISSO_URL:-http://127.0.0.1:$(ISSO_PORT)/} $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
-test: $(STAMP)
+test: $(STAMP) $(ISSO_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -45,5 +49,22 @@ bench-import: $(STAMP)
 bench-hostile: $(STAMP)
 	$(BIN)/python -m tools.bench_hostile
 
+# Comments (Isso): its own venv from requirements-isso.txt (misaka is compiled; the build needs none of it).
+# `make kommentare` runs a real Isso on 127.0.0.1:$(ISSO_PORT) with its SQLite file in .cache/isso/;
+# `make serve` points the open articles at it. Secrets only from the environment (README, „Kommentare“).
+
+$(ISSO_STAMP): requirements-isso.txt
+	rm -rf $(ISSO_VENV)
+	$(PYTHON) -m venv $(ISSO_VENV)
+	$(ISSO_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-isso.txt
+	touch $(ISSO_STAMP)
+
+kommentare: $(STAMP) $(ISSO_STAMP)
+	$(BIN)/python -m tools.isso_server --port $(ISSO_PORT)
+
+# Archive the approved comments of closed articles: make kommentare-archivieren [OPTIONEN=…]
+kommentare-archivieren: $(STAMP)
+	@$(BIN)/python -m tools.comments_archive $(OPTIONEN)
+
 clean:
-	rm -rf site $(VENV)
+	rm -rf site $(VENV) $(ISSO_VENV)

@@ -1,5 +1,6 @@
 """Comments per article: open, closed or off, archived comments from
-`data/comments/`, and giscus only after the reader's consent.
+`data/comments/`, and the comment provider (Isso, giscus, e-mail); nothing
+from another server before the reader's consent.
 
 - State: front matter `comments` (schema.py maps YAML true/false to open/off),
   else `extra.comments.default`; `extra.comments.close_after_days: N` shows open
@@ -12,6 +13,12 @@
   rejected, so that no e-mail address or other private field lands in the
   repository or on the site. The text is rendered with Python-Markdown without
   raw HTML, images or e-mail links; only http(s) and relative links survive.
+- Provider (`extra.comments.provider`: isso, giscus or email): one module
+  each in hooks/comment_providers/ with its settings, template, CSP sources,
+  consent key and Datenschutz text. Open articles get the provider's box
+  (page.meta["kn_comment_box"]) and its CSP sources (page.meta["kn_csp"]);
+  closed and off articles get neither. The privacy page shows the configured
+  provider's text where it has the marker `<!-- kn:kommentare-datenschutz -->`.
 - Markup: overrides/partials/comments.html and overrides/fragments/kn/comments-*.html;
   the consent behaviour: docs/assets/kn-comments.js.
 """
@@ -35,6 +42,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 
 import registry
+from comment_providers import DEFAULT as DEFAULT_PROVIDER
+from comment_providers import PROVIDERS
+from comment_providers import email as email_provider
 from registry import CommentSettings, error
 from sanitize import sanitize_html
 from schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show, yaml_error
@@ -50,8 +60,9 @@ TODAY_ENV = "KN_HEUTE"
 CONFIG = "mkdocs.yml"
 DATA_DIR = "data/comments"
 ENTRY_KEYS = ("author", "date", "text", "reply_to")
-GISCUS_KEYS = ("repo", "repo_id", "category", "category_id", "mapping")
-GISCUS_MAPPINGS = ("pathname", "url", "title", "og:title")
+SETTINGS_KEYS = ("provider", "default", "close_after_days", *PROVIDERS)
+DATENSCHUTZ_PAGE = "datenschutz.md"
+DATENSCHUTZ_MARKER = "<!-- kn:kommentare-datenschutz -->"
 SAFE_SCHEMES = ("", "http", "https")
 
 # -----------------------------------------------------------------------------
@@ -82,8 +93,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             close_after_days=settings.close_after_days, today=today,
         )
     open_articles = [a.src_uri for a in site.articles if a.comment_state == "open"]
-    if open_articles:
-        site.errors.extend(check_giscus(settings.giscus, open_articles))
+    provider = PROVIDERS[settings.provider]
+    settings.provider_settings, problems = provider.check(
+        settings.sections.get(settings.provider), open_articles, extra=config.extra,
+    )
+    site.errors.extend(problems)
     threads = site.comment_threads
     # Comment text gets the site's typographic quotes (German: „…“).
     smarty = config.mdx_configs.get("smarty", {})
@@ -107,8 +121,19 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
-    if page.file.src_uri in site.by_uri:
+    article = site.by_uri.get(page.file.src_uri)
+    if article is not None:
         page.meta["kn_comments"] = site.comment_threads.get(page.file.src_uri, [])
+        if article.comment_state == "open":
+            settings = site.comment_settings
+            provider = PROVIDERS[settings.provider]
+            page.meta["kn_comment_box"] = comment_box(
+                provider.NAME, provider.TEMPLATE, settings.provider_settings, title=article.title,
+                url=page.url, address=email_provider.operator_email(config.extra),
+            )
+            page.meta["kn_csp"] = provider.csp(settings.provider_settings)
+    elif page.file.src_uri == DATENSCHUTZ_PAGE and DATENSCHUTZ_MARKER in markdown:
+        return markdown.replace(DATENSCHUTZ_MARKER, datenschutz_text(config), 1)
     return None
 
 
@@ -136,8 +161,16 @@ def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
         return settings, problems
     if not isinstance(raw, dict):
         return settings, [error(
-            CONFIG, "extra.comments", f"{show(raw)} ist kein Abschnitt mit Feldern (default, close_after_days, giscus).",
+            CONFIG, "extra.comments", f"{show(raw)} ist kein Abschnitt mit Feldern ({', '.join(SETTINGS_KEYS)}).",
         )]
+    provider = raw.get("provider", DEFAULT_PROVIDER)
+    if provider not in PROVIDERS:
+        problems.append(error(CONFIG, "extra.comments.provider", (
+            f"unbekannter Wert {show(provider)}. Erlaubt sind: {', '.join(PROVIDERS)}."
+        )))
+    else:
+        settings.provider = provider
+    settings.sections = {name: raw.get(name) for name in PROVIDERS}
     if raw.get("default") is not None:
         value, problem = check_comments(raw["default"])
         if problem:
@@ -148,13 +181,8 @@ def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
         if problem:
             problems.append(error(CONFIG, "extra.comments.close_after_days", problem))
         settings.close_after_days = value
-    giscus = raw.get("giscus")
-    if giscus is not None and not isinstance(giscus, dict):
-        problems.append(error(
-            CONFIG, "extra.comments.giscus", f"{show(giscus)} ist kein Abschnitt mit den Feldern {', '.join(GISCUS_KEYS)}.",
-        ))
-    elif giscus:
-        settings.giscus = giscus
+    if isinstance(raw.get("giscus"), dict):  # checked by comment_providers/giscus.py
+        settings.giscus = raw["giscus"]
     return settings, problems
 
 
@@ -165,26 +193,6 @@ def check_days(value: Any) -> tuple[int | None, str | None]:
             "Erlaubt ist eine ganze Zahl ab 0, z. B. 365, oder das Feld wird weggelassen."
         )
     return value, None
-
-
-def check_giscus(giscus: dict[str, Any], open_articles: list[str]) -> list[str]:
-    """giscus must be configured completely when any article is open."""
-    examples = ", ".join(open_articles[:3]) + (" …" if len(open_articles) > 3 else "")
-    problems = []
-    for key in GISCUS_KEYS:
-        value = giscus.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problems.append(error(CONFIG, f"extra.comments.giscus.{key}", (
-                f"fehlt oder ist leer ({show(value)}), aber Artikel haben offene Kommentare ({examples}). "
-                "Tragen Sie die Werte von https://giscus.app ein oder setzen Sie die Artikel auf "
-                "'comments: closed' bzw. 'comments: off'."
-            )))
-    mapping = giscus.get("mapping")
-    if isinstance(mapping, str) and mapping.strip() and mapping not in GISCUS_MAPPINGS:
-        problems.append(error(CONFIG, "extra.comments.giscus.mapping", (
-            f"unbekannter Wert {show(mapping)}. Erlaubt sind: {', '.join(GISCUS_MAPPINGS)}."
-        )))
-    return problems
 
 
 def effective_state(
@@ -199,6 +207,36 @@ def effective_state(
     if state == "open" and close_after_days is not None and (today - date).days > close_after_days:
         return "closed"
     return state
+
+
+def comment_box(
+    name: str, template: str, settings: dict[str, Any], *, title: str, url: str, address: str | None,
+) -> dict[str, Any]:
+    """What the provider's template needs under one open article; `mailto`
+    (the e-mail box and every fallback) only with an operator address."""
+    return {
+        "provider": name,
+        "template": template,
+        "settings": settings,
+        "thread": "/" + url.lstrip("/"),  # Isso's thread id: the page's path below site_url
+        "title": title,
+        "address": address,
+        "mailto": email_provider.mailto(address, title) if address else None,
+    }
+
+
+def datenschutz_text(config: MkDocsConfig) -> str:
+    """The privacy text of the configured provider, then that of writing by
+    e-mail (the fallback of every provider), from their Markdown templates."""
+    settings = registry.SITE.comment_settings
+    names = list(dict.fromkeys([settings.provider, email_provider.NAME]))
+    env = config.theme.get_env()
+    return "\n\n".join(
+        env.get_template(PROVIDERS[name].DATENSCHUTZ).render(
+            settings=settings.provider_settings if name == settings.provider else {}, config=config,
+        ).strip()
+        for name in names
+    ) + "\n"
 
 
 # -----------------------------------------------------------------------------

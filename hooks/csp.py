@@ -66,24 +66,26 @@ def inline_script_hashes(html: str) -> list[str]:
     return hashes
 
 
-def policy(hashes: list[str], *, preview: bool = False) -> str:
+def policy(hashes: list[str], *, preview: bool = False, extra: dict[str, tuple[str, ...]] | None = None) -> str:
     """The policy text for a page with these inline-script hashes. `preview`
     (mkdocs serve): inline scripts by 'unsafe-inline' instead, because the
-    dev server adds its live-reload script after the build."""
+    dev server adds its live-reload script after the build. `extra`: sources
+    this page alone needs (the comment provider of an open article)."""
     parts = []
     for directive, sources in POLICY.items():
+        sources = tuple(dict.fromkeys((*sources, *(extra or {}).get(directive, ()))))
         if directive == "script-src":
             sources = (*sources, "'unsafe-inline'") if preview else (*sources, *hashes)
         parts.append(" ".join((directive, *sources)))
     return "; ".join(parts)
 
 
-def add_policy(html: str, content: str | None = None, *, preview: bool = False) -> str:
+def add_policy(html: str, content: str | None = None, *, preview: bool = False, extra: dict[str, tuple[str, ...]] | None = None) -> str:
     """The page with its CSP <meta> as early as possible in <head>: right after
     <meta charset>, before any script, style or link. Scripts inside `content`
     (the page's own Markdown as HTML) get no hash: only the theme's run."""
     theme_part = html.replace(content, "", 1) if content else html
-    meta = META.format(policy=policy(inline_script_hashes(theme_part), preview=preview))
+    meta = META.format(policy=policy(inline_script_hashes(theme_part), preview=preview, extra=extra))
     for pattern in (CHARSET_RE, HEAD_RE):
         match = pattern.search(html)
         if match:

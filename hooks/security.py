@@ -96,7 +96,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 @event_priority(-100)
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-    return add_policy(output, page.content, preview=registry.SITE.serving)
+    # kn_csp: the comment provider's sources, on open articles only (hooks/comments.py).
+    return add_policy(output, page.content, preview=registry.SITE.serving, extra=page.meta.get("kn_csp"))
 
 
 @event_priority(-100)

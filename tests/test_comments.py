@@ -65,6 +65,10 @@ COMMENTS = {
 }
 
 
+def use_giscus(project: Project) -> None:
+    project.replace("mkdocs.yml", "provider: isso", "provider: giscus")
+
+
 def write_state_articles(project: Project) -> None:
     for name, (value, date, _state) in STATES.items():
         project.write(f"docs/{SERIES}/{name}.md", article(f"Artikel {name}", comments=value, date=date))
@@ -75,6 +79,7 @@ def write_state_articles(project: Project) -> None:
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory):
     project = Project(tmp_path_factory.mktemp("comments") / "project")
+    use_giscus(project)  # this module tests the giscus provider; Isso: test_comments_isso*.py
     copy_example_comments(project.root)
     write_state_articles(project)
     with pytest.MonkeyPatch.context() as patch:
@@ -123,7 +128,7 @@ def test_closed_article_shows_closed_notice_and_nothing_from_a_third_party(site)
     assert comments_section.select_one(".kn-comments__closed").get_text() == CLOSED_NOTICE
     # The real site has no archived comments: the section shows only the closed sentence.
     assert comments_section.get_text(" ", strip=True) == f"Kommentare {CLOSED_NOTICE}"
-    assert not comments_section.select("form, button, input, iframe, [data-kn-giscus]")
+    assert not comments_section.select("form, button, input, iframe, [data-kn-giscus], [data-kn-isso]")
     assert not has_third_party(page)
     assert not page.select('script[src$="kn-comments.js"]')
 
@@ -164,7 +169,7 @@ def test_auto_close_follows_injected_today(project, monkeypatch):
     monkeypatch.setenv("KN_HEUTE", "2026-02-01")
     result, built = project.build()
     assert result.returncode == 0, result.stderr
-    assert built.page(f"{SERIES}/datum/").select_one("[data-kn-giscus]")
+    assert built.page(f"{SERIES}/datum/").select_one("[data-kn-giscus], [data-kn-isso]")
     monkeypatch.setenv("KN_HEUTE", "2027-02-01")
     result, built = project.build()
     assert result.returncode == 0, result.stderr
@@ -253,7 +258,7 @@ def test_only_open_articles_load_the_comments_script(site):
     for path in site.html_pages():
         page = site.page(str(path.relative_to(site.root)))
         if page.select('script[src$="kn-comments.js"]'):
-            assert page.select_one("[data-kn-giscus]"), path
+            assert page.select_one("[data-kn-giscus], [data-kn-isso]"), path
 
 
 # -----------------------------------------------------------------------------
@@ -342,6 +347,7 @@ def test_comments_file_for_a_draft_is_kept_for_later(project):
 
 @pytest.mark.parametrize("key", ["repo", "repo_id", "category", "category_id", "mapping"])
 def test_open_article_without_giscus_setting_fails(project, key):
+    use_giscus(project)
     text = project.read("mkdocs.yml")
     lines = [line for line in text.splitlines() if not line.strip().startswith(f"{key}:")]
     project.write("mkdocs.yml", "\n".join(lines) + "\n")
@@ -351,6 +357,7 @@ def test_open_article_without_giscus_setting_fails(project, key):
 
 
 def test_site_without_open_articles_needs_no_giscus(project):
+    use_giscus(project)
     text = project.read("mkdocs.yml")
     project.write("mkdocs.yml", text.split("    # giscus settings", 1)[0].replace("default: open", "default: closed"))
     for path in (project.root / "docs").glob("*/*.md"):  # every series
@@ -360,6 +367,7 @@ def test_site_without_open_articles_needs_no_giscus(project):
 
 
 def test_unknown_giscus_mapping_fails(project):
+    use_giscus(project)
     project.replace("mkdocs.yml", "mapping: pathname", "mapping: pfad")
     assert_fails(project.build()[0], "mkdocs.yml", "Feld 'extra.comments.giscus.mapping'", "'pfad'", "pathname")
 
@@ -461,6 +469,16 @@ def test_browser_loads_giscus_only_after_click(browser_page, fixture_url):
     assert page.evaluate("localStorage.getItem('kn-comments-consent')") is None
 
 
+def test_browser_blocked_giscus_shows_the_email_box(browser_page, fixture_url):
+    page = browser_page
+    page.route("https://giscus.app/**", lambda route: route.abort("blockedbyclient"))
+    page.goto(fixture_url + f"{SERIES}/test-offen/")
+    page.get_by_role("button", name="Kommentare laden").click()
+    fallback = page.locator("[data-kn-giscus-fallback]")
+    fallback.get_by_text("Die Kommentare konnten nicht geladen werden.").wait_for()
+    assert fallback.get_by_role("link", name="redaktion@kooperation-netzwerke.example").get_attribute("href").startswith("mailto:")
+
+
 def test_browser_giscus_theme_follows_dark_palette(browser, fixture_url):
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
@@ -540,12 +558,19 @@ def test_browser_closed_article_requests_nothing_foreign(browser_page, site_url)
 
 def test_datenschutz_names_every_storage_and_legal_basis(site):
     text = site.page("datenschutz/").select_one("article").get_text(" ", strip=True)
-    for needle in ("kn-checkliste:", "kn-comments-consent", "__palette", "giscus-session", "§ 25 Abs. 2 Nr. 2 TDDDG",
-                   "§ 25 Abs. 1 TDDDG", "Art. 6 Abs. 1 lit. a DSGVO", "Art. 26 DSGVO", "Data Privacy Framework",
+    for needle in ("kn-checkliste:", "kn-comments-consent", "__palette", "kn-isso-consent", "isso-author", "§ 25 Abs. 2 Nr. 2 TDDDG",
+                   "§ 25 Abs. 1 TDDDG", "Art. 6 Abs. 1 lit. a DSGVO", "Data Privacy Framework",
                    "10. Juli 2023", "www.youtube-nocookie.com", "Google Ireland Limited", "Vimeo.com, Inc.", "Video laden",
                    "Beispiel"):
         assert needle in text, needle
     assert "Gespeichert wird nur Folgendes" not in text
+
+
+def test_datenschutz_of_a_giscus_site_describes_giscus(fixture_site):
+    text = fixture_site.page("datenschutz/").select_one("article").get_text(" ", strip=True)
+    for needle in ("Kommentare über giscus", "giscus-session", "Art. 26 DSGVO", "Kommentare per E-Mail"):
+        assert needle in text, needle
+    assert "isso-author" not in text
 
 
 def test_datenschutz_offers_the_revoke_button(site):

@@ -188,7 +188,12 @@ document.querySelector(".giscus").appendChild(frame);
 """
 
 
-def test_browser_no_violation_with_comments_after_consent(site, site_url, browser_page):
+def test_browser_no_violation_with_comments_after_consent(project, browser_page):
+    # A site with the giscus provider (Isso's client: tests/test_comments_isso.py, with a real server).
+    project.replace("mkdocs.yml", "provider: isso", "provider: giscus")
+    result, site = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    server, site_url = serve(site.root)
     page = browser_page
     open_article = next(
         path for path in site.html_pages() if site.page(path.relative_to(site.root).as_posix()).select_one("[data-kn-giscus]")
@@ -202,6 +207,7 @@ def test_browser_no_violation_with_comments_after_consent(site, site_url, browse
         page.get_by_role("button", name="Kommentare laden").click()
     page.wait_for_function("() => Array.from(document.styleSheets).some(s => s.href === 'https://giscus.app/default.css')")
     assert violations(page) == []
+    server.shutdown()
 
 
 INJECTED = """\

@@ -1,5 +1,5 @@
 /* Kooperation & Netzwerke: one consent memory for everything that comes from
-   another server: comments (giscus) and videos (YouTube, Vimeo).
+   another server: comments (Isso or giscus) and videos (YouTube, Vimeo).
    Nothing is loaded before a click. "Entscheidung merken" stores the choice per
    service in localStorage under "kn-<service>-consent" (value "ja"); every
    button with data-kn-consent-revoke, on any page, forgets all of them.
@@ -7,7 +7,9 @@
 (function () {
   "use strict";
 
-  var SERVICES = ["comments", "youtube", "vimeo"];
+  var SERVICES = ["comments", "isso", "youtube", "vimeo"];
+  /* What the comment clients keep in this origin's storage: giscus' login token, Isso's form fields. */
+  var CLIENT_KEYS = ["giscus-session", "isso-author", "isso-email", "isso-website"];
 
   function key(service) {
     return "kn-" + service + "-consent";
@@ -48,11 +50,18 @@
     }
     SERVICES.forEach(function (service) { remember(service, false); });
     try {
-      window.localStorage.removeItem("giscus-session"); /* giscus' login token after a GitHub sign-in */
+      CLIENT_KEYS.forEach(function (name) { window.localStorage.removeItem(name); });
     } catch (e) {
       /* Storage disabled: nothing was stored. */
     }
-    if (document.querySelector("[data-kn-giscus-loaded], [data-kn-video-loaded]")) {
+    /* Isso's edit cookies (isso-<comment number>), set on this origin. */
+    document.cookie.split(/;\s*/).forEach(function (cookie) {
+      var name = cookie.split("=")[0];
+      if (/^isso-\d+$/.test(name)) {
+        document.cookie = name + "=; max-age=0; path=/";
+      }
+    });
+    if (document.querySelector("[data-kn-giscus-loaded], [data-kn-isso-loaded], [data-kn-video-loaded]")) {
       window.location.reload();
       return;
     }
