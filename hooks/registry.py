@@ -148,7 +148,7 @@ class Site:
     comments_today: datetime.date = field(default_factory=datetime.date.today)
     # Reach (hooks/related.py, hooks/social.py):
     related: dict[str, list[Article]] = field(default_factory=dict)  # src_uri -> up to three articles
-    checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, newest first
+    checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, reading order
     previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
     _env: Environment | None = None
 
@@ -157,8 +157,17 @@ class Site:
         return sorted(self.series.values(), key=lambda s: german_key(s.title))
 
     def sorted_checklists(self) -> list[Checklist]:
-        """Checklists in German alphabetical order of their titles."""
-        return sorted(self.checklists.values(), key=lambda c: german_key(c.title))
+        """Checklists in the order a reader meets them: by the first article that includes
+        each (`checklist_users` is in reading order), then unused ones alphabetically."""
+        def key(checklist: Checklist) -> tuple:
+            users = self.checklist_users.get(checklist.name)
+            if not users:
+                return (1, (), german_key(checklist.title))
+            first = users[0]
+            place = list(first.checklists).index(checklist.name) if checklist.name in first.checklists else 0
+            return (0, (first.series, first.part is None, first.part or 0, first.moment(), first.src_uri, place),
+                    german_key(checklist.title))
+        return sorted(self.checklists.values(), key=key)
 
     def validated_articles(self) -> list[Article]:
         """Every article whose fields must be checked, published or not."""

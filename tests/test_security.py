@@ -112,7 +112,7 @@ def test_no_double_escapes_in_title_description_and_social_meta(site):
 def test_tag_page_with_ampersand_is_escaped_once(site):
     page = site.page("tags/groesse-und-wachstum/")
     assert page.find("meta", property="og:title")["content"] == "Größe & Wachstum"
-    assert page.title.get_text().startswith("Größe & Wachstum - ")
+    assert page.title.get_text().startswith("Größe & Wachstum – ")
     assert page.select_one("article h1").get_text(strip=True) == "Größe & Wachstum"
     raw = site.path("tags/groesse-und-wachstum/").read_text(encoding="utf-8")
     assert "&amp;amp;" not in raw
