@@ -26,7 +26,7 @@ import tags
 from registry import Article, Series, error
 from schema import split_front_matter, validate_article
 from text import format_date_de
-from typography import h1_headings, markdown_to_text, one_title, teaser, title_heading, typeset
+from typography import h1_headings, markdown_to_text, nbsp, one_title, teaser, title_heading, typeset
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -194,8 +194,8 @@ def read_article(file: File, *, comments_default: bool, errors: list[str]) -> Ar
         src_uri=file.src_uri,
         url=file.url,
         series=file.src_uri.split("/")[0],
-        title=given or markdown_to_text(heading[1] if heading else ""),
-        description=description,
+        title=nbsp(given or markdown_to_text(heading[1] if heading else "")),
+        description=nbsp(description),
         date=date.date() if isinstance(date, datetime.datetime) else date,
         tags=values.get("tags", []),
         comments=values.get("comments"),
