@@ -128,6 +128,10 @@ class Site:
     articles: list[Article] = field(default_factory=list)  # newest first
     # Drafts left out of `mkdocs build`: not published, but still validated.
     drafts: list[Article] = field(default_factory=list)
+    # Articles with a broken front-matter field: never published, but their other
+    # fields (tags, authors, teil, checklists) are still checked, so that one
+    # build reports every problem at once.
+    rejected: list[Article] = field(default_factory=list)
     by_uri: dict[str, Article] = field(default_factory=dict)
     series: dict[str, Series] = field(default_factory=dict)
     checklists: dict[str, Checklist] = field(default_factory=dict)
@@ -171,7 +175,7 @@ class Site:
 
     def validated_articles(self) -> list[Article]:
         """Every article whose fields must be checked, published or not."""
-        return self.articles + self.drafts
+        return self.articles + self.drafts + self.rejected
 
     @property
     def serving(self) -> bool:

@@ -290,7 +290,7 @@ ARTICLE = f"{SERIES}/nutzlast/"
 PLACES = [
     # (url, CSS selector, attribute or None, expected exact value)
     (ARTICLE, "article h1", None, TITLE),
-    (ARTICLE, "title", None, f"{TITLE} - {SITE_NAME}"),
+    (ARTICLE, "title", None, f"{TITLE} – {SITE_NAME}"),
     (ARTICLE, "meta[property='og:title']", "content", TITLE),
     (ARTICLE, "meta[name=description]", "content", DESCRIPTION),
     (ARTICLE, "meta[property='og:description']", "content", DESCRIPTION),
@@ -310,10 +310,10 @@ PLACES = [
     ("", ".kn-list__title[href='kooperation-netzwerke/']", None, SERIES_TITLE),
     ("", ".kn-list__title[href='checklisten/nutzlast/']", None, CHECKLIST),
     (f"{SERIES}/", "article h1", None, SERIES_TITLE),
-    (f"{SERIES}/", "title", None, f"{SERIES_TITLE} - {SITE_NAME}"),
+    (f"{SERIES}/", "title", None, f"{SERIES_TITLE} – {SITE_NAME}"),
     (f"{SERIES}/", "meta[property='og:title']", "content", SERIES_TITLE),
     (f"tags/{TAG_SLUG}/", "article h1", None, TAG),
-    (f"tags/{TAG_SLUG}/", "title", None, f"{TAG} - {SITE_NAME}"),
+    (f"tags/{TAG_SLUG}/", "title", None, f"{TAG} – {SITE_NAME}"),
     (f"tags/{TAG_SLUG}/", "meta[property='og:title']", "content", TAG),
     (f"tags/{TAG_SLUG}/", "meta[name=description]", "content", TAG_DESCRIPTION),
     (f"tags/{TAG_SLUG}/", "p.kn-lead", None, TAG_DESCRIPTION),
@@ -321,7 +321,7 @@ PLACES = [
     ("tags/", f".kn-list__item:has(a[href='{TAG_SLUG}/']) .kn-list__description", None, TAG_DESCRIPTION),
     (f"{SERIES}/", ".kn-list__item:has(a[href='nutzlast/']) .kn-list__description", None, DESCRIPTION),
     ("checklisten/nutzlast/", "article h1", None, CHECKLIST),
-    ("checklisten/nutzlast/", "title", None, f"{CHECKLIST} - {SITE_NAME}"),
+    ("checklisten/nutzlast/", "title", None, f"{CHECKLIST} – {SITE_NAME}"),
     (ARTICLE, ".kn-checklist .admonition-title", None, CHECKLIST),  # its own page shows it once, as h1
     ("checklisten/", ".kn-list__title[href='nutzlast/']", None, CHECKLIST),
 ]
