@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from tools import new_article
 import schema
 from conftest import Project, assert_fails
+from tools import new_article
 
 
 @pytest.mark.unit
