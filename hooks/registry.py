@@ -210,9 +210,11 @@ def reset(command: str | None = None) -> Site:
 def install_filters(env: Environment) -> None:
     """Our Jinja filters, for the theme's templates and for our own templates."""
     from schema import moment  # schema imports registry: a top-level import would be circular
+    from typography import nbsp
 
     env.filters["datum_de"] = format_date_de
     env.filters["kn_moment"] = moment
+    env.filters["kn_nbsp"] = nbsp  # no-break spaces in template texts („§ 5“, „e. Kfr.“)
 
 
 def append_listings(files: Files, listing: Callable[[Page], str | None]) -> None:
