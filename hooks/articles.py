@@ -24,9 +24,9 @@ import checklists
 import registry
 import tags
 from registry import Article, Series, error
-from schema import split_front_matter, validate_article
+from schema import split_front_matter, template_placeholders, validate_article
 from text import format_date_de
-from typography import h1_headings, markdown_to_text, one_title, teaser, title_heading, typeset
+from typography import h1_headings, markdown_to_text, nbsp, one_title, teaser, title_heading, typeset
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -74,7 +74,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             site.errors.extend(problems)
             site.series[series] = Series(series, title or series, file.src_uri, file.url)
             continue
-        article = read_article(file, comments_default=comments_default, errors=site.errors)
+        article = read_article(file, comments_default=comments_default, errors=site.errors, rejected=site.rejected)
         if article is None:
             # Nothing is published from an article with broken front matter.
             file.inclusion = InclusionLevel.EXCLUDED
@@ -167,14 +167,23 @@ def read_title(file: File) -> tuple[str | None, list[str]]:
     return title, problems
 
 
-def read_article(file: File, *, comments_default: bool, errors: list[str]) -> Article | None:
-    """Read and validate one article; append problems to `errors`."""
+def read_article(
+    file: File, *, comments_default: bool, errors: list[str], rejected: list[Article] | None = None,
+) -> Article | None:
+    """Read and validate one article; append problems to `errors`. An article whose
+    front matter has a bad field is not returned; its valid fields go to `rejected`
+    as an unpublished article, so that tags, authors, `teil` and checklists are
+    checked in the same build."""
     text = file.content_string
     meta, body, problems = split_front_matter(file.src_uri, text)
     headings = h1_headings(body)
     if meta is not None:
         values, problems = validate_article(file.src_uri, meta, comments_default=comments_default, title_in_body=bool(headings))
+        if not values.get("draft", False):
+            problems += template_placeholders(file.src_uri, text, body, values)
     errors.extend(problems)
+    if meta is not None and problems and rejected is not None:
+        rejected.append(partial_article(file, values, body))
     if problems or meta is None:
         return None
     given = typeset(values["title"]) if "title" in values else None
@@ -194,8 +203,8 @@ def read_article(file: File, *, comments_default: bool, errors: list[str]) -> Ar
         src_uri=file.src_uri,
         url=file.url,
         series=file.src_uri.split("/")[0],
-        title=given or markdown_to_text(heading[1] if heading else ""),
-        description=description,
+        title=nbsp(given or markdown_to_text(heading[1] if heading else "")),
+        description=nbsp(description),
         date=date.date() if isinstance(date, datetime.datetime) else date,
         tags=values.get("tags", []),
         comments=values.get("comments"),
@@ -206,6 +215,19 @@ def read_article(file: File, *, comments_default: bool, errors: list[str]) -> Ar
         updated=values.get("updated"),
         teaser="description" not in values,
         part=values.get("teil"),
+    )
+
+
+def partial_article(file: File, values: dict[str, Any], body: str) -> Article:
+    """An unpublished stand-in for an article with a broken field: only what the
+    other checks need (tags, authors, teil, body), with neutral values elsewhere."""
+    date = values.get("date", datetime.date.min)
+    return Article(
+        src_uri=file.src_uri, url=file.url, series=file.src_uri.split("/")[0],
+        title=str(values.get("title", "")), description=str(values.get("description", "")),
+        date=date.date() if isinstance(date, datetime.datetime) else date,
+        tags=values.get("tags", []), comments=values.get("comments"), authors=values.get("authors", []),
+        draft=True, body=body, part=values.get("teil"),
     )
 
 
@@ -236,7 +258,9 @@ def attach_to_series(site: registry.Site, files: Files) -> None:
             continue
         series.articles.append(article)
     for series in site.series.values():
-        site.errors.extend(duplicate_parts(series.articles))
+        # Articles with a broken field count too: a duplicate `teil` shows in the same run.
+        rejected = [a for a in site.rejected if a.series == series.name]
+        site.errors.extend(duplicate_parts(sorted(series.articles + rejected, key=reading_order)))
 
 
 def reading_order(article: Article) -> tuple:

@@ -193,7 +193,9 @@ def check_article_authors(src_uri: str, ids: list[str], known: dict[str, Author]
     for author_id in ids:
         if author_id not in known:
             return error(src_uri, "authors", (
-                f"unbekannte Autoren-ID '{author_id}'. Bekannt sind (aus {AUTHORS_FILE}): {', '.join(known)}."
+                f"unbekannte Autoren-ID '{author_id}'. Bekannt sind (aus {AUTHORS_FILE}): {', '.join(known)}. "
+                "Wer unter eigenem Namen schreibt, trägt sich dort mit ID, Name und einem Satz zur Person ein; "
+                "sonst steht hier 'redaktion'."
             ))
     return None
 

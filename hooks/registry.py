@@ -132,6 +132,10 @@ class Site:
     articles: list[Article] = field(default_factory=list)  # newest first
     # Drafts left out of `mkdocs build`: not published, but still validated.
     drafts: list[Article] = field(default_factory=list)
+    # Articles with a broken front-matter field: never published, but their other
+    # fields (tags, authors, teil, checklists) are still checked, so that one
+    # build reports every problem at once.
+    rejected: list[Article] = field(default_factory=list)
     by_uri: dict[str, Article] = field(default_factory=dict)
     series: dict[str, Series] = field(default_factory=dict)
     checklists: dict[str, Checklist] = field(default_factory=dict)
@@ -152,7 +156,7 @@ class Site:
     comments_today: datetime.date = field(default_factory=datetime.date.today)
     # Reach (hooks/related.py, hooks/social.py):
     related: dict[str, list[Article]] = field(default_factory=dict)  # src_uri -> up to three articles
-    checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, newest first
+    checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, reading order
     previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
     _env: Environment | None = None
 
@@ -161,12 +165,21 @@ class Site:
         return sorted(self.series.values(), key=lambda s: german_key(s.title))
 
     def sorted_checklists(self) -> list[Checklist]:
-        """Checklists in German alphabetical order of their titles."""
-        return sorted(self.checklists.values(), key=lambda c: german_key(c.title))
+        """Checklists in the order a reader meets them: by the first article that includes
+        each (`checklist_users` is in reading order), then unused ones alphabetically."""
+        def key(checklist: Checklist) -> tuple:
+            users = self.checklist_users.get(checklist.name)
+            if not users:
+                return (1, (), german_key(checklist.title))
+            first = users[0]
+            place = list(first.checklists).index(checklist.name) if checklist.name in first.checklists else 0
+            return (0, (first.series, first.part is None, first.part or 0, first.moment(), first.src_uri, place),
+                    german_key(checklist.title))
+        return sorted(self.checklists.values(), key=key)
 
     def validated_articles(self) -> list[Article]:
         """Every article whose fields must be checked, published or not."""
-        return self.articles + self.drafts
+        return self.articles + self.drafts + self.rejected
 
     @property
     def serving(self) -> bool:
@@ -201,9 +214,11 @@ def reset(command: str | None = None) -> Site:
 def install_filters(env: Environment) -> None:
     """Our Jinja filters, for the theme's templates and for our own templates."""
     from schema import moment  # schema imports registry: a top-level import would be circular
+    from typography import nbsp
 
     env.filters["datum_de"] = format_date_de
     env.filters["kn_moment"] = moment
+    env.filters["kn_nbsp"] = nbsp  # no-break spaces in template texts („§ 5“, „e. Kfr.“)
 
 
 def append_listings(files: Files, listing: Callable[[Page], str | None]) -> None:

@@ -151,11 +151,16 @@ def series_neighbours(site: registry.Site) -> Callable[[Article], set[str]]:
 
 
 def checklist_users(articles: list[Article], checklists: dict) -> dict[str, list[Article]]:
-    """Checklist name -> the published articles that include it, newest first."""
+    """Checklist name -> the published articles that include it, in reading order.
+
+    Reading order: by series, then by `teil`; articles without one follow, oldest first.
+    """
     users: dict[str, list[Article]] = {name: [] for name in checklists}
-    for article in articles:  # already newest first
+    for article in articles:
         if article.draft:
             continue
         for name in article.checklists:
             users.setdefault(name, []).append(article)
+    for listed in users.values():
+        listed.sort(key=lambda a: (a.series, a.part is None, a.part or 0, a.moment(), a.src_uri))
     return users

@@ -32,6 +32,58 @@ LOCAL_ZONE = "Europe/Berlin"
 # Fields a draft may leave out (the full rules apply once `draft` is removed).
 DRAFT_OPTIONAL = ("tags", "authors")
 COMMENT_STATES = ("open", "closed", "off")
+# German (and other) words authors write for a comment state.
+COMMENT_WORDS = {
+    "offen": "open", "auf": "open", "an": "open", "ja": "open",
+    "geschlossen": "closed", "zu": "closed",
+    "aus": "off", "keine": "off", "nein": "off", "ohne": "off",
+}
+GERMAN_DATE_RE = re.compile(r"\A(\d{1,2})\.(\d{1,2})\.(\d{4})\Z")
+SLASH_DATE_RE = re.compile(r"\A(\d{4})/(\d{1,2})/(\d{1,2})\Z")
+# Sentences of the templates of `make artikel` (tools/new_article.py): still
+# there in a published article, they would go online.
+TEMPLATE_PLACEHOLDERS = (
+    "Ein Satz, der sagt, was Leserinnen und Leser in diesem Artikel erfahren.",
+    "Ein Satz, der sagt, worum es in dieser Reihe geht.",
+    "Hier beginnt der Artikel mit einem kurzen Einstieg",
+    "Schreiben Sie in der Sie-Form, in ganzen Absätzen und mit konkreten Beispielen aus der Praxis.",
+)
+# What PyYAML's most frequent complaints mean, and what to do (the original
+# message follows in brackets).
+YAML_HINTS = (
+    ("mapping values are not allowed", (
+        "Häufige Ursache: ein Doppelpunkt mit Leerzeichen im Wert. Setzen Sie den Wert in "
+        "Anführungszeichen, z. B. title: \"Vorsicht: Kooperation\"."
+    )),
+    ("found character '\\t'", "Ursache: ein Tabulator. Rücken Sie im Kopfbereich nur mit Leerzeichen ein."),
+    ("tab character", "Ursache: ein Tabulator. Rücken Sie im Kopfbereich nur mit Leerzeichen ein."),
+    ("expected ',' or ']'", (
+        "Häufige Ursache: eine Liste mit [, aber ohne ]. Schließen Sie die Klammer, oder setzen Sie einen Wert, "
+        "der mit [ beginnt, in Anführungszeichen."
+    )),
+    ("expected ',' or '}'", (
+        "Häufige Ursache: ein Wert mit {, aber ohne }. Schließen Sie die Klammer, oder setzen Sie den Wert in Anführungszeichen."
+    )),
+    ("undefined alias", "Häufige Ursache: ein Wert, der mit * beginnt. Setzen Sie ihn in Anführungszeichen."),
+    ("found unexpected end of stream", (
+        "Häufige Ursache: ein Anführungszeichen, das nicht geschlossen wird. Schließen Sie es am Ende des Werts."
+    )),
+    ("could not find expected ':'", (
+        "Häufige Ursache: eine Zeile ohne „name: wert“ oder ein Wert über mehrere Zeilen. "
+        "Schreiben Sie jedes Feld in eine Zeile der Form name: wert."
+    )),
+    ("did not find expected key", (
+        "Häufige Ursache: eine falsch eingerückte Zeile oder ein Anführungszeichen mitten im Wert. "
+        "Rücken Sie Listeneinträge mit zwei Leerzeichen und Bindestrich ein (  - Thema) und setzen Sie "
+        "Werte mit Anführungszeichen ganz in einfache Anführungszeichen."
+    )),
+    ("found unhashable key", (
+        "Häufige Ursache: ein Wert, der mit [ oder { beginnt. Setzen Sie ihn in Anführungszeichen."
+    )),
+    ("expected alphabetic or numeric character", (
+        "Häufige Ursache: ein Wert, der mit * oder & beginnt. Setzen Sie ihn in Anführungszeichen."
+    )),
+)
 
 # -----------------------------------------------------------------------------
 # Reading front matter
@@ -79,8 +131,15 @@ def yaml_error(src: str, exc: yaml.YAMLError, *, first_line: int = 1, where: str
     number = mark.line + first_line if mark is not None else None
     line = f", Zeile {number}" if number is not None else ""
     problem = getattr(exc, "problem", None) or str(exc)
-    detail = f"ungültiges YAML{where} ({problem})." + (f" {hint}" if hint else "")
+    cause = yaml_cause(problem)
+    detail = (f"ungültiges YAML{where}." + (f" {cause}" if cause else "") + (f" {hint}" if hint else "")
+              + f" (Meldung des Prüfprogramms: {problem})")
     return Problem(f"Fehler in '{src}'{line}: {detail}", src=src, line=number, detail=detail)
+
+
+def yaml_cause(problem: str) -> str:
+    """The likely cause and remedy of a PyYAML complaint, in German ("" when unknown)."""
+    return next((text for needle, text in YAML_HINTS if needle in problem), "")
 
 
 # -----------------------------------------------------------------------------
@@ -109,7 +168,11 @@ def check_date(value: Any) -> tuple[Any, str | None]:
     expected = ("Erlaubt ist ein Datum im Format JJJJ-MM-TT, z. B. 2026-11-27, "
                 "auch mit Uhrzeit: 2026-11-27 18:30 oder 2026-11-27T18:30:00+01:00.")
     if not isinstance(value, str) or not (DATE_RE.match(value.strip()) or DATETIME_RE.match(value.strip())):
-        return None, f"{show(value)} ist kein Datum. {expected}"
+        suggestion = iso_suggestion(value)
+        if suggestion:
+            return None, (f"{show(value)} ist nicht im Format JJJJ-MM-TT geschrieben. "
+                          f"Schreiben Sie das Datum als JJJJ-MM-TT, hier: {suggestion}.")
+        return None, f"{show(value)} ist kein Datum im Format JJJJ-MM-TT. {expected}"
     value = value.strip()
     try:
         if DATE_RE.match(value):
@@ -123,6 +186,24 @@ def check_date(value: Any) -> tuple[Any, str | None]:
 
         moment = moment.replace(tzinfo=ZoneInfo(LOCAL_ZONE))
     return moment, None
+
+
+def iso_suggestion(value: Any) -> str | None:
+    """'27.11.2026' or '2026/11/27' as '2026-11-27' (None when it is no such date)."""
+    if not isinstance(value, str):
+        return None
+    german = GERMAN_DATE_RE.match(value.strip())
+    slash = SLASH_DATE_RE.match(value.strip())
+    if german:
+        day, month, year = (int(g) for g in german.groups())
+    elif slash:
+        year, month, day = (int(g) for g in slash.groups())
+    else:
+        return None
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def check_article_date(value: Any) -> tuple[Any, str | None]:
@@ -143,11 +224,13 @@ def check_article_date(value: Any) -> tuple[Any, str | None]:
     return tuple(dates), None
 
 
-def check_name_list(value: Any, what: str) -> tuple[Any, str | None]:
+def check_name_list(value: Any, what: str, field_name: str = "tags") -> tuple[Any, str | None]:
     """A list of non-empty, distinct strings (tags, author ids)."""
     expected = f"Erlaubt ist eine Liste von {what}, z. B. [A, B]."
     if not isinstance(value, list):
-        return None, f"{show(value)} ist keine Liste. {expected}"
+        example = value.strip() if isinstance(value, str) and value.strip() else "…"
+        return None, (f"{show(value)} ist keine Liste. Erlaubt ist eine Liste von {what}. Schreiben Sie jeden "
+                      f"Eintrag in eine eigene Zeile mit Bindestrich: '{field_name}:' und darunter '  - {example}'.")
     names: list[str] = []
     for item in value:
         if not isinstance(item, str):
@@ -170,7 +253,12 @@ def check_comments(value: Any) -> tuple[Any, str | None]:
         return "off", None
     if isinstance(value, str) and value.strip() in COMMENT_STATES:
         return value.strip(), None
-    return None, f"unbekannter Wert {show(value)}. Erlaubt sind: open, closed, off."
+    guess = COMMENT_WORDS.get(value.strip().lower()) if isinstance(value, str) else None
+    if guess is None and isinstance(value, str):
+        close = difflib.get_close_matches(value.strip().lower(), COMMENT_STATES, n=1, cutoff=0.6)
+        guess = close[0] if close else None
+    hint = f" Meinten Sie '{guess}'?" if guess else ""
+    return None, f"unbekannter Wert {show(value)}.{hint} Erlaubt sind: open, closed, off."
 
 
 def check_part(value: Any) -> tuple[Any, str | None]:
@@ -205,8 +293,9 @@ FIELDS: dict[str, Field] = {
     "description": Field(check_text, False, "ein Satz für Übersichten und Suchmaschinen"),
     "date": Field(check_article_date, True, "Erscheinungsdatum, JJJJ-MM-TT (auch mit Uhrzeit)"),
     "updated": Field(check_date, False, "Datum der letzten Überarbeitung, JJJJ-MM-TT"),
-    "tags": Field(lambda v: check_name_list(v, "Themen aus data/tags.yml"), True, "Themen aus data/tags.yml"),
-    "authors": Field(lambda v: check_name_list(v, "Autoren-IDs aus data/authors.yml"), True, "Autoren-IDs aus data/authors.yml"),
+    "tags": Field(lambda v: check_name_list(v, "Themen aus data/tags.yml", "tags"), True, "Themen aus data/tags.yml"),
+    "authors": Field(lambda v: check_name_list(v, "Autoren-IDs aus data/authors.yml", "authors"), True,
+                     "Autoren-IDs aus data/authors.yml"),
     # Required unless mkdocs.yml sets extra.comments.default.
     "comments": Field(check_comments, False, "open, closed oder off"),
     "draft": Field(check_bool, False, "true für einen Entwurf"),
@@ -246,6 +335,29 @@ def validate_article(
             clean[name] = value
     problems.extend(split_dates(src, clean))
     return clean, problems
+
+
+def template_placeholders(src: str, text: str, body: str, values: dict[str, Any]) -> list[str]:
+    """Problems for sentences of the `make artikel` template still in a published
+    article (its description or its text), with the line of the file."""
+    problems: list[str] = []
+    description = values.get("description")
+    if isinstance(description, str) and description.strip() in TEMPLATE_PLACEHOLDERS:
+        line = next((n for n, row in enumerate(text.split("\n"), start=1) if row.startswith("description:")), None)
+        problems.append(error(src, "description", (
+            "Das ist noch der Platzhalter aus `make artikel`. Schreiben Sie einen eigenen Satz, der sagt, "
+            "was Leserinnen und Leser im Artikel erfahren."
+        ), line=line))
+    offset = text[: len(text) - len(body)].count("\n")
+    for placeholder in TEMPLATE_PLACEHOLDERS:
+        at = body.find(placeholder)
+        if at >= 0:
+            line = offset + body[:at].count("\n") + 1
+            detail = (f"Hier steht noch der Platzhalter aus `make artikel` („{shorten(placeholder, 60)}“). "
+                      "Ersetzen Sie ihn durch Ihren eigenen Text, oder setzen Sie `draft: true`, solange der Artikel "
+                      "nicht fertig ist.")
+            problems.append(Problem(f"Fehler in '{src}', Zeile {line}: {detail}", src=src, line=line, detail=detail))
+    return problems
 
 
 def split_dates(src: str, clean: dict[str, Any]) -> list[str]:
@@ -372,7 +484,7 @@ def unknown_tags(src: str, tags: list[str], vocabulary: dict[str, str], *, note:
 
 def vocabulary_note(vocabulary: dict[str, str]) -> str:
     """Said once after all unknown-tag problems: the allowed tags."""
-    return (f"Erlaubte Themen (aus {VOCABULARY}): " + ", ".join(sorted(vocabulary, key=german_fold))
+    return ("Erlaubte Themen: " + ", ".join(sorted(vocabulary, key=german_fold))
             + ". Ein neues Thema tragen Sie dort mit einer Beschreibung ein.")
 
 

@@ -115,8 +115,10 @@ def previews(site: registry.Site, site_name: str, site_url: str) -> list[tuple[s
     found: list[tuple[str, Preview]] = []
     for series in site.series.values():
         for number, article in enumerate(series.articles, start=1):
+            # A series named like the site is not named twice on the image.
+            kicker = "Artikel der Reihe" if series.title == site_name else f"Reihe „{series.title}“"
             found.append((article.src_uri, Preview(
-                site_name, article.title, f"Reihe „{series.title}“",
+                site_name, article.title, kicker,
                 f"Teil {number} von {len(series.articles)}", address,
             )))
     for checklist in site.checklists.values():
@@ -130,7 +132,7 @@ def previews(site: registry.Site, site_name: str, site_url: str) -> list[tuple[s
 
 def social_image(src_uri: str, preview: Preview, colours: Colours, fonts: str, site_url: str) -> SocialImage:
     path = f"{IMAGE_DIR}/{src_uri.removesuffix('.md')}.png"
-    alt = f"{preview.title} – {preview.kicker}, {preview.footer}. {preview.site_name}"
+    alt = f"{preview.title} – {preview.kicker}, {preview.footer}"
     return SocialImage(path, absolute(site_url, path), alt, image_key(preview, colours, fonts), preview, colours)
 
 

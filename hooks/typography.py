@@ -11,6 +11,11 @@ plain-text teasers of an article's Markdown.
   (titles, descriptions), which never pass through Markdown.
 - `teaser(markdown)`: the text before `<!-- more -->`, else the first
   paragraph, as plain text cut at a word boundary (at most 200 characters).
+- `nbsp(text)`: no-break spaces where German typesetting keeps words together
+  („§ 5“, „Art. 21“, „Abs. 2“, „SGB VI“, „z. B.“, „10 %“, „50 Euro“,
+  „13. November“). `NbspExtension` applies it to the text of every page (a
+  treeprocessor; code, attributes and raw HTML stay as they are); articles.py
+  applies it to titles and descriptions.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import TYPE_CHECKING
 import markdown as python_markdown
 from markdown.extensions import Extension
 from markdown.extensions.smarty import SubstituteTextPattern
+from markdown.treeprocessors import Treeprocessor
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -52,6 +58,36 @@ NOT_PARAGRAPH_RE = re.compile(
 BLOCK_END_RE = re.compile(r"</(?:p|li|h\d|div|blockquote|td|th)>|<br\s*/?>", re.I)
 TAG_RE = re.compile(r"<[^>]+>")
 
+NBSP = "\u00a0"
+_MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+_UNITS = (
+    r"%|‰|€|Euro|EUR|Cent|km|m|m²|m³|cm|mm|kg|Std\.|Min\.|Sek\.|px|pt|KB|MB|GB|TB|kW|kWh|Mio\.|Mrd\.|Tsd\."
+)
+# Abbreviations written with an inner space: „z. B.“, „d. h.“, „i. d. R.“, „e. Kfr.“ …
+_ABBREVIATIONS = (
+    "z. B.", "d. h.", "u. a.", "u. Ä.", "o. Ä.", "i. d. R.", "s. o.", "s. u.", "v. a.", "z. T.",
+    "u. U.", "m. E.", "o. g.", "i. S. d.", "e. K.", "e. Kfm.", "e. Kfr.",
+)
+NBSP_RULES: list[tuple[re.Pattern[str], str]] = [
+    # „§ 5“, „§§ 705 ff.“, „Art. 21“, „Abs. 2“, „Nr. 9“, „Satz 1“, „S. 98“: before the number.
+    (re.compile(r"(?<![^\W\d_])(§§?|Art\.|Abs\.|Nr\.|Ziff\.|Satz|S\.) (?=\d)"), r"\1" + NBSP),
+    # „lit. f“: before the letter.
+    (re.compile(r"(?<![^\W\d_])(lit\.) (?=[a-z]\b)"), r"\1" + NBSP),
+    # „705 ff.“, „26 f.“
+    (re.compile(r"(\d) (ff?\.)"), r"\1" + NBSP + r"\2"),
+    # „SGB VI“, „SGB IV“
+    (re.compile(r"\b(SGB) (?=[IVX]+\b)"), r"\1" + NBSP),
+    # „10 %“, „800.000 Euro“, „5 km“: a number and its unit.
+    (re.compile(r"(\d) (?=(?:" + _UNITS + r")(?![^\W\d_]))"), r"\1" + NBSP),
+    # „13. November“: day and month.
+    (re.compile(r"\b(\d{1,2}\.) (?=(?:" + _MONTHS + r")\b)"), r"\1" + NBSP),
+    # „z. B.“ …
+    (re.compile("|".join(r"(?<![^\W\d_])" + re.escape(a) for a in _ABBREVIATIONS)),
+     lambda m: m.group(0).replace(" ", NBSP)),
+]
+# Elements whose text is never touched.
+NBSP_SKIP = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
+
 # -----------------------------------------------------------------------------
 # Events
 # -----------------------------------------------------------------------------
@@ -65,6 +101,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     # Once, even when `mkdocs serve` hands the same config to a rebuild.
     if not any(isinstance(ext, ApostropheExtension) for ext in config.markdown_extensions):
         config.markdown_extensions.append(ApostropheExtension())
+    if not any(isinstance(ext, NbspExtension) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(NbspExtension())
     return config
 
 
@@ -85,6 +123,41 @@ class ApostropheExtension(Extension):
         smarty.inlinePatterns.register(
             SubstituteTextPattern(WORD_APOSTROPHE_RE, ("&rsquo;",), md), "kn-apostrophe", 31,
         )
+
+
+class NbspExtension(Extension):
+    """No-break spaces in the text of a page (see `nbsp`). Runs after the inline
+    patterns and before the table of contents, so headings in the TOC get them too."""
+
+    def extendMarkdown(self, md: python_markdown.Markdown) -> None:
+        md.treeprocessors.register(NbspTreeprocessor(md), "kn-nbsp", 6)
+
+
+class NbspTreeprocessor(Treeprocessor):
+    def run(self, root) -> None:
+        self._walk(root)
+
+    def _walk(self, element) -> None:
+        if element.tag in NBSP_SKIP:
+            return
+        if element.text:
+            element.text = nbsp(element.text)
+        for child in element:
+            self._walk(child)
+            if child.tail:
+                child.tail = nbsp(child.tail)
+
+
+def nbsp(text: str) -> str:
+    """`text` with no-break spaces (U+00A0) where German typesetting wants them:
+    after „§“, „Art.“, „Abs.“, „Nr.“, „Satz“ before a number, in „SGB VI“,
+    „z. B.“ and the like, between a number and its unit („10 %“, „5 km“,
+    „50 Euro“) and between day and month („13. November“)."""
+    if " " not in text:
+        return text
+    for pattern, repl in NBSP_RULES:
+        text = pattern.sub(repl, text)
+    return text
 
 
 def typeset(text: str) -> str:

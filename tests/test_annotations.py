@@ -172,8 +172,8 @@ def test_build_prints_each_problem_on_its_line(broken, monkeypatch):
         "Endung .yml statt .md) oder löschen Sie sie.",
         f"::error file={COMMENTS}/kooperation-beenden.yml,line=7,title=Eintrag 2%2C Feld 'email'::unbekanntes Feld. "
         "Erlaubt sind: author, date, text, reply_to. E-Mail-Adressen und andere private Angaben gehören nicht ins Repository.",
-        f"::error file={COMMENTS}/vorsicht-bei-kooperationsangeboten.yml,line=3,title=Fehler::ungültiges YAML "
-        f"({yaml_problem(BAD_YAML)}).",
+        f"::error file={COMMENTS}/vorsicht-bei-kooperationsangeboten.yml,line=3,title=Fehler::ungültiges YAML. "
+        f"{schema.yaml_cause(yaml_problem(BAD_YAML))} (Meldung des Prüfprogramms: {yaml_problem(BAD_YAML)})",
     ]
     assert sorted(commands) == sorted(expected)
     # The German report in the log is unchanged.

@@ -176,6 +176,13 @@ def test_draft_is_shown_and_marked_by_serve(project):
 # -----------------------------------------------------------------------------
 
 
+def own_words(text: str) -> str:
+    """The scaffold's text with the template sentences replaced by an author's own."""
+    for placeholder in schema.TEMPLATE_PLACEHOLDERS:
+        text = text.replace(placeholder, "Ein eigener Satz")
+    return text
+
+
 def test_scaffold_creates_a_draft_that_builds(project):
     result = subprocess.run(
         [sys.executable, "-m", "tools.new_article", "Mein neuer Artikel: Teil 1",
@@ -190,6 +197,10 @@ def test_scaffold_creates_a_draft_that_builds(project):
     assert built_result.returncode == 0, built_result.stderr
     assert not built.exists("kooperation-netzwerke/mein-neuer-artikel-teil-1/")
     path.write_text(text.replace("draft: true\n", ""), encoding="utf-8")
+    built_result, built = project.build()
+    # Published with the template's sentences: the build stops (nothing placeholder-like goes online).
+    assert_fails(built_result, "Platzhalter aus `make artikel`")
+    path.write_text(own_words(text.replace("draft: true\n", "")), encoding="utf-8")
     built_result, built = project.build()
     assert built_result.returncode == 0, built_result.stderr
     assert built.page("kooperation-netzwerke/mein-neuer-artikel-teil-1/").h1.get_text(strip=True) == "Mein neuer Artikel: Teil 1"

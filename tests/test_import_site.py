@@ -81,7 +81,7 @@ def test_article_body_keeps_structure_media_and_videos(wxr_site):
     assert site.exists(posixpath.normpath(ARTICLE + image["src"]))
     assert content.find("em", string="Die gemeinsame Werkstatt im Gewerbehof")
     assert content.select("ul > li > ul > li") and content.select("ol > li")
-    assert [td.get_text() for td in content.select("table tr td")][:2] == ["Tischlerei A | Nord", "40 %"]
+    assert [td.get_text() for td in content.select("table tr td")][:2] == ["Tischlerei A | Nord", "40\u00a0%"]
     videos = [(f["data-kn-video-title"], f.select_one(".kn-video__link a")["href"]) for f in content.select("figure.kn-video")]
     assert videos == [("Rundgang durch die Werkstatt", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
                       ("Video auf Vimeo", "https://vimeo.com/76979871")]

@@ -56,9 +56,11 @@ def test_summary_lists_problems_with_their_lines(project):
     result = summarize(project, stdin=f"{NEW}\ndata/comments/kooperation-netzwerke/kooperation-beenden.yml\n")
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    assert "**2 Probleme gefunden.**" in text
+    # A wrong date no longer hides the unknown tag: all problems in one run.
+    assert "**3 Probleme gefunden.**" in text
     assert "#### „Kaputt“" in text and f"- Datei: `{NEW}` (geändert)" in text
-    assert "- Prüfung: ❌ ein Problem\n  - Zeile 4, Feld 'date': '2026-02-30' ist kein gültiges Datum" in text
+    assert "- Prüfung: ❌ 2 Probleme\n  - Zeile 4, Feld 'date': '2026-02-30' ist kein gültiges Datum" in text
+    assert "  - Zeile 5, Feld 'tags': unbekanntes Thema 'Netzwerkk'" in text
     assert ("- `data/comments/kooperation-netzwerke/kooperation-beenden.yml` (geändert): "
             "❌ Zeile 1, Eintrag 1, Feld 'text': fehlt.") in text
     assert "Eine Vorschau gibt es, sobald die Probleme oben behoben sind" in text

@@ -112,7 +112,7 @@ def test_no_double_escapes_in_title_description_and_social_meta(site):
 def test_tag_page_with_ampersand_is_escaped_once(site):
     page = site.page("tags/groesse-und-wachstum/")
     assert page.find("meta", property="og:title")["content"] == "Größe & Wachstum"
-    assert page.title.get_text().startswith("Größe & Wachstum - ")
+    assert page.title.get_text().startswith("Größe & Wachstum – ")
     assert page.select_one("article h1").get_text(strip=True) == "Größe & Wachstum"
     raw = site.path("tags/groesse-und-wachstum/").read_text(encoding="utf-8")
     assert "&amp;amp;" not in raw
@@ -296,7 +296,7 @@ ARTICLE = f"{SERIES}/nutzlast/"
 PLACES = [
     # (url, CSS selector, attribute or None, expected exact value)
     (ARTICLE, "article h1", None, TITLE),
-    (ARTICLE, "title", None, f"{TITLE} - {SITE_NAME}"),
+    (ARTICLE, "title", None, f"{TITLE} – {SITE_NAME}"),
     (ARTICLE, "meta[property='og:title']", "content", TITLE),
     (ARTICLE, "meta[name=description]", "content", DESCRIPTION),
     (ARTICLE, "meta[property='og:description']", "content", DESCRIPTION),
@@ -316,10 +316,10 @@ PLACES = [
     ("", ".kn-list__title[href='kooperation-netzwerke/']", None, SERIES_TITLE),
     ("", ".kn-list__title[href='checklisten/nutzlast/']", None, CHECKLIST),
     (f"{SERIES}/", "article h1", None, SERIES_TITLE),
-    (f"{SERIES}/", "title", None, f"{SERIES_TITLE} - {SITE_NAME}"),
+    (f"{SERIES}/", "title", None, f"{SERIES_TITLE} – {SITE_NAME}"),
     (f"{SERIES}/", "meta[property='og:title']", "content", SERIES_TITLE),
     (f"tags/{TAG_SLUG}/", "article h1", None, TAG),
-    (f"tags/{TAG_SLUG}/", "title", None, f"{TAG} - {SITE_NAME}"),
+    (f"tags/{TAG_SLUG}/", "title", None, f"{TAG} – {SITE_NAME}"),
     (f"tags/{TAG_SLUG}/", "meta[property='og:title']", "content", TAG),
     (f"tags/{TAG_SLUG}/", "meta[name=description]", "content", TAG_DESCRIPTION),
     (f"tags/{TAG_SLUG}/", "p.kn-lead", None, TAG_DESCRIPTION),
@@ -327,7 +327,7 @@ PLACES = [
     ("tags/", f".kn-list__item:has(a[href='{TAG_SLUG}/']) .kn-list__description", None, TAG_DESCRIPTION),
     (f"{SERIES}/", ".kn-list__item:has(a[href='nutzlast/']) .kn-list__description", None, DESCRIPTION),
     ("checklisten/nutzlast/", "article h1", None, CHECKLIST),
-    ("checklisten/nutzlast/", "title", None, f"{CHECKLIST} - {SITE_NAME}"),
+    ("checklisten/nutzlast/", "title", None, f"{CHECKLIST} – {SITE_NAME}"),
     (ARTICLE, ".kn-checklist .admonition-title", None, CHECKLIST),  # its own page shows it once, as h1
     ("checklisten/", ".kn-list__title[href='nutzlast/']", None, CHECKLIST),
 ]

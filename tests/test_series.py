@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from test_contributing import own_words
 
 from conftest import ROOT, SERIES, Project, article, assert_fails, normalise
 from schema import check_part
@@ -147,12 +148,12 @@ def test_scaffold_creates_a_new_series_with_its_overview(project):
     assert f"title: \"{SECOND_TITLE}\"" in project.read(f"docs/{SECOND}/index.md")
     first = project.read(f"docs/{SECOND}/der-erste-schritt.md")
     assert "\nteil: 1\n" in first
-    project.write(f"docs/{SECOND}/der-erste-schritt.md", first.replace("draft: true\n", ""))
+    project.write(f"docs/{SECOND}/der-erste-schritt.md", own_words(first.replace("draft: true\n", "")))
     second = scaffold(project, "Der zweite Schritt", "--serie", SECOND)
     assert second.stdout.split() == [f"docs/{SECOND}/der-zweite-schritt.md"]
     text = project.read(f"docs/{SECOND}/der-zweite-schritt.md")
     assert "\nteil: 2\n" in text
-    project.write(f"docs/{SECOND}/der-zweite-schritt.md", text.replace("draft: true\n", ""))
+    project.write(f"docs/{SECOND}/der-zweite-schritt.md", own_words(text.replace("draft: true\n", "")))
     built_result, built = project.build()
     assert built_result.returncode == 0, built_result.stdout + built_result.stderr
     assert built.page(f"{SECOND}/der-zweite-schritt/").select_one(".kn-article-meta__series").get_text(strip=True) == "Teil 2 von 2"

@@ -139,7 +139,7 @@ def test_impressum_shows_operator_from_config(site):
 
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     operator = config["extra"]["betreiber"]
-    text = site.page("impressum/").select_one("article").get_text(" ", strip=True)
+    text = site.page("impressum/").select_one("article").get_text(" ", strip=True).replace("\u00a0", " ")
     for key in ("name", "firma", "rechtsform", "strasse", "ort", "email", "telefon", "registergericht", "registernummer", "ust_id"):
         assert operator[key] in text, key
 
@@ -151,7 +151,7 @@ def test_impressum_marks_every_example_field_and_cites_the_law(site):
     lines = list(page.select_one("address.kn-operator").decode_contents().split("<br/>"))
     assert len(lines) >= 4 and all("Beispielangabe" in line for line in lines)
     assert fields and all("Beispielangabe" in dd.get_text() for dd in page.select(".kn-operator-details dd"))
-    text = page.get_text(" ", strip=True)
+    text = page.get_text(" ", strip=True).replace("\u00a0", " ")  # no-break spaces (typography.nbsp)
     for needle in ("§ 5 DDG", "§ 18 Abs. 2 MStV", "Rechtsform", "Registergericht", "Umsatzsteuer-Identifikationsnummer", "Nutzungsrechte"):
         assert needle in text, needle
     assert "Pull Request" not in text

@@ -32,6 +32,7 @@ STRIP = [
     (re.compile(r"\]\([^)]*\)"), "]"),  # link targets
     (re.compile(r"^(?:!!!|\?\?\?\+?) *\w+", re.M), " "),  # admonition type
     (re.compile(r"\[[ xX]\]"), " "),  # task boxes
+    (re.compile(r"^\|?[ :|-]*---[ :|-]*$", re.M), " "),  # table delimiter rows
 ]
 
 
