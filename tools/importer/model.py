@@ -59,6 +59,10 @@ class Post:
     old_urls: list[str] = field(default_factory=list)  # paths under the old site, "2019/03/x/"
     query_urls: list[str] = field(default_factory=list)  # "?p=12" and the like: not redirectable
     thread: list[Comment] = field(default_factory=list)
+    ident: str = ""  # the id in the source (wp:post_id), decides who keeps a shared old address
+    parent: str = ""  # ident of the parent page (WordPress page hierarchy)
+    sticky: bool = False
+    guid: str = ""  # the old feed id, kept so feed readers do not show the post again
     # Filled in by plan.py:
     path: str = ""  # under docs/, e.g. "serie/x.md"
 

@@ -23,6 +23,7 @@ from .model import Comment, Post
 TAG_RE = re.compile(r"<[^>]+>")
 BLOCK_TAG_RE = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|div|td|th|tr|table|blockquote|pre|figure|figcaption)\b[^>]*>", re.I)
 PAGES_FOLDER = "seiten"
+SLUG_CHARS = 80  # file names stay far below every file system's limit
 MEDIA_FOLDER = "bilder"
 
 # -----------------------------------------------------------------------------
@@ -63,6 +64,8 @@ def assign_paths(posts: list[Post], series: str) -> None:
     for post in sorted(posts, key=lambda p: (p.when, p.source)):
         folder = f"{series}/{PAGES_FOLDER}" if post.kind == "page" else series
         base = post.slug or "beitrag"
+        if len(base) > SLUG_CHARS:
+            base = base[:SLUG_CHARS].rsplit("-", 1)[0] or base[:SLUG_CHARS]
         if base == "index":
             base = "index-1"
         candidate, number = base, 1
@@ -121,30 +124,37 @@ def apply_tags(post: Post, mapping: dict[str, str], default_tag: str) -> bool:
 # -----------------------------------------------------------------------------
 
 
-def thread_entries(comments: list[Comment]) -> list[dict[str, Any]]:
+def thread_entries(comments: list[Comment], problems: list[str] | None = None) -> list[dict[str, Any]]:
     """Entries for data/comments/…yml: in date order, `reply_to` the 1-based
     number of the parent entry; a reply never comes before its parent, and a
-    reply whose parent is not in the list is a top-level comment."""
+    reply whose parent is not in the list is a top-level comment. A cycle of
+    parents (1 answers 2, 2 answers 1) is broken up and named in `problems`."""
     ids = {c.id for c in comments}
     ordered: list[Comment] = []
     number: dict[str, int] = {}
     waiting: dict[str, list[Comment]] = defaultdict(list)  # parent id -> replies dated before it
 
-    def place(comment: Comment) -> None:
-        ordered.append(comment)
-        number[comment.id] = len(ordered)
-        for reply in waiting.pop(comment.id, []):
-            place(reply)
+    def place(first: Comment) -> None:
+        stack = [first]  # iterative: a thread may be thousands of replies deep
+        while stack:
+            comment = stack.pop()
+            ordered.append(comment)
+            number[comment.id] = len(ordered)
+            stack.extend(reversed(waiting.pop(comment.id, [])))
 
-    for comment in sorted(comments, key=lambda c: (c.when, int(c.id) if c.id.isdigit() else 0, c.id)):
+    for comment in sorted(comments, key=lambda c: (c.when, int(c.id) if c.id.isdigit() and len(c.id) < 19 else 0, c.id)):
         parent = comment.parent if comment.parent in ids and comment.parent != comment.id else None
         if parent is None or parent in number:
             place(comment)
         else:
             waiting[parent].append(comment)
-    for replies in waiting.values():  # a cycle of parents: the rest go to the top level
+    while waiting:  # a cycle of parents: the rest go to the top level
+        replies = waiting.pop(next(iter(waiting)))
         for reply in replies:
             if reply.id not in number:
+                if problems is not None:
+                    problems.append(f"Kommentar {reply.id} antwortet im Kreis (Eltern-Kommentar {reply.parent}); "
+                                    "als eigener Kommentar übernommen.")
                 reply.parent = ""
                 place(reply)
     entries = []

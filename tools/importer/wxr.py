@@ -24,7 +24,8 @@ from defusedxml import DefusedXmlException
 
 from text import slugify
 
-from .html2md import Converted, html_to_markdown, prepare_wordpress
+from .html2md import HTML_TAGS, Converted, html_to_markdown, prepare_wordpress
+from .media import allowed_name, clean_relative, safe_file
 from .model import DRAFT, IMPORTED, PAGE, Author, Comment, ImportFailed, Options, Post, Source
 from .plan import html_text, media_path
 from .report import Report
@@ -172,7 +173,7 @@ def add_description(source: Source, name: str, description: str) -> None:
 def read_item(item: dict[str, Any], options: Options, report: Report, logins: dict[str, str],
               source: Source, blog: Blog) -> Post | None:
     post_id = item.get("wp:post_id", "")
-    title = " ".join(htmllib.unescape(item.get("title", "")).split())
+    title = plain_title(item.get("title", ""))
     kind = item.get("wp:post_type", "post")
     status = item.get("wp:status", "publish")
     label = {"page": "Seite", "post": "Beitrag"}.get(kind, "Eintrag")
@@ -203,6 +204,10 @@ def read_item(item: dict[str, Any], options: Options, report: Report, logins: di
         comments=comment_state(item.get("wp:comment_status", "closed"), options),
         body=item.get("content:encoded", ""),
         excerpt=item.get("excerpt:encoded", ""),
+        ident=post_id,
+        parent=item.get("wp:post_parent", "0"),
+        sticky=item.get("wp:is_sticky", "0") == "1",
+        guid=item.get("guid", ""),
     )
     if not draft:
         for url in (item.get("link", ""), item.get("guid", "")):
@@ -216,6 +221,13 @@ def read_item(item: dict[str, Any], options: Options, report: Report, logins: di
     else:
         post.thread = read_comments(comments, report)
     return post
+
+
+def plain_title(value: str) -> str:
+    """A title as text: `<em>Neu</em> &amp; gut` -> „Neu & gut“; `List<T>` stays."""
+    text = htmllib.unescape(value)
+    text = re.sub(r"</?([A-Za-z][\w-]*)\b[^>]*>", lambda m: "" if m.group(1).lower() in HTML_TAGS else m.group(0), text)
+    return " ".join(htmllib.unescape(text).split())
 
 
 def skip_reason(kind: str, status: str, password: str, options: Options) -> str | None:
@@ -317,7 +329,7 @@ class _CommentResolver:
         return ""
 
     def link(self, href: str) -> str | None:
-        return None
+        return "" if href.lower().startswith(("mailto:", "tel:")) else None  # no addresses in the archive
 
 
 def comment_markdown(content: str) -> str:
@@ -364,6 +376,7 @@ class Resolver:
     media_target: str  # folder under docs/ for media, e.g. "serie/bilder"
     media: dict[str, Path]  # out: path under docs/ -> file to copy
     missing: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (problem, needle) for the report
 
     def own(self, url: str) -> tuple[str, str] | None:
         """(path, query) of a URL on the blog's own server, or None."""
@@ -375,14 +388,25 @@ class Resolver:
         return unquote(parts.path), parts.query
 
     def upload(self, path: str, *, record: bool = True) -> str:
-        """The relative link to a copied upload, or "" when it is missing."""
+        """The relative link to a copied upload, or "" when it is missing.
+        A file that is not a picture or PDF stays a link to its old address."""
         rel = path.split(UPLOADS, 1)[1]
-        if ".." in rel.split("/"):
+        if not allowed_name(rel.split("?")[0]):
+            if self.blog.base and clean_relative(rel):
+                self.refused.append((f"Datei „{rel[:80]}“ nicht übernommen (nur Bilder und PDF); "
+                                     "Link auf die alte Adresse.", path))
+                return self.blog.base + path
             return ""
-        for candidate in (rel, SIZE_SUFFIX_RE.sub("", rel)):
-            if self.media_dir is not None and (self.media_dir / candidate).is_file():
-                target = f"{self.media_target}/{media_path(candidate)}"
-                self.media[target] = self.media_dir / candidate
+        for candidate in dict.fromkeys((rel, SIZE_SUFFIX_RE.sub("", rel))):
+            if self.media_dir is None:
+                break
+            file, reason = safe_file(self.media_dir, candidate)
+            if reason:
+                self.refused.append((f"Mediendatei abgelehnt: {reason}.", path))
+                return ""
+            if file is not None:
+                target = f"{self.media_target}/{media_path(clean_relative(candidate) or 'datei')}"
+                self.media[target] = file
                 return posixpath.relpath(target, posixpath.dirname(self.post.path))
         if record:
             self.missing.append(path)
@@ -414,6 +438,7 @@ def convert(post: Post, resolver: Resolver) -> Converted:
     html, notes = prepare_wordpress(post.body)
     converted = html_to_markdown(html, resolver)
     converted.notes[:0] = notes
+    converted.notes += resolver.refused
     return converted
 
 

@@ -1,0 +1,182 @@
+"""Imports of exports that look like real ones (#25, #26, #30), each into a
+scratch copy of the site, built strictly: duplicate guids, reserved names,
+code, line breaks, videos, media from outside, hostile paths and structures."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from importer_cases import uploads, wordpress_export
+
+import tools  # noqa: F401  (puts hooks/ on sys.path)
+from conftest import build, copy_sources
+from tools.importer import Options, run
+from tools.importer.html2md import html_to_markdown, prepare_wordpress, video_url
+from tools.importer.media import clean_relative, content_type
+
+pytestmark = pytest.mark.build
+
+SERIES = "annas-werkbank"
+
+
+class Foreign:
+    def image(self, src: str) -> str | None:
+        return None
+
+    def link(self, href: str) -> str | None:
+        return None
+
+
+def md(html: str) -> str:
+    return html_to_markdown(prepare_wordpress(html)[0], Foreign()).markdown
+
+
+@pytest.fixture(scope="module")
+def wxr(tmp_path_factory):
+    base = tmp_path_factory.mktemp("real-wxr")
+    (base / "aussen").mkdir()
+    export = wordpress_export(base / "export.xml")
+    media = uploads(base / "uploads", base / "aussen")
+    root = copy_sources(base / "site")
+    report = run(Options(source=export, root=root, media=media))
+    assert report.ok, report.format()
+    result = build(root, root / "site")
+    assert result.returncode == 0, report.format() + result.stdout + result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return root, report
+
+
+def page(root, url: str) -> BeautifulSoup:
+    return BeautifulSoup((root / "site" / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_duplicate_guid_goes_to_the_post_with_that_id_and_is_reported(wxr):
+    root, report = wxr
+    redirects = yaml.safe_load((root / "data" / "redirects.yml").read_text(encoding="utf-8"))
+    assert redirects["?p=568"] == f"{SERIES}/erster.md" and redirects["?p=569"] == f"{SERIES}/zweiter.md"
+    assert any("„?p=568“ gehört zu mehreren Einträgen" in n[2] for n in report.notes)
+
+
+def test_site_pages_are_never_covered_by_redirects(wxr):
+    root, report = wxr
+    redirects = yaml.safe_load((root / "data" / "redirects.yml").read_text(encoding="utf-8"))
+    assert "impressum/" not in redirects and "datenschutz/" not in redirects
+    assert "Impressum" in page(root, "impressum").title.get_text()
+    assert sum("/impressum/ ist eine Adresse dieser Website" in n[2] for n in report.notes) == 1
+
+
+def test_reimport_does_not_bring_back_a_redirect_or_change_anything(wxr, tmp_path):
+    root, _report = wxr
+    second = run(Options(source=wordpress_export(tmp_path / "export.xml"), root=root, media=None))
+    assert second.ok
+    assert "impressum/" not in yaml.safe_load((root / "data" / "redirects.yml").read_text(encoding="utf-8"))
+
+
+def test_reserved_tag_name_is_renamed_and_reported(wxr):
+    root, report = wxr
+    tags = yaml.safe_load((root / "data" / "tags.yml").read_text(encoding="utf-8"))
+    assert "Index (Thema)" in tags and "Index" not in tags
+    assert (root / "site" / "tags" / "index-thema" / "index.html").is_file()
+    assert any("„Index“ in „Index (Thema)“ umbenannt" in n[2] for n in report.notes)
+
+
+def test_code_stays_verbatim_with_its_language(wxr):
+    root, _report = wxr
+    text = (root / "docs" / SERIES / "code-und-zeilen.md").read_text(encoding="utf-8")
+    assert "```csharp\ncontainer.RegisterType<WebApplication>();\nvar x = a -- b; // \"quoted\"\n    eingerückt\n```" in text
+    assert "```php\n$a = array(\"x\" => 1);\necho $a;\n```" in text
+    html = page(root, f"{SERIES}/code-und-zeilen")
+    code = [c.get_text() for c in html.select("article pre code")]
+    assert any("RegisterType<WebApplication>()" in c and 'a -- b; // "quoted"' in c for c in code)
+    assert any("if (a < b) {\n    run();\n}" in c for c in code)  # the code from the quote
+    assert "List<string>" in html.select_one("article").get_text()
+
+
+def test_line_breaks_and_links_survive(wxr):
+    root, _report = wxr
+    article = page(root, f"{SERIES}/code-und-zeilen").select_one("article")
+    address = next(p for p in article.find_all("p") if "Musterstraße" in p.get_text())
+    assert len(address.find_all("br")) == 2
+    assert article.find("a", href="https://www.example.com/seite") is not None
+    assert article.find("a", href="mailto:info@example.com") is not None
+    assert "Titel\nText danach" in next(p for p in article.find_all("p") if "Titel" in p.get_text()).get_text()
+
+
+def test_title_markup_becomes_text(wxr):
+    root, _report = wxr
+    assert page(root, f"{SERIES}/code-und-zeilen").select_one("article h1").get_text(strip=True) == "Code & Zeilen"
+
+
+def test_media_post_has_one_h1_videos_and_nothing_foreign(wxr):
+    root, report = wxr
+    article = page(root, f"{SERIES}/medien").select_one("article")
+    assert len(article.find_all("h1")) == 1
+    assert len(article.select(".kn-video")) >= 3 or len(article.select("[data-kn-video], .kn-video")) >= 3
+    assert article.find("a", href="https://media.ccc.de/v/xyz/oembed") is not None
+    assert article.find("video") is None and article.find("iframe") is None
+    assert article.find("a", href="https://blog.example/wp-content/uploads/2020/01/ton.mp3") is not None
+    for img in article.find_all("img"):
+        assert not img["src"].startswith(("http:", "https:", "//")), img
+    thumb = article.find("img", alt="Foto")
+    assert thumb.parent.name == "a" and thumb.parent["href"].endswith("foto.png")
+    assert "[[" not in article.get_text()
+
+
+def test_hostile_media_paths_are_refused(wxr):
+    root, report = wxr
+    copied = [p.relative_to(root / "docs").as_posix() for p in (root / "docs" / SERIES / "bilder").rglob("*") if p.is_file()]
+    assert sorted(copied) == [f"{SERIES}/bilder/2020/01/foto-300x200.png", f"{SERIES}/bilder/2020/01/foto.png"]
+    assert any("zeigt aus dem Medienordner hinaus" in n[2] for n in report.notes)
+
+
+def test_deep_html_long_slug_and_comment_cycle_are_reported_not_raised(wxr):
+    root, report = wxr
+    problems = " ".join(n[2] for n in report.notes)
+    assert "tief verschachtelt" in problems and "gekürzt" in problems and "antwortet im Kreis" in problems
+    assert all(len(p.name) < 100 for p in (root / "docs" / SERIES).iterdir())
+
+
+# -----------------------------------------------------------------------------
+# Pure helpers
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "canonical"), [
+    ("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?rel=0", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+    ("//player.vimeo.com/video/76979871?title=0", "https://vimeo.com/76979871"),
+    ("https://vimeo.com/channels/staffpicks/76979871", "https://vimeo.com/76979871"),
+    ("https://www.youtube.com/embed/kurz", None),  # the build wants 11 characters
+    ("https://media.ccc.de/v/abc", None),
+])
+def test_video_urls_are_what_the_build_accepts(url, canonical):
+    from embeds import parse_video
+
+    assert video_url(url) == canonical
+    if canonical:
+        assert parse_video(canonical) is not None
+
+
+@pytest.mark.parametrize("rel", ["/etc/passwd", "../x.png", "%2e%2e%2fx.png", "%252e%252e%252fx.png", "a/../../x.png",
+                                 "C:/x.png", "a\\..\\..\\x.png", ""])
+def test_escaping_media_paths_are_refused(rel):
+    assert clean_relative(rel) is None
+
+
+def test_content_type_is_read_from_the_bytes():
+    assert content_type(b"\x89PNG\r\n\x1a\n....") == ".png"
+    assert content_type(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == ".webp"
+    assert content_type(b"<svg onload=alert(1)>") is None
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ('[sourcecode lang="js"]if (a && b) { x<y>(); }[/sourcecode]', "```javascript\nif (a && b) { x<y>(); }\n```\n"),
+    ("[python]print('x')[/python]", "```python\nprint('x')\n```\n"),
+    ("<p>Zeile eins\nZeile zwei</p>", "Zeile eins  \nZeile zwei\n"),
+    ('<p><a href="www.example.de">x</a></p>', "[x](https://www.example.de)\n"),
+    ("<h1>A</h1><h2>B</h2>", "## A\n\n### B\n"),
+    ('<a href="https://fremd.example/gross.jpg"><img src="https://fremd.example/klein.jpg" alt="Bild A"></a>',
+     "[Bild A](https://fremd.example/gross.jpg)\n"),
+])
+def test_wordpress_html_conversions(html, expected):
+    assert md(html) == expected
