@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from importer_cases import uploads, wordpress_export
+from importer_cases import markdown_blog, uploads, wordpress_export
 
 import tools  # noqa: F401  (puts hooks/ on sys.path)
 from conftest import build, copy_sources
@@ -180,3 +180,70 @@ def test_content_type_is_read_from_the_bytes():
 ])
 def test_wordpress_html_conversions(html, expected):
     assert md(html) == expected
+
+
+# -----------------------------------------------------------------------------
+# A Material-for-MkDocs blog
+# -----------------------------------------------------------------------------
+
+MD_SERIES = "notizen-aus-der-praxis"
+
+
+@pytest.fixture(scope="module")
+def mdblog(tmp_path_factory):
+    base = tmp_path_factory.mktemp("real-md")
+    (base / "aussen").mkdir()
+    source = markdown_blog(base / "blog", base / "aussen")
+    root = copy_sources(base / "site")
+    report = run(Options(source=source, root=root))
+    assert report.ok, report.format()
+    result = build(root, root / "site")
+    assert result.returncode == 0, report.format() + result.stdout + result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return root, report
+
+
+def test_markdown_blog_takes_its_title_and_owner_from_its_config(mdblog):
+    root, report = mdblog
+    assert report.series == MD_SERIES
+    assert "title: Notizen aus der Praxis" in (root / "docs" / MD_SERIES / "index.md").read_text(encoding="utf-8")
+
+
+def test_markdown_blog_iframes_become_videos_or_links(mdblog):
+    root, _report = mdblog
+    text = (root / "docs" / MD_SERIES / "videos.md").read_text(encoding="utf-8")
+    assert "[Vortrag](https://www.youtube.com/watch?v=dQw4w9WgXcQ){ .video }" in text
+    assert "[Eingebetteter Inhalt](https://media.ccc.de/v/abc/oembed)" in text and "<iframe" not in text
+    article = page(root, f"{MD_SERIES}/videos").select_one("article")
+    assert article.find("iframe") is None and len(article.find_all("h1")) == 1
+
+
+def test_markdown_blog_nested_image_is_rewritten_and_copied_and_links_out_are_refused(mdblog):
+    root, report = mdblog
+    article = page(root, f"{MD_SERIES}/videos").select_one("article")
+    img = article.find("img", alt="Skizze")
+    assert img is not None and (root / "docs" / MD_SERIES / "bilder" / "bilder" / "skizze.png").is_file()
+    assert not (root / "docs" / MD_SERIES / "bilder" / "bilder" / "fremd.png").exists()
+    assert any("symbolischer Link" in n[2] for n in report.notes)
+    assert "# kein Titel, sondern ein Kommentar" in article.find("code").get_text()
+
+
+def test_markdown_blog_undated_page_comes_in_and_is_linked(mdblog):
+    root, _report = mdblog
+    assert page(root, f"{MD_SERIES}/seiten/about").select_one("article h1").get_text(strip=True) == "Über mich"
+    overview = page(root, MD_SERIES)
+    assert overview.find("a", href="seiten/about/") is not None
+
+
+def test_material_date_url_is_redirected(mdblog):
+    root, _report = mdblog
+    redirects = yaml.safe_load((root / "data" / "redirects.yml").read_text(encoding="utf-8"))
+    assert redirects["blog/2025/06/22/videos-aus-der-praxis/"] == f"{MD_SERIES}/videos.md"
+    assert (root / "site" / "blog" / "2025" / "06" / "22" / "videos-aus-der-praxis" / "index.html").is_file()
+
+
+def test_hostile_front_matter_is_refused_quickly_in_german(mdblog):
+    _root, report = mdblog
+    skipped = dict(report.items)
+    assert "Anker und Verweise" in skipped["docs/blog/posts/lachen.md"]
+    assert "tiefer als" in skipped["docs/blog/posts/tief.md"]

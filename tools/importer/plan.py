@@ -218,9 +218,45 @@ def comments_text(post: Post, entries: list[dict[str, Any]]) -> str:
     return f"# Archivierte Kommentare zu docs/{post.path} (importiert).\n" + dump(entries)
 
 
-def series_index_text(title: str) -> str:
+def series_index_text(title: str, pages: list[Post] | None = None) -> str:
+    """The overview of an imported blog; its pages (WordPress pages, undated
+    Markdown pages) are listed with their hierarchy, so that they are reachable."""
     meta = {"title": title, "description": f"Alle Artikel der Reihe „{title}“ im Überblick."}
-    return "---\n" + dump(meta) + "---\n\n" + f"Hier finden Sie alle Artikel der Reihe „{title}“.\n"
+    text = "---\n" + dump(meta) + "---\n\n" + f"Hier finden Sie alle Artikel der Reihe „{markdown_text(title)}“.\n"
+    pages = [p for p in pages or [] if p.kind == "page" and not p.draft]
+    if pages:
+        text += "\n## Seiten\n\n" + page_list(pages, title_of=lambda p: p.title)
+    return text
+
+
+def markdown_text(text: str) -> str:
+    """Plain text for a Markdown body: no HTML, no links, no emphasis from it."""
+    escaped = html.escape(" ".join(text.split()), quote=False)
+    return re.sub(r"([\\`*_\[\]#|!])", r"\\\1", escaped)
+
+
+def page_list(pages: list[Post], *, title_of: Any) -> str:
+    """A nested Markdown list of pages by their parent (`Post.parent` = ident of the parent page)."""
+    by_ident = {p.ident: p for p in pages if p.ident}
+    children: dict[str, list[Post]] = defaultdict(list)
+    for page in pages:
+        parent = page.parent if page.parent in by_ident and page.parent != page.ident else ""
+        children[parent].append(page)
+    lines: list[str] = []
+    seen: set[int] = set()
+    stack = [(p, 0) for p in sorted(children[""], key=lambda p: german_key(p.title), reverse=True)]
+    while stack:
+        page, depth = stack.pop()
+        if id(page) in seen or depth > 5:
+            continue
+        seen.add(id(page))
+        label = markdown_text(title_of(page))
+        lines.append("    " * depth + f"- [{label}]({page.path.split('/', 1)[1]})")
+        stack += [(c, depth + 1) for c in sorted(children.get(page.ident, []) if page.ident else [],
+                                                  key=lambda p: german_key(p.title), reverse=True)]
+    rest = [p for p in pages if id(p) not in seen]  # a cycle of parents: listed at the top level
+    lines += [f"- [{markdown_text(p.title)}]({p.path.split('/', 1)[1]})" for p in rest]
+    return "\n".join(lines) + "\n"
 
 
 def line_of(text: str, needle: str, start: int = 0) -> tuple[int | None, int]:

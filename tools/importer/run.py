@@ -110,7 +110,7 @@ def _run(options: Options, report: Report) -> None:
         writer.copy(f"docs/{rel}", file)
     index = root / "docs" / series / "index.md"
     if not index.exists() and any(p.kind == "post" for p in posts):
-        writer.text(f"docs/{series}/index.md", series_index_text(source.title.strip() or series))
+        writer.text(f"docs/{series}/index.md", series_index_text(source.title.strip() or series, posts))
     plan_tags(writer, root, posts, vocabulary, source, report)
     plan_authors(writer, root, posts, source, report)
     plan_redirects(writer, root, posts, targets, options.replace, report)

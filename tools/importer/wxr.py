@@ -133,7 +133,7 @@ def read(path: Path, options: Options, report: Report) -> tuple[Source, Blog]:
     if root.tag != "rss" or channel is None:
         raise ImportFailed(f"Die Datei „{path.name}“ ist kein WordPress-Export: Es fehlt <rss><channel>.")
     info = fields(channel)
-    source = Source("WordPress", info.get("title", ""))
+    source = Source("WordPress", plain_title(info.get("title", "")))
     blog = Blog()
     for key in ("link", "wp:base_site_url", "wp:base_blog_url"):
         parts = urlparse(info.get(key, ""))
