@@ -181,3 +181,62 @@ def markdown_blog(root: Path, outside: Path) -> Path:
                                    encoding="utf-8")
     (root / "docs" / "about.md").write_text("# Über mich\n\nIch schreibe hier.\n", encoding="utf-8")
     return root
+
+
+def fetch_export(path: Path, base: str) -> Path:
+    """A WordPress.com-style export whose pictures live on the old server
+    (`base`, e.g. http://127.0.0.1:8123) and on example.files.wordpress.com."""
+    wpcom = "https://example.files.wordpress.com"
+    body = f"""<p>Vor dem Bild.</p>
+<a href="{wpcom}/2019/05/werkstatt.jpg"><img src="{wpcom}/2019/05/werkstatt.jpg?w=300" alt="Werkstatt"></a>
+
+<img src="{base}/wp-content/uploads/2019/05/team-300x200.png" alt="Das Team">
+
+<img src="{wpcom}/2019/05/falsch.png" alt="Kein Bild">
+<img src="{wpcom}/2019/05/riesig.png" alt="Zu groß">
+<img src="{wpcom}/2019/05/umweg.png" alt="Umweg">
+<img src="https://fremd.example/spion.png" alt="Fremd">
+
+[gallery ids="901,902"]
+
+<!-- wp:gallery -->
+<figure class="wp-block-gallery"><figure class="wp-block-image"><img src="{wpcom}/2019/05/eins.gif" alt="Eins"></figure>
+<figure class="wp-block-image"><img src="{wpcom}/2019/05/zwei.webp" alt="Zwei"></figure></figure>
+<!-- /wp:gallery -->"""
+    attachments = "".join(f"""
+    <item><title>Foto {n}</title><wp:post_id>{n}</wp:post_id><wp:post_type>attachment</wp:post_type>
+      <wp:status>inherit</wp:status><wp:post_parent>700</wp:post_parent>
+      <wp:attachment_url>{wpcom}/2019/05/galerie-{n}.jpg</wp:attachment_url></item>""" for n in (901, 902))
+    text = f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>Bilder-Blog</title>
+  <link>{base}</link>
+  <wp:base_site_url>{base}</wp:base_site_url>
+  {item(700, "Mit Bildern", body, slug="mit-bildern").replace(f"https://{HOST}", base)}
+  {attachments}
+</channel>
+</rss>
+"""
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+       b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
+# path -> body, served for every host by the test's server on 127.0.0.1
+PICTURES = {
+    "/2019/05/werkstatt.jpg": JPEG,
+    "/wp-content/uploads/2019/05/team.png": PNG,
+    "/2019/05/falsch.png": b"<html><script>alert(1)</script></html>",
+    "/2019/05/riesig.png": PNG + b"\0" * 11_000_000,
+    "/2019/05/galerie-901.jpg": JPEG,
+    "/2019/05/galerie-902.jpg": JPEG,
+    "/2019/05/eins.gif": GIF,
+    "/2019/05/zwei.webp": WEBP,
+}
+REDIRECTS = {"/2019/05/umweg.png": "https://fremd.example/spion.png"}

@@ -85,7 +85,8 @@ def test_article_body_keeps_structure_media_and_videos(wxr_site):
     videos = [(f["data-kn-video-title"], f.select_one(".kn-video__link a")["href"]) for f in content.select("figure.kn-video")]
     assert videos == [("Rundgang durch die Werkstatt", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
                       ("Video auf Vimeo", "https://vimeo.com/76979871")]
-    assert "[gallery ids=" in content.get_text()  # kept as text (smarty turns its quotes into „…“)
+    assert "[gallery ids=" not in content.get_text()  # a picture grid from the export's attachments (#25)
+    assert content.select("p.kn-galerie img")
     links = {a.get_text(): a["href"] for a in content.select("p a")}
     assert links["Netzwerke pflegen"] == "../netzwerke-pflegen/" and links["dritten Teil"] == "../netzwerke-pflegen-2/"
     assert "Das Team vor der Halle" in content.get_text()

@@ -293,9 +293,9 @@ def test_wxr_report_names_outcomes_and_skips(root):
     assert "zusammengeführt: „LernOS“ → „lernOS“" in text
     assert "ohne Beschreibung (bitte in data/tags.yml ergänzen): Allgemein, Handwerk, Netzwerk-Tipps" in text
     assert "/?p=101 → werkstatt/groesse-zeigen-kooperation-im-handwerk.md" in text
-    shortcode = [n for n in report.notes if "gallery" in n[2]][0]
-    lines = (root / shortcode[0]).read_text(encoding="utf-8").splitlines()
-    assert lines[shortcode[1] - 1] == '[gallery ids="301,302"]'
+    gallery = [n for n in report.notes if "gallery" in n[2]][0]  # the gallery became a picture grid (#25)
+    assert "Bild 302 fehlt im Export" in gallery[2]
+    assert "{ .kn-galerie }" in (root / gallery[0]).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("source", [WXR, MDBLOG])

@@ -4,10 +4,15 @@ code, line breaks, videos, media from outside, hostile paths and structures."""
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import threading
+
+import importer_cases
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from importer_cases import markdown_blog, uploads, wordpress_export
+from importer_cases import fetch_export, markdown_blog, uploads, wordpress_export
 
 import tools  # noqa: F401  (puts hooks/ on sys.path)
 from conftest import build, copy_sources
@@ -247,3 +252,85 @@ def test_hostile_front_matter_is_refused_quickly_in_german(mdblog):
     skipped = dict(report.items)
     assert "Anker und Verweise" in skipped["docs/blog/posts/lachen.md"]
     assert "tiefer als" in skipped["docs/blog/posts/tief.md"]
+
+
+# -----------------------------------------------------------------------------
+# Pictures fetched from the old site (--bilder-laden), served from 127.0.0.1
+# -----------------------------------------------------------------------------
+
+
+class _Pictures(http.server.BaseHTTPRequestHandler):
+    seen: list[tuple[str, str]] = []
+
+    def do_GET(self):
+        self.seen.append((self.headers.get("Host", ""), self.path))
+        path = self.path.split("?", 1)[0]
+        if path in importer_cases.REDIRECTS:
+            self.send_response(302)
+            self.send_header("Location", importer_cases.REDIRECTS[path])
+            self.end_headers()
+            return
+        body = importer_cases.PICTURES.get(path)
+        if body is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(ConnectionError):  # the importer stops reading a picture that is too big
+            self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def fetched(tmp_path_factory):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pictures)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    address = f"127.0.0.1:{server.server_address[1]}"
+    try:
+        base = tmp_path_factory.mktemp("fetch")
+        export = fetch_export(base / "export.xml", f"http://{address}")
+        root = copy_sources(base / "site")
+        report = run(Options(source=export, root=root, series="bilder-blog", fetch=True, connect_to={
+            "example.files.wordpress.com": address, "fremd.example": address}))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert report.ok, report.format()
+    result = build(root, root / "site")
+    assert result.returncode == 0, report.format() + result.stdout + result.stderr
+    return root, report, list(_Pictures.seen)
+
+
+def test_pictures_are_fetched_into_the_section(fetched):
+    root, report, _seen = fetched
+    folder = root / "docs" / "bilder-blog" / "bilder"
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert names == ["2019/05/eins.gif", "2019/05/galerie-901.jpg", "2019/05/galerie-902.jpg", "2019/05/team.png",
+                     "2019/05/werkstatt.jpg", "2019/05/zwei.webp"]
+    assert report.fetched == (6, 3)
+    assert "Bilder vom alten Server geladen: 6" in report.format()
+
+
+def test_fetched_pictures_show_as_one_image_and_galleries_as_grids(fetched):
+    root, _report, _seen = fetched
+    article = page(root, "bilder-blog/mit-bildern").select_one("article")
+    for img in article.find_all("img"):
+        assert not img["src"].startswith(("http:", "https:", "//")), img
+    werkstatt = article.find("img", alt="Werkstatt")
+    assert werkstatt is not None and werkstatt.parent.name != "a"  # thumbnail and full size are one file
+    grids = article.select("p.kn-galerie")
+    assert [len(g.find_all("img")) for g in grids] == [2, 2]
+    assert "[[" not in article.get_text()
+
+
+def test_nothing_is_fetched_from_hosts_not_allowed_and_fakes_are_refused(fetched):
+    _root, report, seen = fetched
+    assert not [s for s in seen if s[0].startswith("fremd.example")]
+    problems = " ".join(n[2] for n in report.notes)
+    assert "kein Bild (PNG, JPEG, GIF oder WebP) laut Inhalt" in problems
+    assert "größer als 10 MB" in problems
+    assert "fremd.example/spion.png“ ist nicht freigegeben" in problems

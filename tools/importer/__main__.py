@@ -53,6 +53,13 @@ def parser() -> argparse.ArgumentParser:
                    help="WordPress-Seiten überspringen (sonst nach docs/<serie>/seiten/)")
     p.add_argument("--offene-kommentare", choices=("closed", "open"), default="closed",
                    help="was aus offenen Kommentaren wird (Standard: closed, denn das Archiv ist nur lesbar)")
+    p.add_argument("--bilder-laden", action="store_true",
+                   help="Bilder vom alten Server laden (nur von der Adresse des Blogs, *.files.wordpress.com und "
+                        "--bilder-hosts; höchstens 10 MB je Bild, nur PNG, JPEG, GIF und WebP)")
+    p.add_argument("--bilder-hosts", metavar="HOSTS", default="",
+                   help="weitere Server, von denen Bilder geladen werden dürfen, durch Kommas getrennt")
+    p.add_argument("--als-reihe", action="store_true",
+                   help="als Reihe mit Teilen anlegen statt als Blog (neueste zuerst)")
     p.add_argument("--website", type=Path, default=ROOT, metavar="ORDNER",
                    help="Ordner der Website mit mkdocs.yml (Standard: dieses Repository)")
     p._positionals.title = "Argumente"
@@ -65,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(
         source=args.quelle, root=args.website, series=args.serie or None, media=args.medien,
         replace=args.ersetzen, pages=not args.ohne_seiten, open_comments=args.offene_kommentare,
+        fetch=args.bilder_laden, fetch_hosts=tuple(h.strip().lower() for h in args.bilder_hosts.split(",") if h.strip()),
     )
     report = run(options)
     print(report.format())

@@ -387,6 +387,10 @@ def _html_to_markdown(html: str, resolver: Resolver, *, embeds: bool, notes: lis
             element.decompose()
     _demote_headings(soup)
     _code_quotes(soup)
+    for gallery in soup.select("figure.wp-block-gallery, div.gallery, div.tiled-gallery"):
+        # Gutenberg's gallery, the classic theme's and Jetpack's: one picture grid.
+        gallery.name = "div"
+        gallery.attrs = {"data-kn-galerie": "1"}
     converter = _Converter(resolver, notes)
     # Heading ids survive as attr_list ids, so that links to #them keep working.
     converter.anchors = {h["id"] for h in soup.find_all(HEADING_RE) if ANCHOR_RE.fullmatch(h.get("id") or "")}
@@ -501,6 +505,20 @@ class _Converter(MarkdownConverter):
         self.resolver = resolver
         self.notes = notes
         self.anchors: set[str] = set()
+
+    def convert_div(self, el, text, parent_tags):
+        if not el.has_attr("data-kn-galerie"):
+            return super().convert_div(el, text, parent_tags)
+        items = []
+        for img in el.find_all("img"):
+            link = img.find_parent("a")
+            href = (link.get("href") or "").strip() if link is not None and el in link.parents else ""
+            items.append(self._linked_image(link, img, href) if href else self.convert_img(img, "", set()))
+        items = [item for item in items if item.strip()]
+        if not items:
+            return ""
+        # One paragraph of pictures; attr_list gives it the grid's class (kn.css).
+        return "\n\n" + "\n".join(items) + "\n{ .kn-galerie }\n\n"
 
     def escape(self, text, parent_tags):
         # `List<string>` in prose is text: Python-Markdown would pass `<string>` on as an HTML tag.

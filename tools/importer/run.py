@@ -12,6 +12,7 @@ from text import slugify
 from typography import teaser
 
 from . import mdblog, wxr
+from .fetch import Fetcher
 from .html2md import Converted
 from .model import ImportFailed, Options, Post, Source
 from .plan import (
@@ -82,11 +83,37 @@ def _run(options: Options, report: Report) -> None:
     report.tags_merged = merged
     rename_reserved_tags(mapping, vocabulary, report)
     writer = Writer(root, options.replace)
+    fetcher = None
+    if options.fetch and isinstance(context, wxr.Blog):
+        hosts = {h.lower() for h in (*context.hosts, *options.fetch_hosts) if h}
+        fetcher = Fetcher(hosts, connect_to=dict(options.connect_to))
+    try:
+        _convert_all(options, report, source, context, posts, series, targets, mapping, writer, fetcher)
+    finally:
+        if fetcher is not None:
+            fetched = [r for r in fetcher.results.values() if r[0] is not None]
+            report.fetched = (len(fetched), len(fetcher.results) - len(fetched))
+    index = root / "docs" / series / "index.md"
+    if not index.exists() and any(p.kind == "post" for p in posts):
+        writer.text(f"docs/{series}/index.md", series_index_text(source.title.strip() or series, posts))
+    plan_tags(writer, root, posts, vocabulary, source, report)
+    plan_authors(writer, root, posts, source, report)
+    plan_redirects(writer, root, posts, targets, options.replace, report)
+    try:
+        writer.commit(report)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+
+
+def _convert_all(options: Options, report: Report, source: Source, context: Any, posts: list[Post], series: str,
+                 targets: dict[str, str], mapping: dict[str, str], writer: Writer, fetcher: Fetcher | None) -> None:
     for post in sorted(posts, key=lambda p: p.path):
         if post.kind == "post" and apply_tags(post, mapping, options.default_tag):
             report.note(f"docs/{post.path}", None, f"keine Themen in der Quelle; Thema „{options.default_tag}“ gesetzt.")
         if isinstance(context, wxr.Blog):
-            resolver = wxr.Resolver(post, context, targets, options.media, f"{series}/{MEDIA_FOLDER}", source.media)
+            resolver = wxr.Resolver(post, context, targets, options.media, f"{series}/{MEDIA_FOLDER}", source.media,
+                                    fetcher=fetcher)
             converted = wxr.convert(post, resolver)
             excerpt = wxr.excerpt_text(post.excerpt)
             missing = resolver.missing
@@ -108,13 +135,6 @@ def _run(options: Options, report: Report) -> None:
             writer.text(f"data/comments/{post.path[:-3]}.yml", comments_text(post, entries))
     for rel, file in sorted(source.media.items()):
         writer.copy(f"docs/{rel}", file)
-    index = root / "docs" / series / "index.md"
-    if not index.exists() and any(p.kind == "post" for p in posts):
-        writer.text(f"docs/{series}/index.md", series_index_text(source.title.strip() or series, posts))
-    plan_tags(writer, root, posts, vocabulary, source, report)
-    plan_authors(writer, root, posts, source, report)
-    plan_redirects(writer, root, posts, targets, options.replace, report)
-    writer.commit(report)
 
 
 # -----------------------------------------------------------------------------

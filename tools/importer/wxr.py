@@ -24,7 +24,8 @@ from defusedxml import DefusedXmlException
 
 from text import slugify
 
-from .html2md import HTML_TAGS, Converted, html_to_markdown, prepare_wordpress
+from .fetch import Fetcher
+from .html2md import ANY_ATTR_RE, HTML_TAGS, IMAGE_FILE_RE, Converted, html_to_markdown, prepare_wordpress
 from .media import allowed_name, clean_relative, safe_file
 from .model import DRAFT, IMPORTED, PAGE, Author, Comment, ImportFailed, Options, Post, Source
 from .plan import html_text, media_path
@@ -125,6 +126,7 @@ class Blog:
     hosts: set[str] = field(default_factory=set)  # the blog's own host names
     base: str = ""  # the blog's address, e.g. "https://alter-blog.example"
     by_id: dict[str, Post] = field(default_factory=dict)  # post id -> post
+    attachments: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (url, parent id, alt text)
 
 
 def read(path: Path, options: Options, report: Report) -> tuple[Source, Blog]:
@@ -179,6 +181,10 @@ def read_item(item: dict[str, Any], options: Options, report: Report, logins: di
     label = {"page": "Seite", "post": "Beitrag"}.get(kind, "Eintrag")
     name = f"{label} {post_id} „{title or '(ohne Titel)'}“"
     comments = item.get("wp:comment*", [])
+    if kind == "attachment" and item.get("wp:attachment_url"):
+        alt = next((fields(m).get("wp:meta_value", "") for m in item.get("wp:postmeta*", [])
+                    if fields(m).get("wp:meta_key") == "_wp_attachment_image_alt"), "") or title
+        blog.attachments[post_id] = (item["wp:attachment_url"], item.get("wp:post_parent", "0"), alt)
     reason = skip_reason(kind, status, item.get("wp:post_password", ""), options)
     if reason:
         report.item(name, "übersprungen: " + reason)
@@ -377,6 +383,7 @@ class Resolver:
     media: dict[str, Path]  # out: path under docs/ -> file to copy
     missing: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (problem, needle) for the report
+    fetcher: Fetcher | None = None  # --bilder-laden: pictures from the old site
 
     def own(self, url: str) -> tuple[str, str] | None:
         """(path, query) of a URL on the blog's own server, or None."""
@@ -415,16 +422,58 @@ class Resolver:
     def image(self, src: str) -> str | None:
         own = self.own(src)
         if own is None:
+            return self.fetched(src)
+        if UPLOADS in own[0]:
+            return self.upload(own[0], record=False) or self.fetched(self.absolute(src)) or ""
+        return self.fetched(self.absolute(src)) or ""
+
+    def absolute(self, url: str) -> str:
+        return url if urlparse(url).hostname or not self.blog.base else self.blog.base + url
+
+    def fetched(self, url: str) -> str | None:
+        """The relative link to a picture fetched from an allowed host (full
+        size first: without WordPress' `?w=300` or `-300x200`), or None."""
+        if self.fetcher is None or not self.fetcher.allowed(url):
             return None
-        return self.upload(own[0], record=False) if UPLOADS in own[0] else ""
+        parts = urlparse(url)
+        path = unquote(parts.path)
+        candidates = [parts._replace(query="", fragment="").geturl()]
+        if SIZE_SUFFIX_RE.search(path):
+            candidates.insert(0, parts._replace(path=SIZE_SUFFIX_RE.sub("", parts.path), query="", fragment="").geturl())
+        if parts.query and not (parts.hostname or "").endswith(".files.wordpress.com"):
+            candidates.append(url)
+        reason = ""
+        for candidate in dict.fromkeys(candidates):
+            file, info = self.fetcher.get(candidate)
+            if file is None:
+                reason = info
+                continue
+            rel_path = unquote(urlparse(candidate).path)
+            rel_path = rel_path.split(UPLOADS, 1)[1] if UPLOADS in rel_path else rel_path.lstrip("/")
+            if (parts.hostname or "").lower() not in self.blog.hosts and not (parts.hostname or "").endswith(".files.wordpress.com"):
+                rel_path = f"{parts.hostname}/{rel_path}"
+            name = media_path(clean_relative(rel_path) or "bild")
+            stem = name.rsplit(".", 1)[0] if "." in name.rsplit("/", 1)[-1] else name
+            target = f"{self.media_target}/{stem}{info}"
+            self.media[target] = file
+            return posixpath.relpath(target, posixpath.dirname(self.post.path))
+        self.refused.append((f"Bild „{url[:100]}“ nicht geladen: {reason}.", url))
+        return None
 
     def link(self, href: str) -> str | None:
         own = self.own(href)
         if own is None:
+            if self.fetcher is not None and IMAGE_FILE_RE.search(urlparse(href).path) and self.fetcher.allowed(href):
+                return self.fetched(href)
             return None
         path, query = own
         if UPLOADS in path:
-            return self.upload(path)
+            local = self.upload(path, record=False)
+            if not local and IMAGE_FILE_RE.search(path) and self.fetcher is not None:
+                local = self.fetched(self.absolute(href)) or ""
+            if not local and path not in self.missing and allowed_name(path):
+                self.missing.append(path)
+            return local
         key = f"?{query}" if query else old_path(href, self.blog.hosts)[0]
         target = self.targets.get(key or "")
         if target is None:
@@ -434,8 +483,35 @@ class Resolver:
         return posixpath.relpath(target, posixpath.dirname(self.post.path))
 
 
+GALLERY_RE = re.compile(r"\[gallery\b([^\]]*)\]", re.I)
+
+
+def galleries(body: str, post: Post, blog: Blog, notes: list[tuple[str, str]]) -> str:
+    """`[gallery ids="1,2"]` (or without ids: the post's attached pictures) as
+    a gallery container of <img>, which html2md turns into a picture grid."""
+
+    def replace(match: re.Match[str]) -> str:
+        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in ANY_ATTR_RE.finditer(match.group(1))}
+        ids = [i.strip() for i in (attrs.get("ids") or attrs.get("include") or "").split(",") if i.strip()]
+        if not ids:
+            ids = sorted((i for i, a in blog.attachments.items() if a[1] == post.ident and post.ident),
+                         key=lambda i: int(i) if i.isdigit() else 0)
+        pictures = [blog.attachments[i] for i in ids if i in blog.attachments]
+        if not pictures:
+            return match.group(0)  # reported as a shortcode kept as text
+        lost = [i for i in ids if i not in blog.attachments]
+        if lost:
+            notes.append((f"Galerie {match.group(0)[:60]}: Bild {', '.join(lost)} fehlt im Export.", ""))
+        images = "".join(f'<img src="{htmllib.escape(url)}" alt="{htmllib.escape(alt)}">' for url, _parent, alt in pictures)
+        return f'\n\n<div data-kn-galerie="1">{images}</div>\n\n'
+
+    return GALLERY_RE.sub(replace, body)
+
+
 def convert(post: Post, resolver: Resolver) -> Converted:
-    html, notes = prepare_wordpress(post.body)
+    gallery_notes: list[tuple[str, str]] = []
+    html, notes = prepare_wordpress(galleries(post.body, post, resolver.blog, gallery_notes))
+    notes += gallery_notes
     converted = html_to_markdown(html, resolver)
     converted.notes[:0] = notes
     converted.notes += resolver.refused
