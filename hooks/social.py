@@ -31,6 +31,7 @@ from mkdocs.plugins import event_priority
 import preview_image
 import registry
 from preview_image import HEIGHT, WIDTH, Colours, Preview
+from text import format_date_de
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -116,8 +117,9 @@ def previews(site: registry.Site, site_name: str, site_url: str) -> list[tuple[s
     for series in site.series.values():
         for number, article in enumerate(series.articles, start=1):
             found.append((article.src_uri, Preview(
-                site_name, article.title, f"Reihe „{series.title}“",
-                f"Teil {number} von {len(series.articles)}", address,
+                site_name, article.title, f"{'Blog' if series.kind == 'blog' else 'Reihe'} „{series.title}“",
+                format_date_de(article.date) if series.kind == "blog" else f"Teil {number} von {len(series.articles)}",
+                address,
             )))
     for checklist in site.checklists.values():
         items = len(checklist.items)

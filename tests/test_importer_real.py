@@ -5,6 +5,7 @@ code, line breaks, videos, media from outside, hostile paths and structures."""
 from __future__ import annotations
 
 import contextlib
+import re
 import http.server
 import threading
 
@@ -334,3 +335,75 @@ def test_nothing_is_fetched_from_hosts_not_allowed_and_fakes_are_refused(fetched
     assert "kein Bild (PNG, JPEG, GIF oder WebP) laut Inhalt" in problems
     assert "größer als 10 MB" in problems
     assert "fremd.example/spion.png“ ist nicht freigegeben" in problems
+
+
+def test_a_post_over_its_time_budget_becomes_text_and_a_note(tmp_path, monkeypatch):
+    import sys
+    import time
+
+    module = sys.modules["tools.importer.run"]
+    monkeypatch.setattr(module, "POST_SECONDS", 0.2)
+    slow = sys.modules["tools.importer.wxr"].convert
+
+    def convert(post, resolver):
+        if post.slug == "erster":
+            time.sleep(5)
+        return slow(post, resolver)
+
+    monkeypatch.setattr(sys.modules["tools.importer.wxr"], "convert", convert)
+    root = copy_sources(tmp_path / "site")
+    report = run(Options(source=wordpress_export(tmp_path / "export.xml"), root=root))
+    assert report.ok
+    text = (root / "docs" / SERIES / "erster.md").read_text(encoding="utf-8")
+    assert "~~~text\n<p>Eins.</p>\n~~~" in text
+    assert any("länger als 0.2 Sekunden" in n[2] for n in report.notes)
+
+
+# -----------------------------------------------------------------------------
+# Blog sections (`art: blog`)
+# -----------------------------------------------------------------------------
+
+
+def test_imported_blog_is_a_blog_section_newest_first_with_pinned_posts_and_years(wxr):
+    root, _report = wxr
+    assert "art: blog" in (root / "docs" / SERIES / "index.md").read_text(encoding="utf-8")
+    overview = page(root, SERIES).select_one("article")
+    headings = [h.get_text(strip=True) for h in overview.find_all("h2")]
+    assert headings[1:3] == ["Angeheftet", "2020"] and "Alle Teile" not in headings  # after „Seiten“
+    pinned = overview.find("h2", id="angeheftet").find_next("ul")
+    assert [a.get_text(strip=True) for a in pinned.select(".kn-list__title")] == ["Medien"]
+    assert not overview.select("ol.kn-list--numbered")
+    # The overview lists the imported WordPress pages, so that they are reachable.
+    assert overview.find("a", href="seiten/impressum/") is not None
+
+
+def test_blog_posts_show_no_part_numbers(wxr):
+    root, _report = wxr
+    article = page(root, f"{SERIES}/erster")
+    assert "Teil " not in article.select_one("article").get_text()
+    assert article.select_one(".kn-series-nav__position") is None
+
+
+def test_feed_entries_keep_the_old_guid(wxr):
+    root, _report = wxr
+    feed = (root / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "<id>https://blog.example/?p=570</id>" in feed
+
+
+def test_one_setting_turns_a_blog_into_a_series_and_bad_values_are_named(wxr, tmp_path):
+    root, _report = wxr
+    index = root / "docs" / SERIES / "index.md"
+    text = index.read_text(encoding="utf-8")
+    try:
+        index.write_text(text.replace("art: blog", "art: reihe"), encoding="utf-8")
+        assert build(root, tmp_path / "reihe").returncode == 0
+        overview = BeautifulSoup((tmp_path / "reihe" / SERIES / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert overview.find("h2", id="alle-teile") is not None
+        article = (tmp_path / "reihe" / SERIES / "erster" / "index.html").read_text(encoding="utf-8")
+        assert re.search(r"Teil \d von \d", article)
+        index.write_text(text.replace("art: blog", "art: tagebuch"), encoding="utf-8")
+        result = build(root, tmp_path / "falsch")
+        assert result.returncode != 0
+        assert f"'{SERIES}/index.md', Feld 'art': unbekannter Wert 'tagebuch'. Erlaubt sind: reihe, blog." in result.stderr
+    finally:
+        index.write_text(text, encoding="utf-8")

@@ -67,12 +67,27 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+MEMORY_BYTES = 4 * 1024**3  # a last lock: a hostile export cannot take the machine's memory
+
+
+def limit_memory() -> None:
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > MEMORY_BYTES:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(MEMORY_BYTES, hard), hard))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    limit_memory()
     options = Options(
         source=args.quelle, root=args.website, series=args.serie or None, media=args.medien,
         replace=args.ersetzen, pages=not args.ohne_seiten, open_comments=args.offene_kommentare,
-        fetch=args.bilder_laden, fetch_hosts=tuple(h.strip().lower() for h in args.bilder_hosts.split(",") if h.strip()),
+        as_series=args.als_reihe, fetch=args.bilder_laden,
+        fetch_hosts=tuple(h.strip().lower() for h in args.bilder_hosts.split(",") if h.strip()),
     )
     report = run(options)
     print(report.format())

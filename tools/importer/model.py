@@ -30,6 +30,7 @@ class Options:
     replace: bool = False  # --ersetzen: overwrite files that the import would change
     pages: bool = True  # WordPress pages into docs/<series>/seiten/ (False: skip them)
     open_comments: str = "closed"  # what an "open" comment status becomes
+    as_series: bool = False  # --als-reihe: a series with numbered parts instead of a blog section
     fetch: bool = False  # --bilder-laden: fetch pictures from the old site
     fetch_hosts: tuple[str, ...] = ()  # --bilder-hosts: further hosts pictures may come from
     connect_to: dict[str, str] = field(default_factory=dict)  # host -> "127.0.0.1:port" (tests only)

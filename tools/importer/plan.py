@@ -211,6 +211,10 @@ def article_text(post: Post, description: str | None) -> str:
         }
         if post.draft:
             meta["draft"] = True
+        if post.sticky:
+            meta["angeheftet"] = True
+        if post.guid.strip() and len(post.guid) <= 500 and post.guid.isprintable():
+            meta["guid"] = post.guid.strip()
     return "---\n" + dump(meta) + "---\n\n" + post.body.strip() + "\n"
 
 
@@ -218,11 +222,17 @@ def comments_text(post: Post, entries: list[dict[str, Any]]) -> str:
     return f"# Archivierte Kommentare zu docs/{post.path} (importiert).\n" + dump(entries)
 
 
-def series_index_text(title: str, pages: list[Post] | None = None) -> str:
-    """The overview of an imported blog; its pages (WordPress pages, undated
-    Markdown pages) are listed with their hierarchy, so that they are reachable."""
-    meta = {"title": title, "description": f"Alle Artikel der Reihe „{title}“ im Überblick."}
-    text = "---\n" + dump(meta) + "---\n\n" + f"Hier finden Sie alle Artikel der Reihe „{markdown_text(title)}“.\n"
+def series_index_text(title: str, pages: list[Post] | None = None, *, blog: bool = False) -> str:
+    """The overview of an imported blog (`art: blog`: newest first) or series;
+    its pages (WordPress pages, undated Markdown pages) are listed with their
+    hierarchy, so that they are reachable."""
+    what = "Blog" if blog else "Reihe"
+    meta: dict[str, Any] = {"title": title, "description": f"Alle Artikel {'des Blogs' if blog else 'der Reihe'} „{title}“ im Überblick."}
+    if blog:
+        meta["art"] = "blog"
+    text = "---\n" + dump(meta) + "---\n\n" + (
+        f"Hier finden Sie alle Beiträge des {what}s „{markdown_text(title)}“, die neuesten zuerst.\n" if blog else
+        f"Hier finden Sie alle Artikel der {what} „{markdown_text(title)}“.\n")
     pages = [p for p in pages or [] if p.kind == "page" and not p.draft]
     if pages:
         text += "\n## Seiten\n\n" + page_list(pages, title_of=lambda p: p.title)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +100,8 @@ def _run(options: Options, report: Report) -> None:
             report.fetched = (len(fetched), len(fetcher.results) - len(fetched))
     index = root / "docs" / series / "index.md"
     if not index.exists() and any(p.kind == "post" for p in posts):
-        writer.text(f"docs/{series}/index.md", series_index_text(source.title.strip() or series, posts))
+        writer.text(f"docs/{series}/index.md", series_index_text(source.title.strip() or series, posts,
+                                                                 blog=not options.as_series))
     plan_tags(writer, root, posts, vocabulary, source, report)
     plan_authors(writer, root, posts, source, report)
     plan_redirects(writer, root, posts, targets, options.replace, report)
@@ -111,15 +117,24 @@ def _convert_all(options: Options, report: Report, source: Source, context: Any,
     for post in sorted(posts, key=lambda p: p.path):
         if post.kind == "post" and apply_tags(post, mapping, options.default_tag):
             report.note(f"docs/{post.path}", None, f"keine Themen in der Quelle; Thema „{options.default_tag}“ gesetzt.")
-        if isinstance(context, wxr.Blog):
-            resolver = wxr.Resolver(post, context, targets, options.media, f"{series}/{MEDIA_FOLDER}", source.media,
-                                    fetcher=fetcher)
-            converted = wxr.convert(post, resolver)
-            excerpt = wxr.excerpt_text(post.excerpt)
-            missing = resolver.missing
-        else:
-            converted, missing = mdblog.convert(post, context, targets, f"{series}/{MEDIA_FOLDER}", source.media)
-            excerpt = post.excerpt
+        try:
+            with budget(POST_SECONDS):
+                if isinstance(context, wxr.Blog):
+                    resolver = wxr.Resolver(post, context, targets, options.media, f"{series}/{MEDIA_FOLDER}",
+                                            source.media, fetcher=fetcher)
+                    converted = wxr.convert(post, resolver)
+                    excerpt = wxr.excerpt_text(post.excerpt)
+                    missing = resolver.missing
+                else:
+                    converted, missing = mdblog.convert(post, context, targets, f"{series}/{MEDIA_FOLDER}", source.media)
+                    excerpt = post.excerpt
+        except (OverBudget, MemoryError, RecursionError) as exc:
+            # Too slow, too big or too deep to convert: the text alone, as code, so that it builds.
+            why = {OverBudget: f"brauchte länger als {POST_SECONDS} Sekunden", MemoryError: "brauchte zu viel Speicher"}
+            reason = why.get(type(exc), "ist zu tief verschachtelt")
+            converted = Converted(unconverted(post.body), [(f"Umwandlung {reason}; der Text steht unverändert als "
+                                                            "Code-Block im Artikel (bitte von Hand bearbeiten).", "")])
+            excerpt, missing = "", []
         post.body = converted.markdown
         # Without a manual excerpt the build takes the same teaser from the text
         # itself (and then shows no lead that repeats the first paragraph).
@@ -140,6 +155,38 @@ def _convert_all(options: Options, report: Report, source: Source, context: Any,
 # -----------------------------------------------------------------------------
 # Helpers
 # -----------------------------------------------------------------------------
+
+
+POST_SECONDS = 20  # time budget to convert one post
+
+
+class OverBudget(Exception):
+    """A post took longer than its time budget."""
+
+
+@contextlib.contextmanager
+def budget(seconds: float) -> Iterator[None]:
+    """Raise OverBudget in the block after `seconds` (main thread on Unix; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum: int, _frame: Any) -> None:
+        raise OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def unconverted(text: str) -> str:
+    """`text` verbatim in a fence that no line of it can close."""
+    fence = "~" * max(3, max((len(m) for m in re.findall(r"^~+", text, re.M)), default=0) + 1)
+    return f"{fence}text\n{text.strip()[:100_000]}\n{fence}\n"
 
 
 def redirect_targets(posts: list[Post], report: Report | None = None) -> dict[str, str]:
