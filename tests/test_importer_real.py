@@ -5,8 +5,8 @@ code, line breaks, videos, media from outside, hostile paths and structures."""
 from __future__ import annotations
 
 import contextlib
-import re
 import http.server
+import re
 import threading
 
 import importer_cases
