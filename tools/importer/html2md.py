@@ -385,9 +385,12 @@ def _html_to_markdown(html: str, resolver: Resolver, *, embeds: bool, notes: lis
     elif DROPPED_RE.search(html):
         for element in soup.find_all(DROPPED_TAGS):
             element.decompose()
-    _demote_headings(soup)
-    _code_quotes(soup)
-    for gallery in soup.select("figure.wp-block-gallery, div.gallery, div.tiled-gallery"):
+    lower = html.lower()  # cheap guards: most posts and comments have none of these
+    if "<h1" in lower:
+        _demote_headings(soup)
+    if "<blockquote" in lower:
+        _code_quotes(soup)
+    for gallery in soup.select("figure.wp-block-gallery, div.gallery, div.tiled-gallery") if "gallery" in lower else []:
         # Gutenberg's gallery, the classic theme's and Jetpack's: one picture grid.
         gallery.name = "div"
         gallery.attrs = {"data-kn-galerie": "1"}
@@ -595,7 +598,7 @@ class _Converter(MarkdownConverter):
         if href.startswith("#"):
             # Only anchors of headings exist here; others (#more-12, old theme ids) become text.
             return super().convert_a(el, text, parent_tags) if href[1:] in self.anchors else text
-        images = el.find_all("img")
+        images = [c for c in el.descendants if getattr(c, "name", None) == "img"]  # cheaper than find_all
         if len(images) == 1 and not el.get_text(strip=True):
             return self._linked_image(el, images[0], href)
         new = self.resolver.link(href) if href else ""
