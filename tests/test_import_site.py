@@ -213,6 +213,13 @@ def test_markdown_links_and_images_are_rewritten_and_copied(md_site):
     assert [(a.get_text(), a["href"]) for a in jump.select("a")] == [("nach oben", "#offene-fragen")]
 
 
+def test_wordpress_archive_addresses_redirect_to_topics_overview_and_posts(wxr_site):
+    _root, site, _report = wxr_site
+    assert redirect_target(site, "category/kooperation/") == "tags/kooperation/"
+    assert redirect_target(site, "tag/lernos/") == "tags/lernos/"
+    assert redirect_target(site, "author/hanna/") == "werkstatt/"
+
+
 def test_markdown_aliases_redirect_and_tags_merge(md_site):
     _root, site, report = md_site
     assert redirect_target(site, "alt/hugo-gruss/") == "notizen/hugo-gruss/"

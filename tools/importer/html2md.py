@@ -343,7 +343,7 @@ def video_markdown(url: str, title: str) -> str:
 # -----------------------------------------------------------------------------
 
 
-def html_to_markdown(html: str, resolver: Resolver, *, embeds: bool = True) -> Converted:
+def html_to_markdown(html: str, resolver: Resolver, *, embeds: bool = True, comment: bool = False) -> Converted:
     """Convert HTML to Markdown; images and links are resolved by `resolver`.
     `embeds=False` (comments, where WordPress allows no embeds) skips looking for videos."""
     notes: list[tuple[str, str]] = []
@@ -351,7 +351,7 @@ def html_to_markdown(html: str, resolver: Resolver, *, embeds: bool = True) -> C
         notes.append((f"HTML mehr als {MAX_NESTING} Ebenen tief verschachtelt; nur als Text übernommen.", ""))
         return Converted(plain_paragraphs(html), notes)
     try:
-        return _html_to_markdown(html, resolver, embeds=embeds, notes=notes)
+        return _html_to_markdown(html, resolver, embeds=embeds, notes=notes, comment=comment)
     except RecursionError:
         notes.append(("HTML zu tief verschachtelt; nur als Text übernommen.", ""))
         return Converted(plain_paragraphs(html), notes)
@@ -377,7 +377,8 @@ def plain_paragraphs(html: str) -> str:
     return "\n\n".join(escaped) + "\n" if escaped else ""
 
 
-def _html_to_markdown(html: str, resolver: Resolver, *, embeds: bool, notes: list[tuple[str, str]]) -> Converted:
+def _html_to_markdown(html: str, resolver: Resolver, *, embeds: bool, notes: list[tuple[str, str]],
+                      comment: bool = False) -> Converted:
     soup = BeautifulSoup(html, "html.parser")
     videos: list[str] = []
     if embeds:
@@ -394,7 +395,7 @@ def _html_to_markdown(html: str, resolver: Resolver, *, embeds: bool, notes: lis
         # Gutenberg's gallery, the classic theme's and Jetpack's: one picture grid.
         gallery.name = "div"
         gallery.attrs = {"data-kn-galerie": "1"}
-    converter = _Converter(resolver, notes)
+    converter = _CommentConverter(resolver, notes) if comment else _Converter(resolver, notes)
     # Heading ids survive as attr_list ids, so that links to #them keep working.
     converter.anchors = {h["id"] for h in soup.find_all(HEADING_RE) if ANCHOR_RE.fullmatch(h.get("id") or "")}
     markdown = converter.convert_soup(soup)
@@ -629,6 +630,25 @@ class _Converter(MarkdownConverter):
         if not target or target == local:
             return picture
         return f"[{picture}]({target})"
+
+
+class _CommentConverter(_Converter):
+    """Comments are rendered with plain Markdown (hooks/comments.py: no tables,
+    fences or strike-through): write what that renderer shows."""
+
+    def convert_pre(self, el, text, parent_tags):
+        code = el.get_text().strip("\n")
+        return "\n\n" + "\n".join("    " + line if line.strip() else "" for line in code.split("\n")) + "\n\n"
+
+    def convert_del(self, el, text, parent_tags):
+        return text
+
+    convert_s = convert_del
+    convert_strike = convert_del
+
+    def convert_table(self, el, text, parent_tags):
+        rows = [" | ".join(" ".join(c.get_text(" ").split()) for c in row.find_all(("td", "th"))) for row in el.find_all("tr")]
+        return "\n\n" + "  \n".join(self.escape(r, parent_tags) for r in rows if r.strip()) + "\n\n"
 
 
 def _code_language(el: Tag) -> str:

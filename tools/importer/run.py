@@ -87,6 +87,8 @@ def _run(options: Options, report: Report) -> None:
     mapping, merged = merge_tags([p for p in posts if p.kind == "post"], vocabulary)
     report.tags_merged = merged
     rename_reserved_tags(mapping, vocabulary, report)
+    if isinstance(context, wxr.Blog):
+        archive_targets(context, posts, series, mapping, targets, report)
     writer = Writer(root, options.replace)
     fetcher = None
     if options.fetch and isinstance(context, wxr.Blog):
@@ -223,6 +225,31 @@ def _owner(url: str, claimants: list[Post]) -> Post:
         if post.old_urls[:1] == [url]:  # its permalink, not only its guid
             return post
     return claimants[0]
+
+
+def archive_targets(blog: wxr.Blog, posts: list[Post], series: str, mapping: dict[str, str],
+                    targets: dict[str, str], report: Report) -> None:
+    """Old archive addresses of WordPress: /category/x/ and /tag/y/ lead to the
+    topic's page, /author/z/ to the blog's overview, an attachment page to its
+    post. (/feed/ cannot be redirected by a static page; the report says where the feed is.)"""
+    published = [p for p in posts if not p.draft and p.kind == "post"]
+    used = {slugify(mapping.get(t, t)) for p in published for t in p.tags}
+    overview = f"{series}/index.md"
+    for old, what, name in blog.archives:
+        if old in targets:
+            continue
+        if what == "Autor":
+            targets[old] = overview
+            continue
+        slug = slugify(mapping.get(name.strip(), name.strip()))
+        targets[old] = f"tags/{slug}.md" if slug in used else overview
+    by_ident = {p.ident: p for p in published if p.ident}
+    for old, parent in blog.attachment_pages.items():
+        if old not in targets:
+            targets[old] = by_ident[parent].path if parent in by_ident else overview
+    if published:
+        report.note(REDIRECTS_FILE, None, "Den Feed des alten Blogs (/feed/) kann keine statische Seite weiterleiten; "
+                                          "der neue Feed liegt unter /feed.xml (beim Webserver als Weiterleitung eintragen).")
 
 
 def site_outputs(root: Path) -> set[str]:

@@ -127,6 +127,9 @@ class Blog:
     base: str = ""  # the blog's address, e.g. "https://alter-blog.example"
     by_id: dict[str, Post] = field(default_factory=dict)  # post id -> post
     attachments: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (url, parent id, alt text)
+    # Old archive addresses: ("category/x/", "Kategorie", "Name"), ("tag/y/", …), ("author/z/", "Autor", "")
+    archives: list[tuple[str, str, str]] = field(default_factory=list)
+    attachment_pages: dict[str, str] = field(default_factory=dict)  # old path or "?attachment_id=N" -> parent id
 
 
 def read(path: Path, options: Options, report: Report) -> tuple[Source, Blog]:
@@ -149,12 +152,17 @@ def read(path: Path, options: Options, report: Report) -> tuple[Source, Blog]:
         name = author.get("wp:author_display_name") or login
         if login:
             logins[login] = name
+            blog.archives.append((f"author/{slugify(login)}/", "Autor", ""))
     for element in info.get("wp:category*", []):
         term = fields(element)
         add_description(source, term.get("wp:cat_name", ""), term.get("wp:category_description", ""))
+        if term.get("wp:category_nicename"):
+            blog.archives.append((f"category/{unquote(term['wp:category_nicename'])}/", "Kategorie", term.get("wp:cat_name", "")))
     for element in info.get("wp:tag*", []):
         term = fields(element)
         add_description(source, term.get("wp:tag_name", ""), term.get("wp:tag_description", ""))
+        if term.get("wp:tag_slug"):
+            blog.archives.append((f"tag/{unquote(term['wp:tag_slug'])}/", "Schlagwort", term.get("wp:tag_name", "")))
     for element in info.get("wp:term*", []):
         term = fields(element)
         if term.get("wp:term_taxonomy") in TAXONOMIES:
@@ -185,6 +193,10 @@ def read_item(item: dict[str, Any], options: Options, report: Report, logins: di
         alt = next((fields(m).get("wp:meta_value", "") for m in item.get("wp:postmeta*", [])
                     if fields(m).get("wp:meta_key") == "_wp_attachment_image_alt"), "") or title
         blog.attachments[post_id] = (item["wp:attachment_url"], item.get("wp:post_parent", "0"), alt)
+        path, _query = old_path(item.get("link", ""), blog.hosts)
+        for old in (path, f"?attachment_id={post_id}"):
+            if old:
+                blog.attachment_pages[old] = item.get("wp:post_parent", "0")
     reason = skip_reason(kind, status, item.get("wp:post_password", ""), options)
     if reason:
         report.item(name, "übersprungen: " + reason)
@@ -345,7 +357,7 @@ def comment_markdown(content: str) -> str:
         text = "\n\n".join(p for p in paragraphs if p)
     else:
         html, _notes = prepare_wordpress(content)
-        text = html_to_markdown(html, _CommentResolver(), embeds=False).markdown
+        text = html_to_markdown(html, _CommentResolver(), embeds=False, comment=True).markdown
     return scrub(text)
 
 
