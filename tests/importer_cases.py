@@ -168,6 +168,12 @@ def markdown_blog(root: Path, outside: Path) -> Path:
 
         ![Fremd](../../bilder/fremd.png)
 
+        <img src="https://cdn.example/logo.png" alt="Logo vom CDN" onerror="alert(1)">
+
+        <video controls poster="https://cdn.example/p.jpg"><source src="https://cdn.example/film.mp4"></video>
+
+        <script>alert(1)</script>
+
         ```python
         # kein Titel, sondern ein Kommentar
         print("x")

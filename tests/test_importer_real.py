@@ -407,3 +407,26 @@ def test_one_setting_turns_a_blog_into_a_series_and_bad_values_are_named(wxr, tm
         assert f"'{SERIES}/index.md', Feld 'art': unbekannter Wert 'tagebuch'. Erlaubt sind: reihe, blog." in result.stderr
     finally:
         index.write_text(text, encoding="utf-8")
+
+
+def test_markdown_blog_raw_html_is_made_safe_and_reported(tmp_path):
+    from tools.importer.mdblog import Blog, convert
+    from tools.importer.model import Post
+
+    body = ('Text <script>alert(1)</script> und <img src="https://fremd.example/a.png" alt="Alt" onerror="x()">\n\n'
+            '<a href="javascript:alert(1)" onclick="y()">k</a>\n\n'
+            '<video controls poster="https://v.example/p.jpg"><source src="https://v.example/a.mp4"></video>\n\n'
+            '<form action="https://fremd.example/"><input name="q"></form>\n\n'
+            "```html\n<script>bleibt</script>\n```\n")
+    import datetime
+    post = Post(source="x.md", kind="post", title="T", slug="x", when=datetime.datetime(2020, 1, 1), draft=False,
+                tags=[], authors=[], comments="off", body=body, path="s/x.md")
+    blog = Blog(tmp_path)
+    blog.files[id(post)] = "x.md"
+    converted, _missing = convert(post, blog, {}, "s/bilder", {})
+    text = converted.markdown
+    assert "alert(1)" not in text.split("```")[0] and "onerror" not in text and "onclick" not in text
+    assert "[Alt](https://fremd.example/a.png)" in text and "[Video: a.mp4](https://v.example/a.mp4)" in text
+    assert "<form" not in text and "<input" not in text and "poster" not in text
+    assert "<script>bleibt</script>" in text  # code stays code
+    assert len(converted.notes) >= 4

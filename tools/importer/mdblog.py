@@ -56,6 +56,12 @@ USED_FIELDS = frozenset({
     "title", "date", "slug", "draft", "published", "categories", "tags", "authors", "author",
     "description", "summary", "excerpt", "comments", "aliases", "redirect_from",
 })
+ACTIVE_BLOCK_RE = re.compile(r"<(script|style|noscript|object|form|frameset)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+ACTIVE_TAG_RE = re.compile(r"</?(?:script|style|noscript|object|embed|form|input|button|select|textarea|meta|base|link|frame|"
+                           r"frameset|applet)\b[^>]*>", re.I)
+RAW_TAG_RE = re.compile(r"<(img|video|audio|source|a)\b([^>]*)>", re.I)
+PLAYER_RE = re.compile(r"<(video|audio)\b([^>]*)>(.*?)</\1\s*>", re.S | re.I)
+EVENT_ATTR_RE = re.compile(r"""\s(?:on\w+|srcdoc|formaction)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 IFRAME_RE = re.compile(r"<iframe\b([^>]*)>(?:.*?</iframe\s*>)?", re.S | re.I)
 ATTR_SRC_RE = re.compile(r"""\b(src|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 NOT_PAGES = frozenset({"readme.md", "changelog.md", "license.md", "licence.md", "contributing.md", "404.md", "tags.md"})
@@ -447,7 +453,42 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
         label = (attrs.get("title") or "Eingebetteter Inhalt").replace("[", "(").replace("]", ")")
         return f"\n\n[{label}]({src})\n\n"
 
+    def active(match: re.Match[str]) -> str:
+        notes.append((f"HTML-Element {match.group(0)[:40]!r} entfernt (Skripte, Formulare und Plugins laufen hier nicht).",
+                      match.group(0)[:30]))
+        return ""
+
+    def raw_tag(match: re.Match[str]) -> str:
+        """Raw <img>/<video>/<audio> from another server become a link; handlers and javascript: go."""
+        name, attrs = match.group(1).lower(), EVENT_ATTR_RE.sub("", match.group(2))
+        attrs = re.sub(r"""\s(href|src)\s*=\s*(["']?)\s*(?:javascript|vbscript|data):[^"'>\s]*\2""", "", attrs, flags=re.I)
+        found = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in ATTR_SRC_RE.finditer(attrs)}
+        src = found.get("src", "").strip()
+        if name != "a" and (URL_RE.match(src) or attrs.lower().find("poster=") >= 0):
+            alt = re.search(r"""\salt\s*=\s*["']([^"']*)""", attrs)
+            label = (alt.group(1) if alt else "") or {"img": "Bild", "source": "Datei"}.get(name, name.capitalize())
+            notes.append((f"<{name}> von einem fremden Server {src[:80]!r} durch einen einfachen Link ersetzt.", match.group(0)[:30]))
+            return f"[{label.replace('[', '(').replace(']', ')')}]({src})" if URL_RE.match(src) and src.startswith("http") else ""
+        return f"<{match.group(1)}{attrs}>"
+
+    def player(match: re.Match[str]) -> str:
+        """A raw <video>/<audio>: a link to its file (its poster goes), or a video paragraph."""
+        inner = re.search(r"""<source\b[^>]*\ssrc\s*=\s*["']([^"']+)""", match.group(3), re.I)
+        own = re.search(r"""\ssrc\s*=\s*["']([^"']+)""", match.group(2), re.I)
+        src = (own or inner).group(1).strip() if (own or inner) else ""
+        found = video_url(src)
+        if found:
+            return "\n\n" + video_markdown(found, video_title(found)) + "\n\n"
+        what = "Audio" if match.group(1).lower() == "audio" else "Video"
+        notes.append((f"{what}-Player durch einen Link auf die Datei ersetzt.", match.group(0)[:30]))
+        new = resolve(src) if src else None
+        return f"[{what}: {src.rsplit('/', 1)[-1]}]({new})" if new else ""
+
     def outside_code(text: str) -> str:
+        text = PLAYER_RE.sub(player, text)
+        text = ACTIVE_BLOCK_RE.sub(active, text)
+        text = ACTIVE_TAG_RE.sub(active, text)
+        text = RAW_TAG_RE.sub(raw_tag, text)
         text = IFRAME_RE.sub(iframe, text)
         text = HUGO_VIDEO_RE.sub(video, text)
         text = LIQUID_POST_RE.sub(liquid, text)
