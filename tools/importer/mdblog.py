@@ -33,6 +33,7 @@ from .media import safe_file
 from .model import DRAFT, IMPORTED, PAGE, Author, ImportFailed, Options, Post, Source
 from .plan import media_path
 from .report import Report
+from .wxr import plain_title
 
 # -----------------------------------------------------------------------------
 # Constants
@@ -270,7 +271,7 @@ def read_post(rel: str, text: str, options: Options, report: Report, source: Sou
     post = Post(
         source=rel,
         kind=kind,
-        title=" ".join(title.split()),
+        title=plain_title(title),
         slug=slugify(str(meta.get("slug") or "")) or slugify(stem) or "beitrag",
         when=when,
         draft=draft,

@@ -90,7 +90,7 @@ class Report:
         if self.notes:
             out.append("Bitte prüfen:")
             out += [f"  {path}{f', Zeile {line}' if line else ''}: {problem}" for path, line, problem in
-                    sorted(self.notes, key=lambda n: (n[0], n[1] or 0))]
+                    sorted(dict.fromkeys(self.notes), key=lambda n: (n[0], n[1] or 0))]
             out.append("")
         out.append("Fertig. Prüfen Sie das Ergebnis mit „make build“ und „make serve“." if self.ok
                    else "Import abgebrochen.")
