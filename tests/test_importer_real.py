@@ -430,3 +430,25 @@ def test_markdown_blog_raw_html_is_made_safe_and_reported(tmp_path):
     assert "<form" not in text and "<input" not in text and "poster" not in text
     assert "<script>bleibt</script>" in text  # code stays code
     assert len(converted.notes) >= 4
+
+
+def test_attachment_pages_lead_to_their_post_and_als_reihe_makes_a_series(tmp_path):
+    from conftest import ROOT
+
+    root = copy_sources(tmp_path / "site")
+    source = ROOT / "tests" / "fixtures" / "import" / "wordpress.xml"
+    report = run(Options(source=source, root=root, series="werkstatt", as_series=True))
+    assert report.ok, report.format()
+    redirects = yaml.safe_load((root / "data" / "redirects.yml").read_text(encoding="utf-8"))
+    assert redirects["2019/03/größe-zeigen-kooperation-im-handwerk/werkstatt/"] == \
+        "werkstatt/groesse-zeigen-kooperation-im-handwerk.md"
+    assert redirects["?attachment_id=301"] == "werkstatt/groesse-zeigen-kooperation-im-handwerk.md"
+    assert "art:" not in (root / "docs" / "werkstatt" / "index.md").read_text(encoding="utf-8")
+
+
+def test_command_line_knows_the_new_options(capsys):
+    from tools.importer.__main__ import parser
+
+    args = parser().parse_args(["x.xml", "--bilder-laden", "--bilder-hosts", "a.example, B.example", "--als-reihe"])
+    assert args.bilder_laden and args.als_reihe and args.bilder_hosts == "a.example, B.example"
+    assert "--bilder-laden" in parser().format_help()
