@@ -452,3 +452,26 @@ def test_command_line_knows_the_new_options(capsys):
     args = parser().parse_args(["x.xml", "--bilder-laden", "--bilder-hosts", "a.example, B.example", "--als-reihe"])
     assert args.bilder_laden and args.als_reihe and args.bilder_hosts == "a.example, B.example"
     assert "--bilder-laden" in parser().format_help()
+
+
+def test_markdown_blog_pictures_are_fetched_from_its_own_site_only(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pictures)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        source = tmp_path / "blog"
+        (source / "posts").mkdir(parents=True)
+        (source / "mkdocs.yml").write_text(f"site_name: Mein Blog\nsite_url: {base}/\n", encoding="utf-8")
+        (source / "posts" / "bild.md").write_text(
+            f"---\ndate: 2024-05-01\ntitle: Bild\n---\n\n![Team]({base}/wp-content/uploads/2019/05/team.png)\n\n"
+            "![Fremd](https://cdn.example/y.png)\n", encoding="utf-8")
+        root = copy_sources(tmp_path / "site")
+        report = run(Options(source=source, root=root, fetch=True))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert report.ok, report.format()
+    text = (root / "docs" / "mein-blog" / "bild.md").read_text(encoding="utf-8")
+    assert "![Team](bilder/127-0-0-1/wp-content/uploads/2019/05/team.png)" in text
+    assert (root / "docs" / "mein-blog" / "bilder" / "127-0-0-1" / "wp-content" / "uploads" / "2019" / "05" / "team.png").is_file()
+    assert "[Fremd](https://cdn.example/y.png)" in text and report.fetched == (1, 0)

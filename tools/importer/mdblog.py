@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -28,8 +28,9 @@ from limits import LIMITS, yaml_problems
 from schema import _Loader
 from text import slugify
 
+from .fetch import Fetcher
 from .html2md import Converted, video_markdown, video_title, video_url
-from .media import safe_file
+from .media import clean_relative, safe_file
 from .model import DRAFT, IMPORTED, PAGE, Author, ImportFailed, Options, Post, Source
 from .plan import media_path
 from .report import Report
@@ -80,6 +81,7 @@ ASSET_ROOTS = ("", "static", "docs", "assets")
 class Blog:
     root: Path
     owner: str = ""  # the blog's owner (site_author), author of posts that name none
+    hosts: set[str] = field(default_factory=set)  # the blog's own host (site_url, url, baseURL)
     by_file: dict[str, Post] = field(default_factory=dict)  # path under root -> post
     by_stem: dict[str, Post] = field(default_factory=dict)  # file name without .md -> post
     files: dict[int, str] = field(default_factory=dict)  # id(post) -> path under root
@@ -123,6 +125,10 @@ def read(root: Path, options: Options, report: Report) -> tuple[Source, Blog]:
     owner = config.get("site_author") or config.get("author")
     owner = owner.get("name") if isinstance(owner, dict) else owner
     blog = Blog(root, owner=owner.strip() if isinstance(owner, str) and owner.strip() else "")
+    for key in ("site_url", "url", "baseURL"):
+        host = urlsplit(str(config.get(key) or "")).hostname
+        if host:
+            blog.hosts.add(host.lower())
     for path in files:
         rel = path.relative_to(root).as_posix()
         if path.stat().st_size > LIMITS.page_bytes:
@@ -176,7 +182,8 @@ def blog_config(root: Path) -> dict[str, Any]:
             if path.is_file() and not path.is_symlink():
                 text = path.read_text(encoding="utf-8", errors="replace")
                 # Only the plain top-level keys: mkdocs.yml may use !!python tags.
-                plain = "\n".join(line for line in text.splitlines() if re.match(r"(site_name|site_author|title|author):", line))
+                plain = "\n".join(line for line in text.splitlines()
+                                   if re.match(r"(site_name|site_author|site_url|title|author|url|baseURL):", line))
                 data, _problem = load_yaml(plain, name)
                 if isinstance(data, dict):
                     return data
@@ -187,7 +194,8 @@ def blog_config(root: Path) -> dict[str, Any]:
                     data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
                 except (tomllib.TOMLDecodeError, RecursionError):
                     continue
-                return {"title": data.get("title"), "author": (data.get("params") or {}).get("author") or data.get("author")}
+                return {"title": data.get("title"), "url": data.get("baseURL"),
+                        "author": (data.get("params") or {}).get("author") or data.get("author")}
     return {}
 
 
@@ -367,7 +375,7 @@ def demote_headings(body: str) -> str:
 
 
 def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
-            media: dict[str, Path]) -> tuple[Converted, list[str]]:
+            media: dict[str, Path], fetcher: Fetcher | None = None) -> tuple[Converted, list[str]]:
     """Rewrite links and images of one post; returns the Markdown with notes, and missing files."""
     rel = blog.files[id(post)]
     notes: list[tuple[str, str]] = []
@@ -417,6 +425,15 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
         new = resolve(target)
         if not bang and new and text.startswith("![") and text.endswith(f"]({new})"):
             return text  # an image linked to itself: the image alone
+        if bang and new and URL_RE.match(new) and fetcher is not None and fetcher.allowed(new):
+            file, info = fetcher.get(new)
+            if file is not None:
+                parts = urlsplit(new)
+                name = media_path(clean_relative(f"{parts.hostname}/{unquote(parts.path).lstrip('/')}") or "bild")
+                local = f"{media_folder}/{name.rsplit('.', 1)[0] if '.' in name.rsplit('/', 1)[-1] else name}{info}"
+                media[local] = file
+                return f"![{text}]({posixpath.relpath(local, posixpath.dirname(post.path))}{title})"
+            notes.append((f"Bild „{new[:100]}“ nicht geladen: {info}.", target))
         if bang and new and URL_RE.match(new):
             notes.append((f"Bild von einem fremden Server {target!r} durch einen einfachen Link ersetzt.", target))
             return f"[{text or 'Bild'}]({target})"

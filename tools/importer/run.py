@@ -91,7 +91,7 @@ def _run(options: Options, report: Report) -> None:
         archive_targets(context, posts, series, mapping, targets, report)
     writer = Writer(root, options.replace)
     fetcher = None
-    if options.fetch and isinstance(context, wxr.Blog):
+    if options.fetch:
         hosts = {h.lower() for h in (*context.hosts, *options.fetch_hosts) if h}
         fetcher = Fetcher(hosts, connect_to=dict(options.connect_to))
     try:
@@ -128,7 +128,8 @@ def _convert_all(options: Options, report: Report, source: Source, context: Any,
                     excerpt = wxr.excerpt_text(post.excerpt)
                     missing = resolver.missing
                 else:
-                    converted, missing = mdblog.convert(post, context, targets, f"{series}/{MEDIA_FOLDER}", source.media)
+                    converted, missing = mdblog.convert(post, context, targets, f"{series}/{MEDIA_FOLDER}", source.media,
+                                                        fetcher)
                     excerpt = post.excerpt
         except (OverBudget, MemoryError, RecursionError) as exc:
             # Too slow, too big or too deep to convert: the text alone, as code, so that it builds.
