@@ -36,7 +36,7 @@ artikel: $(STAMP)
 
 # Import a blog: make import QUELLE=export.xml [SERIE=ordner] [MEDIEN=uploads] [MEDIEN_LADEN=1] [ERSETZEN=1] [OPTIONEN=…]
 import: $(STAMP)
-	@test -n "$(QUELLE)" || { echo 'Bitte eine Quelle angeben: make import QUELLE=<WXR-Datei oder Ordner> [SERIE=<ordner>] [MEDIEN=<ordner>] [ERSETZEN=1]' >&2; exit 2; }
+	@test -n "$(QUELLE)" || { echo 'Bitte eine Quelle angeben: make import QUELLE=<WXR-Datei oder Ordner> [SERIE=<ordner>] [MEDIEN=<ordner>] [MEDIEN_LADEN=1] [ERSETZEN=1]' >&2; exit 2; }
 	@$(BIN)/python -m tools.importer "$(QUELLE)" $(if $(SERIE),--serie "$(SERIE)") $(if $(MEDIEN),--medien "$(MEDIEN)") $(if $(ERSETZEN),--ersetzen) $(if $(MEDIEN_LADEN),--bilder-laden) $(OPTIONEN)
 
 bench-import: $(STAMP)
