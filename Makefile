@@ -38,10 +38,10 @@ artikel: $(STAMP)
 	@test -n "$(TITEL)" || { echo 'Bitte einen Titel angeben: make artikel TITEL="Mein Titel" SERIE="Name der Reihe"' >&2; exit 2; }
 	@$(BIN)/python -m tools.new_article "$(TITEL)" --serie "$(SERIE)"
 
-# Import a blog: make import QUELLE=export.xml [SERIE=ordner] [MEDIEN=uploads] [ERSETZEN=1] [OPTIONEN=…]
+# Import a blog: make import QUELLE=export.xml [SERIE=ordner] [MEDIEN=uploads] [MEDIEN_LADEN=1] [ERSETZEN=1] [OPTIONEN=…]
 import: $(STAMP)
-	@test -n "$(QUELLE)" || { echo 'Bitte eine Quelle angeben: make import QUELLE=<WXR-Datei oder Ordner> [SERIE=<ordner>] [MEDIEN=<ordner>] [ERSETZEN=1]' >&2; exit 2; }
-	@$(BIN)/python -m tools.importer "$(QUELLE)" $(if $(SERIE),--serie "$(SERIE)") $(if $(MEDIEN),--medien "$(MEDIEN)") $(if $(ERSETZEN),--ersetzen) $(OPTIONEN)
+	@test -n "$(QUELLE)" || { echo 'Bitte eine Quelle angeben: make import QUELLE=<WXR-Datei oder Ordner> [SERIE=<ordner>] [MEDIEN=<ordner>] [MEDIEN_LADEN=1] [ERSETZEN=1]' >&2; exit 2; }
+	@$(BIN)/python -m tools.importer "$(QUELLE)" $(if $(SERIE),--serie "$(SERIE)") $(if $(MEDIEN),--medien "$(MEDIEN)") $(if $(ERSETZEN),--ersetzen) $(if $(MEDIEN_LADEN),--bilder-laden) $(OPTIONEN)
 
 bench-import: $(STAMP)
 	$(BIN)/python -m tools.bench_import

@@ -71,8 +71,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             continue
         if file.name == "index":
             title, problems = read_title(file)
-            site.errors.extend(problems)
-            site.series[series] = Series(series, title or series, file.src_uri, file.url)
+            kind, problem = read_kind(file)
+            site.errors.extend(problems + ([problem] if problem else []))
+            site.series[series] = Series(series, title or series, file.src_uri, file.url, kind=kind)
             continue
         article = read_article(file, comments_default=comments_default, errors=site.errors, rejected=site.rejected)
         if article is None:
@@ -167,6 +168,19 @@ def read_title(file: File) -> tuple[str | None, list[str]]:
     return title, problems
 
 
+SECTION_KINDS = ("reihe", "blog")
+
+
+def read_kind(file: File) -> tuple[str, str | None]:
+    """`art` in a section's index.md: "reihe" (default: parts in reading order,
+    „Teil n von N“) or "blog" (newest first, pinned posts on top)."""
+    meta, _body, _problems = split_front_matter(file.src_uri, file.content_string)
+    value = (meta or {}).get("art", "reihe")
+    if isinstance(value, str) and value.strip() in SECTION_KINDS:
+        return value.strip(), None
+    return "reihe", error(file.src_uri, "art", f"unbekannter Wert {str(value)[:40]!r}. Erlaubt sind: reihe, blog.")
+
+
 def read_article(
     file: File, *, comments_default: bool, errors: list[str], rejected: list[Article] | None = None,
 ) -> Article | None:
@@ -215,6 +229,8 @@ def read_article(
         updated=values.get("updated"),
         teaser="description" not in values,
         part=values.get("teil"),
+        pinned=values.get("angeheftet", False),
+        guid=values.get("guid", ""),
     )
 
 
@@ -258,6 +274,10 @@ def attach_to_series(site: registry.Site, files: Files) -> None:
             continue
         series.articles.append(article)
     for series in site.series.values():
+        if series.kind == "blog":
+            # A blog is read newest first, pinned posts on top; `teil` means nothing here.
+            series.articles.sort(key=lambda a: (a.pinned, a.moment(), a.src_uri), reverse=True)
+            continue
         # Articles with a broken field count too: a duplicate `teil` shows in the same run.
         rejected = [a for a in site.rejected if a.series == series.name]
         site.errors.extend(duplicate_parts(sorted(series.articles + rejected, key=reading_order)))

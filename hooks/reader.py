@@ -242,8 +242,8 @@ class Position:
 
 def series_position(site: registry.Site, article: Article) -> Position | None:
     series = site.series.get(article.series)
-    if series is None or article not in series.articles:
-        return None
+    if series is None or article not in series.articles or series.kind == "blog":
+        return None  # a blog's posts are no numbered parts
     parts = series.articles
     index = parts.index(article)
     return Position(
@@ -293,7 +293,7 @@ def write_feed(path: Path, info: dict[str, str], articles: list[Article], author
     for article in entries:
         entry = feed.add_entry(order="append")
         link = base + article.url
-        entry.id(link)
+        entry.id(article.guid or link)  # an imported post keeps its old id: readers do not see it again
         entry.title(article.title)
         entry.link(href=link, rel="alternate", type="text/html")
         entry.published(article.moment())

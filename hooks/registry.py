@@ -60,6 +60,8 @@ class Article:
     updated: datetime.date | None = None
     # No `description`: it is the teaser, so the page shows no extra lead.
     teaser: bool = False
+    pinned: bool = False  # front matter `angeheftet`: first in a blog section
+    guid: str = ""  # front matter `guid`: the feed id of an imported post (the old blog's)
 
     def moment(self) -> datetime.datetime:
         """When the article appeared, for sorting and feeds (a date alone: midnight UTC)."""
@@ -76,7 +78,8 @@ class Series:
     title: str
     index_uri: str
     url: str
-    articles: list[Article] = field(default_factory=list)  # oldest first
+    articles: list[Article] = field(default_factory=list)  # reading order (a blog: pinned, then newest first)
+    kind: str = "reihe"  # front matter `art` of index.md: "reihe" (parts in order) or "blog" (newest first)
 
 
 @dataclass

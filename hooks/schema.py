@@ -268,6 +268,12 @@ def check_part(value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def check_guid(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str) or not value.strip() or len(value) > 500 or any(ord(c) < 32 for c in value):
+        return None, f"{show(value)} ist keine Feed-Kennung. Erlaubt ist ein Text in einer Zeile, höchstens 500 Zeichen."
+    return value.strip(), None
+
+
 def check_bool(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, bool):
         return value, None
@@ -301,6 +307,10 @@ FIELDS: dict[str, Field] = {
     "draft": Field(check_bool, False, "true für einen Entwurf"),
     # Order within the series; articles without it follow, ordered by date.
     "teil": Field(check_part, False, "Nummer des Teils in der Reihe, ab 1"),
+    # In a blog section (`art: blog` in its index.md): shown first.
+    "angeheftet": Field(check_bool, False, "true: im Blog ganz oben angeheftet"),
+    # Imported posts: the old blog's feed id, so that feed readers do not show them again.
+    "guid": Field(check_guid, False, "Kennung des Beitrags im Feed des alten Blogs"),
 }
 
 

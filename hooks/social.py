@@ -31,6 +31,7 @@ from mkdocs.plugins import event_priority
 import preview_image
 import registry
 from preview_image import HEIGHT, WIDTH, Colours, Preview
+from text import format_date_de
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -118,8 +119,9 @@ def previews(site: registry.Site, site_name: str, site_url: str) -> list[tuple[s
             # A series named like the site is not named twice on the image.
             kicker = "Artikel der Reihe" if series.title == site_name else f"Reihe „{series.title}“"
             found.append((article.src_uri, Preview(
-                site_name, article.title, kicker,
-                f"Teil {number} von {len(series.articles)}", address,
+                site_name, article.title, "Blog „%s“" % series.title if series.kind == "blog" else kicker,
+                format_date_de(article.date) if series.kind == "blog" else f"Teil {number} von {len(series.articles)}",
+                address,
             )))
     for checklist in site.checklists.values():
         items = len(checklist.items)

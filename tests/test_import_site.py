@@ -70,8 +70,9 @@ def test_published_posts_become_articles_and_drafts_and_skipped_items_do_not(wxr
                 "werkstatt/privat-zahlen/", "werkstatt/nur-fuer-mitglieder/"):
         assert not site.exists(url), url
     listed = [a.get_text(strip=True) for a in site.page("werkstatt/").select(".kn-list__title")]
-    assert listed == ["Größe zeigen: Kooperation im Handwerk & was sie bringt", "Netzwerke pflegen",
-                      "Netzwerke pflegen, Teil 2", "Kurz notiert"]
+    # An imported blog is a blog section (`art: blog`): newest first (#25).
+    assert listed == ["Kurz notiert", "Netzwerke pflegen, Teil 2", "Netzwerke pflegen",
+                      "Größe zeigen: Kooperation im Handwerk & was sie bringt"]
 
 
 def test_article_body_keeps_structure_media_and_videos(wxr_site):
@@ -85,7 +86,8 @@ def test_article_body_keeps_structure_media_and_videos(wxr_site):
     videos = [(f["data-kn-video-title"], f.select_one(".kn-video__link a")["href"]) for f in content.select("figure.kn-video")]
     assert videos == [("Rundgang durch die Werkstatt", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
                       ("Video auf Vimeo", "https://vimeo.com/76979871")]
-    assert "[gallery ids=" in content.get_text()  # kept as text (smarty turns its quotes into „…“)
+    assert "[gallery ids=" not in content.get_text()  # a picture grid from the export's attachments (#25)
+    assert content.select("p.kn-galerie img")
     links = {a.get_text(): a["href"] for a in content.select("p a")}
     assert links["Netzwerke pflegen"] == "../netzwerke-pflegen/" and links["dritten Teil"] == "../netzwerke-pflegen-2/"
     assert "Das Team vor der Halle" in content.get_text()
@@ -209,6 +211,13 @@ def test_markdown_links_and_images_are_rewritten_and_copied(md_site):
     assert "kaputten Link" in second.get_text() and "ins Leere" in second.get_text()
     jump = [p for p in second.select("p") if "Springen" in p.get_text()][0]
     assert [(a.get_text(), a["href"]) for a in jump.select("a")] == [("nach oben", "#offene-fragen")]
+
+
+def test_wordpress_archive_addresses_redirect_to_topics_overview_and_posts(wxr_site):
+    _root, site, _report = wxr_site
+    assert redirect_target(site, "category/kooperation/") == "tags/kooperation/"
+    assert redirect_target(site, "tag/lernos/") == "tags/lernos/"
+    assert redirect_target(site, "author/hanna/") == "werkstatt/"
 
 
 def test_markdown_aliases_redirect_and_tags_merge(md_site):

@@ -53,6 +53,13 @@ def parser() -> argparse.ArgumentParser:
                    help="WordPress-Seiten überspringen (sonst nach docs/<serie>/seiten/)")
     p.add_argument("--offene-kommentare", choices=("closed", "open"), default="closed",
                    help="was aus offenen Kommentaren wird (Standard: closed, denn das Archiv ist nur lesbar)")
+    p.add_argument("--bilder-laden", action="store_true",
+                   help="Bilder vom alten Server laden (nur von der Adresse des Blogs, *.files.wordpress.com und "
+                        "--bilder-hosts; höchstens 10 MB je Bild, nur PNG, JPEG, GIF und WebP)")
+    p.add_argument("--bilder-hosts", metavar="HOSTS", default="",
+                   help="weitere Server, von denen Bilder geladen werden dürfen, durch Kommas getrennt")
+    p.add_argument("--als-reihe", action="store_true",
+                   help="als Reihe mit Teilen anlegen statt als Blog (neueste zuerst)")
     p.add_argument("--website", type=Path, default=ROOT, metavar="ORDNER",
                    help="Ordner der Website mit mkdocs.yml (Standard: dieses Repository)")
     p._positionals.title = "Argumente"
@@ -60,11 +67,27 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+MEMORY_BYTES = 4 * 1024**3  # a last lock: a hostile export cannot take the machine's memory
+
+
+def limit_memory() -> None:
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > MEMORY_BYTES:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(MEMORY_BYTES, hard), hard))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    limit_memory()
     options = Options(
         source=args.quelle, root=args.website, series=args.serie or None, media=args.medien,
         replace=args.ersetzen, pages=not args.ohne_seiten, open_comments=args.offene_kommentare,
+        as_series=args.als_reihe, fetch=args.bilder_laden,
+        fetch_hosts=tuple(h.strip().lower() for h in args.bilder_hosts.split(",") if h.strip()),
     )
     report = run(options)
     print(report.format())

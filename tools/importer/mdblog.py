@@ -13,23 +13,28 @@ rewritten to the new files; images are copied.
 from __future__ import annotations
 
 import datetime
+import os
 import posixpath
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from limits import LIMITS, yaml_problems
 from schema import _Loader
 from text import slugify
 
-from .html2md import Converted, video_markdown, video_title
-from .model import DRAFT, IMPORTED, Author, ImportFailed, Options, Post, Source
+from .fetch import Fetcher
+from .html2md import Converted, video_markdown, video_title, video_url
+from .media import clean_relative, safe_file
+from .model import DRAFT, IMPORTED, PAGE, Author, ImportFailed, Options, Post, Source
 from .plan import media_path
 from .report import Report
+from .wxr import plain_title
 
 # -----------------------------------------------------------------------------
 # Constants
@@ -53,6 +58,17 @@ USED_FIELDS = frozenset({
     "title", "date", "slug", "draft", "published", "categories", "tags", "authors", "author",
     "description", "summary", "excerpt", "comments", "aliases", "redirect_from",
 })
+ACTIVE_BLOCK_RE = re.compile(r"<(script|style|noscript|object|form|frameset)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+ACTIVE_TAG_RE = re.compile(r"</?(?:script|style|noscript|object|embed|form|input|button|select|textarea|meta|base|link|frame|"
+                           r"frameset|applet)\b[^>]*>", re.I)
+RAW_TAG_RE = re.compile(r"<(img|video|audio|source|a)\b([^>]*)>", re.I)
+PLAYER_RE = re.compile(r"<(video|audio)\b([^>]*)>(.*?)</\1\s*>", re.S | re.I)
+EVENT_ATTR_RE = re.compile(r"""\s(?:on\w+|srcdoc|formaction)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+IFRAME_RE = re.compile(r"<iframe\b([^>]*)>(?:.*?</iframe\s*>)?", re.S | re.I)
+ATTR_SRC_RE = re.compile(r"""\b(src|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+NOT_PAGES = frozenset({"readme.md", "changelog.md", "license.md", "licence.md", "contributing.md", "404.md", "tags.md"})
+FATAL_YAML = ("Anker und Verweise", "tiefer als", "mehr als")  # limits.yaml_problems: refuse before loading
+CONFIG_FILES = ("mkdocs.yml", "_config.yml", "hugo.yaml", "hugo.yml", "config.yaml", "config.yml")
 SKIPPED_DIRS = frozenset({"node_modules", "site", "_site", "public", "resources"})
 ASSET_ROOTS = ("", "static", "docs", "assets")
 
@@ -64,31 +80,62 @@ ASSET_ROOTS = ("", "static", "docs", "assets")
 @dataclass
 class Blog:
     root: Path
+    owner: str = ""  # the blog's owner (site_author), author of posts that name none
+    hosts: set[str] = field(default_factory=set)  # the blog's own host (site_url, url, baseURL)
     by_file: dict[str, Post] = field(default_factory=dict)  # path under root -> post
     by_stem: dict[str, Post] = field(default_factory=dict)  # file name without .md -> post
     files: dict[int, str] = field(default_factory=dict)  # id(post) -> path under root
 
 
-def markdown_files(root: Path) -> list[Path]:
+def markdown_files(root: Path, refused: list[str] | None = None) -> list[Path]:
+    """The .md files under `root`, never through a symbolic link (a folder, a
+    file) and never a hard link: a source must not import files from elsewhere."""
     found = []
-    for path in sorted(root.rglob("*.md")):
-        parts = path.relative_to(root).parts
-        if any(p.startswith(".") or p in SKIPPED_DIRS for p in parts[:-1]) or not path.is_file():
-            continue
-        found.append(path)
-    return found
+    for folder, dirs, files in os.walk(root):  # os.walk does not follow links to folders
+        here = Path(folder)
+        for name in list(dirs):
+            if name.startswith(".") or name in SKIPPED_DIRS or (here / name).is_symlink():
+                if (here / name).is_symlink() and refused is not None:
+                    refused.append((here / name).relative_to(root).as_posix())
+                dirs.remove(name)
+        for name in files:
+            path = here / name
+            if not name.endswith(".md"):
+                continue
+            if path.is_symlink() or not path.is_file() or path.stat().st_nlink > 1:
+                if refused is not None:
+                    refused.append(path.relative_to(root).as_posix())
+                continue
+            found.append(path)
+    return sorted(found)
 
 
 def read(root: Path, options: Options, report: Report) -> tuple[Source, Blog]:
-    files = markdown_files(root)
+    refused: list[str] = []
+    files = markdown_files(root, refused)
     if not files:
         raise ImportFailed(f"Im Ordner „{root}“ gibt es keine .md-Dateien.")
-    source = Source("Markdown", root.resolve().name.replace("-", " ").replace("_", " ").strip().title())
+    for rel in refused:
+        report.item(rel, "übersprungen: symbolischer oder harter Link (nur echte Dateien im Ordner werden gelesen)")
+    config = blog_config(root)
+    title = config.get("site_name") or config.get("title")
+    source = Source("Markdown", title.strip() if isinstance(title, str) and title.strip() else
+                    root.resolve().name.replace("-", " ").replace("_", " ").strip().title())
     authors = material_authors(root)
-    blog = Blog(root)
+    owner = config.get("site_author") or config.get("author")
+    owner = owner.get("name") if isinstance(owner, dict) else owner
+    blog = Blog(root, owner=owner.strip() if isinstance(owner, str) and owner.strip() else "")
+    for key in ("site_url", "url", "baseURL"):
+        host = urlsplit(str(config.get(key) or "")).hostname
+        if host:
+            blog.hosts.add(host.lower())
     for path in files:
         rel = path.relative_to(root).as_posix()
-        post = read_post(rel, path.read_text(encoding="utf-8", errors="replace"), options, report, source, authors)
+        if path.stat().st_size > LIMITS.page_bytes:
+            report.item(rel, f"übersprungen: größer als {LIMITS.page_bytes // 1000} KB")
+            continue
+        post = read_post(rel, path.read_text(encoding="utf-8", errors="replace"), options, report, source, authors,
+                         owner=blog.owner, page=is_page_file(path, root))
         if post is not None:
             source.posts.append(post)
             blog.by_file[rel] = post
@@ -101,14 +148,67 @@ def material_authors(root: Path) -> dict[str, str]:
     """id -> name from Material's `.authors.yml` files."""
     names: dict[str, str] = {}
     for path in sorted(root.rglob(".authors.yml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError:
+        if path.is_symlink():
             continue
+        data, _problem = load_yaml(path.read_text(encoding="utf-8", errors="replace"), path.name)
+        data = data or {}
         for author_id, entry in ((data.get("authors") or {}) if isinstance(data, dict) else {}).items():
             if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                 names[str(author_id)] = entry["name"]
     return names
+
+
+def load_yaml(text: str, src: str) -> tuple[Any, str | None]:
+    """YAML read with the build's limits (hooks/limits.py): aliases (billion
+    laughs), depth and size are checked on the event stream before any tree is
+    built. Returns (data, problem)."""
+    if len(text) > LIMITS.data_bytes:
+        return None, f"Kopfbereich größer als {LIMITS.data_bytes // 1000} KB"
+    fatal = [p for p in yaml_problems(src, text, first_line=2) if any(f in p for f in FATAL_YAML)]
+    if fatal:
+        return None, "Kopfbereich abgelehnt: " + fatal[0].split(": ", 1)[-1]
+    try:
+        return yaml.load(text, Loader=_Loader), None
+    except (yaml.YAMLError, RecursionError) as exc:
+        return None, f"Kopfbereich nicht lesbar ({type(exc).__name__})"
+
+
+def blog_config(root: Path) -> dict[str, Any]:
+    """The blog's configuration (mkdocs.yml, Jekyll's _config.yml, Hugo's),
+    in the folder or up to two folders above; {} if there is none."""
+    for folder in (root, root.parent, root.parent.parent):
+        for name in CONFIG_FILES:
+            path = folder / name
+            if path.is_file() and not path.is_symlink():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                # Only the plain top-level keys: mkdocs.yml may use !!python tags.
+                plain = "\n".join(line for line in text.splitlines()
+                                   if re.match(r"(site_name|site_author|site_url|title|author|url|baseURL):", line))
+                data, _problem = load_yaml(plain, name)
+                if isinstance(data, dict):
+                    return data
+        for name in ("hugo.toml", "config.toml"):
+            path = folder / name
+            if path.is_file() and not path.is_symlink():
+                try:
+                    data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
+                except (tomllib.TOMLDecodeError, RecursionError):
+                    continue
+                return {"title": data.get("title"), "url": data.get("baseURL"),
+                        "author": (data.get("params") or {}).get("author") or data.get("author")}
+    return {}
+
+
+def is_page_file(path: Path, root: Path) -> bool:
+    """An undated file that is a page of the blog („Über mich“), not a listing,
+    README or a blog's index: index.md only as the one file of its folder."""
+    name = path.name.lower()
+    if name in NOT_PAGES:
+        return False
+    listing = path.parent == root or any(p != path for p in path.parent.rglob("*.md"))
+    if name in ("index.md", "_index.md") and listing:
+        return False
+    return "posts" not in path.relative_to(root).parts and "_posts" not in path.relative_to(root).parts
 
 
 def split(text: str) -> tuple[dict[str, Any] | None, str, str | None]:
@@ -117,16 +217,21 @@ def split(text: str) -> tuple[dict[str, Any] | None, str, str | None]:
         match = pattern.match(text)
         if not match:
             continue
-        try:
-            meta = yaml.load(match.group(1), Loader=_Loader) if loader == "yaml" else tomllib.loads(match.group(1))
-        except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-            return None, text, f"Kopfbereich nicht lesbar ({type(exc).__name__})"
+        if loader == "yaml":
+            meta, problem = load_yaml(match.group(1), "Kopfbereich")
+            if problem:
+                return None, text, problem
+        else:
+            try:
+                meta = tomllib.loads(match.group(1))
+            except (tomllib.TOMLDecodeError, RecursionError) as exc:
+                return None, text, f"Kopfbereich nicht lesbar ({type(exc).__name__})"
         return (meta if isinstance(meta, dict) else {}), text[match.end():], None
     return {}, text, None
 
 
 def read_post(rel: str, text: str, options: Options, report: Report, source: Source,
-              known_authors: dict[str, str]) -> Post | None:
+              known_authors: dict[str, str], *, owner: str = "", page: bool = False) -> Post | None:
     meta, body, problem = split(text)
     if meta is None:
         report.item(rel, f"übersprungen: {problem}")
@@ -136,11 +241,14 @@ def read_post(rel: str, text: str, options: Options, report: Report, source: Sou
     when = to_datetime(meta.get("date"))
     if when is None and jekyll:
         when = datetime.datetime(*map(int, jekyll.groups()[:3]))
-    if when is None:
-        report.item(rel, "übersprungen: kein Datum (keine Blogseite, z. B. eine Übersicht)")
-        return None
     draft = meta.get("draft") is True or meta.get("published") is False or "_drafts" in Path(rel).parts
-    report.item(rel, DRAFT if draft else IMPORTED)
+    kind = "post"
+    if when is None:
+        if not page or draft:
+            report.item(rel, "übersprungen: kein Datum (keine Blogseite, z. B. eine Übersicht)")
+            return None
+        kind, when = "page", datetime.datetime(2000, 1, 1)
+    report.item(rel, PAGE if kind == "page" else (DRAFT if draft else IMPORTED))
     title = meta.get("title") if isinstance(meta.get("title"), str) and meta["title"].strip() else None
     if title is None:
         heading = H1_RE.search(FENCE_RE.sub("", body))
@@ -161,14 +269,17 @@ def read_post(rel: str, text: str, options: Options, report: Report, source: Sou
         if author_id and author_id not in author_ids:
             author_ids.append(author_id)
             source.authors.setdefault(author_id, Author(author_id, known_authors.get(value, value)))
+    if not author_ids and owner and slugify(owner):
+        author_ids = [slugify(owner)]  # a one-person blog: its owner wrote the post
+        source.authors.setdefault(author_ids[0], Author(author_ids[0], owner))
     if not author_ids:
         author_ids = [options.default_author]
         source.authors.setdefault(options.default_author, Author(options.default_author, "Redaktion"))
     comments = meta.get("comments")
     post = Post(
         source=rel,
-        kind="post",
-        title=" ".join(title.split()),
+        kind=kind,
+        title=plain_title(title),
         slug=slugify(str(meta.get("slug") or "")) or slugify(stem) or "beitrag",
         when=when,
         draft=draft,
@@ -178,6 +289,9 @@ def read_post(rel: str, text: str, options: Options, report: Report, source: Sou
         body=body,
         excerpt=next((" ".join(str(meta[k]).split()) for k in ("description", "summary", "excerpt") if meta.get(k)), ""),
     )
+    material = material_url(rel, meta, post)
+    if material:
+        post.old_urls.append(material)
     for alias in names(meta.get("aliases")) + names(meta.get("redirect_from")):
         path = unquote(alias.split("?")[0].split("#")[0]).strip("/")
         if path and not URL_RE.match(alias):
@@ -185,6 +299,20 @@ def read_post(rel: str, text: str, options: Options, report: Report, source: Sou
             if path not in post.old_urls:
                 post.old_urls.append(path)
     return post
+
+
+def material_url(rel: str, meta: dict[str, Any], post: Post) -> str | None:
+    """The address Material's blog plugin gave a post: <blog>/2025/06/22/<slug>/."""
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    parts = Path(rel).parts
+    if post.kind != "post" or post.draft or "posts" not in parts[:-1]:
+        return None
+    base = list(parts[:parts.index("posts")])
+    if base[:1] == ["docs"]:
+        base = base[1:]
+    slug = str(meta.get("slug") or "") or toc_slugify(post.title, "-")
+    return "/".join([*base, post.when.strftime("%Y/%m/%d"), slug]) + "/" if slug else None
 
 
 def names(value: Any, *, split_words: bool = False) -> list[str]:
@@ -231,8 +359,23 @@ def heading_anchors(body: str) -> set[str]:
     return anchors
 
 
+def demote_headings(body: str) -> str:
+    """The title is the page's only `# `: with a `# ` heading in the body, every
+    ATX heading outside code goes one level down (###### stays)."""
+    pieces, position = [], 0
+    for fence in FENCE_RE.finditer(body):
+        pieces.append((body[position:fence.start()], True))
+        pieces.append((fence.group(0), False))
+        position = fence.end()
+    pieces.append((body[position:], True))
+    if not any(prose and H1_RE.search(text) for text, prose in pieces):
+        return body
+    shift = re.compile(r"^(#{1,5})(?=[ \t])", re.M)
+    return "".join(shift.sub(r"#\1", text) if prose else text for text, prose in pieces)
+
+
 def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
-            media: dict[str, Path]) -> tuple[Converted, list[str]]:
+            media: dict[str, Path], fetcher: Fetcher | None = None) -> tuple[Converted, list[str]]:
     """Rewrite links and images of one post; returns the Markdown with notes, and missing files."""
     rel = blog.files[id(post)]
     notes: list[tuple[str, str]] = []
@@ -262,20 +405,40 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
                 if other is not None and not other.draft:
                     # Without its #fragment: heading anchors are made differently here.
                     return posixpath.relpath(other.path, posixpath.dirname(post.path))
-                file = blog.root / option
-                if option.endswith(".md") or not file.is_file():
+                if option.endswith(".md"):
                     continue
-                new = f"{media_folder}/{media_path(option)}"
+                file, reason = safe_file(blog.root, option)
+                if reason:
+                    notes.append((f"Datei abgelehnt: {reason}.", target))
+                    return ""
+                if file is None:
+                    continue
+                new = f"{media_folder}/{media_path(option.removeprefix('docs/'))}"
                 media[new] = file
                 return posixpath.relpath(new, posixpath.dirname(post.path)) + (f"#{fragment}" if fragment else "")
         return None
 
     def link(match: re.Match[str]) -> str:
         bang, text, target, title = match.groups()
+        if not bang and "![" in text:
+            text = LINK_RE.sub(link, text)  # a linked image: the image inside is rewritten too
         new = resolve(target)
+        if not bang and new and text.startswith("![") and text.endswith(f"]({new})"):
+            return text  # an image linked to itself: the image alone
+        if bang and new and URL_RE.match(new) and fetcher is not None and fetcher.allowed(new):
+            file, info = fetcher.get(new)
+            if file is not None:
+                parts = urlsplit(new)
+                name = media_path(clean_relative(f"{parts.hostname}/{unquote(parts.path).lstrip('/')}") or "bild")
+                local = f"{media_folder}/{name.rsplit('.', 1)[0] if '.' in name.rsplit('/', 1)[-1] else name}{info}"
+                media[local] = file
+                return f"![{text}]({posixpath.relpath(local, posixpath.dirname(post.path))}{title})"
+            notes.append((f"Bild „{new[:100]}“ nicht geladen: {info}.", target))
         if bang and new and URL_RE.match(new):
             notes.append((f"Bild von einem fremden Server {target!r} durch einen einfachen Link ersetzt.", target))
             return f"[{text or 'Bild'}]({target})"
+        if new == "":
+            return text if not bang else (text or "")
         if new is None:
             what = "Bild" if bang else "Link"
             replacement = "den Alternativtext" if bang else "den Text"
@@ -295,7 +458,56 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
         url = f"https://vimeo.com/{video_id}" if site == "vimeo" else f"https://www.youtube.com/watch?v={video_id}"
         return video_markdown(url, video_title(url))
 
+    def iframe(match: re.Match[str]) -> str:
+        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in ATTR_SRC_RE.finditer(match.group(1))}
+        src = attrs.get("src", "").strip()
+        src = "https:" + src if src.startswith("//") else src
+        found = video_url(src)
+        if found:
+            return "\n\n" + video_markdown(found, video_title(found, attrs.get("title", ""))) + "\n\n"
+        notes.append((f"Eingebetteter Inhalt (iframe) {src[:80]!r} durch einen einfachen Link ersetzt.", match.group(0)[:40]))
+        if not src.startswith(("http://", "https://")):
+            return ""
+        label = (attrs.get("title") or "Eingebetteter Inhalt").replace("[", "(").replace("]", ")")
+        return f"\n\n[{label}]({src})\n\n"
+
+    def active(match: re.Match[str]) -> str:
+        notes.append((f"HTML-Element {match.group(0)[:40]!r} entfernt (Skripte, Formulare und Plugins laufen hier nicht).",
+                      match.group(0)[:30]))
+        return ""
+
+    def raw_tag(match: re.Match[str]) -> str:
+        """Raw <img>/<video>/<audio> from another server become a link; handlers and javascript: go."""
+        name, attrs = match.group(1).lower(), EVENT_ATTR_RE.sub("", match.group(2))
+        attrs = re.sub(r"""\s(href|src)\s*=\s*(["']?)\s*(?:javascript|vbscript|data):[^"'>\s]*\2""", "", attrs, flags=re.I)
+        found = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in ATTR_SRC_RE.finditer(attrs)}
+        src = found.get("src", "").strip()
+        if name != "a" and (URL_RE.match(src) or attrs.lower().find("poster=") >= 0):
+            alt = re.search(r"""\salt\s*=\s*["']([^"']*)""", attrs)
+            label = (alt.group(1) if alt else "") or {"img": "Bild", "source": "Datei"}.get(name, name.capitalize())
+            notes.append((f"<{name}> von einem fremden Server {src[:80]!r} durch einen einfachen Link ersetzt.", match.group(0)[:30]))
+            return f"[{label.replace('[', '(').replace(']', ')')}]({src})" if URL_RE.match(src) and src.startswith("http") else ""
+        return f"<{match.group(1)}{attrs}>"
+
+    def player(match: re.Match[str]) -> str:
+        """A raw <video>/<audio>: a link to its file (its poster goes), or a video paragraph."""
+        inner = re.search(r"""<source\b[^>]*\ssrc\s*=\s*["']([^"']+)""", match.group(3), re.I)
+        own = re.search(r"""\ssrc\s*=\s*["']([^"']+)""", match.group(2), re.I)
+        src = (own or inner).group(1).strip() if (own or inner) else ""
+        found = video_url(src)
+        if found:
+            return "\n\n" + video_markdown(found, video_title(found)) + "\n\n"
+        what = "Audio" if match.group(1).lower() == "audio" else "Video"
+        notes.append((f"{what}-Player durch einen Link auf die Datei ersetzt.", match.group(0)[:30]))
+        new = resolve(src) if src else None
+        return f"[{what}: {src.rsplit('/', 1)[-1]}]({new})" if new else ""
+
     def outside_code(text: str) -> str:
+        text = PLAYER_RE.sub(player, text)
+        text = ACTIVE_BLOCK_RE.sub(active, text)
+        text = ACTIVE_TAG_RE.sub(active, text)
+        text = RAW_TAG_RE.sub(raw_tag, text)
+        text = IFRAME_RE.sub(iframe, text)
         text = HUGO_VIDEO_RE.sub(video, text)
         text = LIQUID_POST_RE.sub(liquid, text)
         text = HUGO_REF_RE.sub(liquid, text)
@@ -304,7 +516,7 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
         text = LINK_RE.sub(link, text)
         return REF_RE.sub(reference, text)
 
-    body, position, parts = post.body, 0, []
+    body, position, parts = demote_headings(post.body), 0, []
     for fence in FENCE_RE.finditer(body):
         parts.append(outside_code(body[position:fence.start()]))
         parts.append(fence.group(0))

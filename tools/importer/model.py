@@ -30,6 +30,10 @@ class Options:
     replace: bool = False  # --ersetzen: overwrite files that the import would change
     pages: bool = True  # WordPress pages into docs/<series>/seiten/ (False: skip them)
     open_comments: str = "closed"  # what an "open" comment status becomes
+    as_series: bool = False  # --als-reihe: a series with numbered parts instead of a blog section
+    fetch: bool = False  # --bilder-laden: fetch pictures from the old site
+    fetch_hosts: tuple[str, ...] = ()  # --bilder-hosts: further hosts pictures may come from
+    connect_to: dict[str, str] = field(default_factory=dict)  # host -> "127.0.0.1:port" (tests only)
     default_author: str = "redaktion"
     default_tag: str = "Allgemein"
 
@@ -59,6 +63,10 @@ class Post:
     old_urls: list[str] = field(default_factory=list)  # paths under the old site, "2019/03/x/"
     query_urls: list[str] = field(default_factory=list)  # "?p=12" and the like: not redirectable
     thread: list[Comment] = field(default_factory=list)
+    ident: str = ""  # the id in the source (wp:post_id), decides who keeps a shared old address
+    parent: str = ""  # ident of the parent page (WordPress page hierarchy)
+    sticky: bool = False
+    guid: str = ""  # the old feed id, kept so feed readers do not show the post again
     # Filled in by plan.py:
     path: str = ""  # under docs/, e.g. "serie/x.md"
 

@@ -23,6 +23,7 @@ from .model import Comment, Post
 TAG_RE = re.compile(r"<[^>]+>")
 BLOCK_TAG_RE = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|div|td|th|tr|table|blockquote|pre|figure|figcaption)\b[^>]*>", re.I)
 PAGES_FOLDER = "seiten"
+SLUG_CHARS = 80  # file names stay far below every file system's limit
 MEDIA_FOLDER = "bilder"
 
 # -----------------------------------------------------------------------------
@@ -63,6 +64,8 @@ def assign_paths(posts: list[Post], series: str) -> None:
     for post in sorted(posts, key=lambda p: (p.when, p.source)):
         folder = f"{series}/{PAGES_FOLDER}" if post.kind == "page" else series
         base = post.slug or "beitrag"
+        if len(base) > SLUG_CHARS:
+            base = base[:SLUG_CHARS].rsplit("-", 1)[0] or base[:SLUG_CHARS]
         if base == "index":
             base = "index-1"
         candidate, number = base, 1
@@ -121,30 +124,37 @@ def apply_tags(post: Post, mapping: dict[str, str], default_tag: str) -> bool:
 # -----------------------------------------------------------------------------
 
 
-def thread_entries(comments: list[Comment]) -> list[dict[str, Any]]:
+def thread_entries(comments: list[Comment], problems: list[str] | None = None) -> list[dict[str, Any]]:
     """Entries for data/comments/…yml: in date order, `reply_to` the 1-based
     number of the parent entry; a reply never comes before its parent, and a
-    reply whose parent is not in the list is a top-level comment."""
+    reply whose parent is not in the list is a top-level comment. A cycle of
+    parents (1 answers 2, 2 answers 1) is broken up and named in `problems`."""
     ids = {c.id for c in comments}
     ordered: list[Comment] = []
     number: dict[str, int] = {}
     waiting: dict[str, list[Comment]] = defaultdict(list)  # parent id -> replies dated before it
 
-    def place(comment: Comment) -> None:
-        ordered.append(comment)
-        number[comment.id] = len(ordered)
-        for reply in waiting.pop(comment.id, []):
-            place(reply)
+    def place(first: Comment) -> None:
+        stack = [first]  # iterative: a thread may be thousands of replies deep
+        while stack:
+            comment = stack.pop()
+            ordered.append(comment)
+            number[comment.id] = len(ordered)
+            stack.extend(reversed(waiting.pop(comment.id, [])))
 
-    for comment in sorted(comments, key=lambda c: (c.when, int(c.id) if c.id.isdigit() else 0, c.id)):
+    for comment in sorted(comments, key=lambda c: (c.when, int(c.id) if c.id.isdigit() and len(c.id) < 19 else 0, c.id)):
         parent = comment.parent if comment.parent in ids and comment.parent != comment.id else None
         if parent is None or parent in number:
             place(comment)
         else:
             waiting[parent].append(comment)
-    for replies in waiting.values():  # a cycle of parents: the rest go to the top level
+    while waiting:  # a cycle of parents: the rest go to the top level
+        replies = waiting.pop(next(iter(waiting)))
         for reply in replies:
             if reply.id not in number:
+                if problems is not None:
+                    problems.append(f"Kommentar {reply.id} antwortet im Kreis (Eltern-Kommentar {reply.parent}); "
+                                    "als eigener Kommentar übernommen.")
                 reply.parent = ""
                 place(reply)
     entries = []
@@ -201,6 +211,10 @@ def article_text(post: Post, description: str | None) -> str:
         }
         if post.draft:
             meta["draft"] = True
+        if post.sticky:
+            meta["angeheftet"] = True
+        if post.guid.strip() and len(post.guid) <= 500 and post.guid.isprintable():
+            meta["guid"] = post.guid.strip()
     return "---\n" + dump(meta) + "---\n\n" + post.body.strip() + "\n"
 
 
@@ -208,9 +222,51 @@ def comments_text(post: Post, entries: list[dict[str, Any]]) -> str:
     return f"# Archivierte Kommentare zu docs/{post.path} (importiert).\n" + dump(entries)
 
 
-def series_index_text(title: str) -> str:
-    meta = {"title": title, "description": f"Alle Artikel der Reihe „{title}“ im Überblick."}
-    return "---\n" + dump(meta) + "---\n\n" + f"Hier finden Sie alle Artikel der Reihe „{title}“.\n"
+def series_index_text(title: str, pages: list[Post] | None = None, *, blog: bool = False) -> str:
+    """The overview of an imported blog (`art: blog`: newest first) or series;
+    its pages (WordPress pages, undated Markdown pages) are listed with their
+    hierarchy, so that they are reachable."""
+    what = "Blog" if blog else "Reihe"
+    meta: dict[str, Any] = {"title": title, "description": f"Alle Artikel {'des Blogs' if blog else 'der Reihe'} „{title}“ im Überblick."}
+    if blog:
+        meta["art"] = "blog"
+    text = "---\n" + dump(meta) + "---\n\n" + (
+        f"Hier finden Sie alle Beiträge des {what}s „{markdown_text(title)}“, die neuesten zuerst.\n" if blog else
+        f"Hier finden Sie alle Artikel der {what} „{markdown_text(title)}“.\n")
+    pages = [p for p in pages or [] if p.kind == "page" and not p.draft]
+    if pages:
+        text += "\n## Seiten\n\n" + page_list(pages, title_of=lambda p: p.title)
+    return text
+
+
+def markdown_text(text: str) -> str:
+    """Plain text for a Markdown body: no HTML, no links, no emphasis from it."""
+    escaped = html.escape(" ".join(text.split()), quote=False)
+    return re.sub(r"([\\`*_\[\]#|!])", r"\\\1", escaped)
+
+
+def page_list(pages: list[Post], *, title_of: Any) -> str:
+    """A nested Markdown list of pages by their parent (`Post.parent` = ident of the parent page)."""
+    by_ident = {p.ident: p for p in pages if p.ident}
+    children: dict[str, list[Post]] = defaultdict(list)
+    for page in pages:
+        parent = page.parent if page.parent in by_ident and page.parent != page.ident else ""
+        children[parent].append(page)
+    lines: list[str] = []
+    seen: set[int] = set()
+    stack = [(p, 0) for p in sorted(children[""], key=lambda p: german_key(p.title), reverse=True)]
+    while stack:
+        page, depth = stack.pop()
+        if id(page) in seen or depth > 5:
+            continue
+        seen.add(id(page))
+        label = markdown_text(title_of(page))
+        lines.append("    " * depth + f"- [{label}]({page.path.split('/', 1)[1]})")
+        stack += [(c, depth + 1) for c in sorted(children.get(page.ident, []) if page.ident else [],
+                                                  key=lambda p: german_key(p.title), reverse=True)]
+    rest = [p for p in pages if id(p) not in seen]  # a cycle of parents: listed at the top level
+    lines += [f"- [{markdown_text(p.title)}]({p.path.split('/', 1)[1]})" for p in rest]
+    return "\n".join(lines) + "\n"
 
 
 def line_of(text: str, needle: str, start: int = 0) -> tuple[int | None, int]:

@@ -23,6 +23,7 @@ class Report:
     redirects: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
     notes: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, problem)
     errors: list[str] = field(default_factory=list)
+    fetched: tuple[int, int] | None = None  # --bilder-laden: (loaded, refused or failed)
 
     # --- counting -------------------------------------------------------------
 
@@ -64,6 +65,10 @@ class Report:
                 out.append("  Vorhandene Dateien, die der Import ändern würde, bleiben unverändert; "
                            "„--ersetzen“ (make import … ERSETZEN=1) überschreibt sie.")
             out.append("")
+        if self.fetched is not None:
+            loaded, failed = self.fetched
+            rest = f", nicht geladen: {failed} (siehe „Bitte prüfen“)" if failed else ""
+            out += [f"Bilder vom alten Server geladen: {loaded}{rest}", ""]
         if self.tags_new or self.tags_merged or self.tags_without_description:
             out.append("Themen (data/tags.yml):")
             if self.tags_new:
@@ -85,7 +90,7 @@ class Report:
         if self.notes:
             out.append("Bitte prüfen:")
             out += [f"  {path}{f', Zeile {line}' if line else ''}: {problem}" for path, line, problem in
-                    sorted(self.notes, key=lambda n: (n[0], n[1] or 0))]
+                    sorted(dict.fromkeys(self.notes), key=lambda n: (n[0], n[1] or 0))]
             out.append("")
         out.append("Fertig. Prüfen Sie das Ergebnis mit „make build“ und „make serve“." if self.ok
                    else "Import abgebrochen.")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +17,12 @@ from text import slugify
 from typography import teaser
 
 from . import mdblog, wxr
+from .fetch import Fetcher
 from .html2md import Converted
 from .model import ImportFailed, Options, Post, Source
 from .plan import (
     MEDIA_FOLDER,
+    SLUG_CHARS,
     apply_tags,
     article_text,
     assign_paths,
@@ -71,23 +78,66 @@ def _run(options: Options, report: Report) -> None:
     root = options.root
     posts = source.posts
     assign_paths(posts, series)
-    targets = redirect_targets(posts)
+    for post in posts:
+        if len(post.slug) > SLUG_CHARS:
+            report.note(f"docs/{post.path}", None, f"Adresse „{post.slug[:40]}…“ ({len(post.slug)} Zeichen) gekürzt.")
+    targets = redirect_targets(posts, report)
 
     vocabulary = load_mapping(root / TAGS_FILE)
     mapping, merged = merge_tags([p for p in posts if p.kind == "post"], vocabulary)
     report.tags_merged = merged
+    rename_reserved_tags(mapping, vocabulary, report)
+    if isinstance(context, wxr.Blog):
+        archive_targets(context, posts, series, mapping, targets, report)
     writer = Writer(root, options.replace)
+    fetcher = None
+    if options.fetch:
+        hosts = {h.lower() for h in (*context.hosts, *options.fetch_hosts) if h}
+        fetcher = Fetcher(hosts, connect_to=dict(options.connect_to))
+    try:
+        _convert_all(options, report, source, context, posts, series, targets, mapping, writer, fetcher)
+    finally:
+        if fetcher is not None:
+            fetched = [r for r in fetcher.results.values() if r[0] is not None]
+            report.fetched = (len(fetched), len(fetcher.results) - len(fetched))
+    index = root / "docs" / series / "index.md"
+    if not index.exists() and any(p.kind == "post" for p in posts):
+        writer.text(f"docs/{series}/index.md", series_index_text(source.title.strip() or series, posts,
+                                                                 blog=not options.as_series))
+    plan_tags(writer, root, posts, vocabulary, source, report)
+    plan_authors(writer, root, posts, source, report)
+    plan_redirects(writer, root, posts, targets, options.replace, report)
+    try:
+        writer.commit(report)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+
+
+def _convert_all(options: Options, report: Report, source: Source, context: Any, posts: list[Post], series: str,
+                 targets: dict[str, str], mapping: dict[str, str], writer: Writer, fetcher: Fetcher | None) -> None:
     for post in sorted(posts, key=lambda p: p.path):
         if post.kind == "post" and apply_tags(post, mapping, options.default_tag):
             report.note(f"docs/{post.path}", None, f"keine Themen in der Quelle; Thema „{options.default_tag}“ gesetzt.")
-        if isinstance(context, wxr.Blog):
-            resolver = wxr.Resolver(post, context, targets, options.media, f"{series}/{MEDIA_FOLDER}", source.media)
-            converted = wxr.convert(post, resolver)
-            excerpt = wxr.excerpt_text(post.excerpt)
-            missing = resolver.missing
-        else:
-            converted, missing = mdblog.convert(post, context, targets, f"{series}/{MEDIA_FOLDER}", source.media)
-            excerpt = post.excerpt
+        try:
+            with budget(POST_SECONDS):
+                if isinstance(context, wxr.Blog):
+                    resolver = wxr.Resolver(post, context, targets, options.media, f"{series}/{MEDIA_FOLDER}",
+                                            source.media, fetcher=fetcher)
+                    converted = wxr.convert(post, resolver)
+                    excerpt = wxr.excerpt_text(post.excerpt)
+                    missing = resolver.missing
+                else:
+                    converted, missing = mdblog.convert(post, context, targets, f"{series}/{MEDIA_FOLDER}", source.media,
+                                                        fetcher)
+                    excerpt = post.excerpt
+        except (OverBudget, MemoryError, RecursionError) as exc:
+            # Too slow, too big or too deep to convert: the text alone, as code, so that it builds.
+            why = {OverBudget: f"brauchte länger als {POST_SECONDS} Sekunden", MemoryError: "brauchte zu viel Speicher"}
+            reason = why.get(type(exc), "ist zu tief verschachtelt")
+            converted = Converted(unconverted(post.body), [(f"Umwandlung {reason}; der Text steht unverändert als "
+                                                            "Code-Block im Artikel (bitte von Hand bearbeiten).", "")])
+            excerpt, missing = "", []
         post.body = converted.markdown
         # Without a manual excerpt the build takes the same teaser from the text
         # itself (and then shows no lead that repeats the first paragraph).
@@ -96,16 +146,13 @@ def _run(options: Options, report: Report) -> None:
         writer.text(f"docs/{post.path}", text)
         add_notes(report, f"docs/{post.path}", text, converted, missing)
         if post.thread:
-            writer.text(f"data/comments/{post.path[:-3]}.yml", comments_text(post, thread_entries(post.thread)))
+            problems: list[str] = []
+            entries = thread_entries(post.thread, problems)
+            for problem in problems:
+                report.note(f"data/comments/{post.path[:-3]}.yml", None, problem)
+            writer.text(f"data/comments/{post.path[:-3]}.yml", comments_text(post, entries))
     for rel, file in sorted(source.media.items()):
         writer.copy(f"docs/{rel}", file)
-    index = root / "docs" / series / "index.md"
-    if not index.exists() and any(p.kind == "post" for p in posts):
-        writer.text(f"docs/{series}/index.md", series_index_text(source.title.strip() or series))
-    plan_tags(writer, root, posts, vocabulary, source, report)
-    plan_authors(writer, root, posts, source, report)
-    plan_redirects(writer, root, posts, targets, options.replace, report)
-    writer.commit(report)
 
 
 # -----------------------------------------------------------------------------
@@ -113,23 +160,157 @@ def _run(options: Options, report: Report) -> None:
 # -----------------------------------------------------------------------------
 
 
-def redirect_targets(posts: list[Post]) -> dict[str, str]:
-    """Old path or query -> new path of every published post; an old address
-    that two items share stops the import, naming both."""
-    owners: dict[str, Post] = {}
-    problems = []
-    for post in sorted(posts, key=lambda p: p.path):
+POST_SECONDS = 20  # time budget to convert one post
+
+
+class OverBudget(Exception):
+    """A post took longer than its time budget."""
+
+
+@contextlib.contextmanager
+def budget(seconds: float) -> Iterator[None]:
+    """Raise OverBudget in the block after `seconds` (main thread on Unix; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum: int, _frame: Any) -> None:
+        raise OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def unconverted(text: str) -> str:
+    """`text` verbatim in a fence that no line of it can close."""
+    fence = "~" * max(3, max((len(m) for m in re.findall(r"^~+", text, re.M)), default=0) + 1)
+    return f"{fence}text\n{text.strip()[:100_000]}\n{fence}\n"
+
+
+def redirect_targets(posts: list[Post], report: Report | None = None) -> dict[str, str]:
+    """Old path or query -> new path of every published post. An old address
+    that several items share (real exports do that: two posts with the guid
+    `?p=568`) goes to the item whose own id or permalink it is, else to the
+    oldest; the others are reported, never an abort."""
+    claims: dict[str, list[Post]] = {}
+    for post in sorted(posts, key=lambda p: (p.when, p.source)):
         if post.draft:
             continue
-        for url in [*post.old_urls, *post.query_urls]:
-            other = owners.get(url)
-            if other is not None and other is not post:
-                problems.append(f"Die alte Adresse „{url}“ gehört zu zwei Einträgen: {other.source} und {post.source}.")
-                continue
-            owners[url] = post
-    if problems:
-        raise ImportFailed("\n  ".join(problems) + "\n  Korrigieren Sie die Adressen in der Quelle und importieren Sie erneut.")
-    return {url: post.path for url, post in owners.items()}
+        for url in dict.fromkeys([*post.old_urls, *post.query_urls]):
+            claims.setdefault(url, []).append(post)
+    owners: dict[str, str] = {}
+    for url, claimants in claims.items():
+        owner = _owner(url, claimants)
+        owners[url] = owner.path
+        for other in claimants:
+            if other is not owner and report is not None:
+                report.note(f"docs/{other.path}", None, (
+                    f"die alte Adresse „{url}“ gehört zu mehreren Einträgen ({other.source} und {owner.source}); "
+                    f"sie leitet zu {owner.path} weiter."))
+    return owners
+
+
+def _owner(url: str, claimants: list[Post]) -> Post:
+    if len(claimants) == 1:
+        return claimants[0]
+    query = url.split("=", 1)[1] if url.startswith("?") and "=" in url else ""
+    for post in claimants:
+        if query and post.ident == query:
+            return post
+    for post in claimants:
+        if post.old_urls[:1] == [url]:  # its permalink, not only its guid
+            return post
+    return claimants[0]
+
+
+def archive_targets(blog: wxr.Blog, posts: list[Post], series: str, mapping: dict[str, str],
+                    targets: dict[str, str], report: Report) -> None:
+    """Old archive addresses of WordPress: /category/x/ and /tag/y/ lead to the
+    topic's page, /author/z/ to the blog's overview, an attachment page to its
+    post. (/feed/ cannot be redirected by a static page; the report says where the feed is.)"""
+    published = [p for p in posts if not p.draft and p.kind == "post"]
+    used = {slugify(mapping.get(t, t)) for p in published for t in p.tags}
+    overview = f"{series}/index.md"
+    for old, what, name in blog.archives:
+        if old in targets:
+            continue
+        if what == "Autor":
+            targets[old] = overview
+            continue
+        slug = slugify(mapping.get(name.strip(), name.strip()))
+        targets[old] = f"tags/{slug}.md" if slug in used else overview
+    by_ident = {p.ident: p for p in published if p.ident}
+    for old, parent in blog.attachment_pages.items():
+        if old not in targets:
+            targets[old] = by_ident[parent].path if parent in by_ident else overview
+    if published:
+        report.note(REDIRECTS_FILE, None, "Den Feed des alten Blogs (/feed/) kann keine statische Seite weiterleiten; "
+                                          "der neue Feed liegt unter /feed.xml (beim Webserver als Weiterleitung eintragen).")
+
+
+def site_outputs(root: Path) -> set[str]:
+    """Old paths a redirect must never take: every page under docs/ (as 'x/'),
+    the series and tag pages and what the build generates."""
+    taken = {"", "tags/", "checklisten/", "search/", "assets/", "feed.xml", "feed_rss.xml", "sitemap.xml",
+             "sitemap.xml.gz", "404.html", "index.html", "robots.txt"}
+    docs = root / "docs"
+    for path in docs.rglob("*") if docs.is_dir() else []:
+        rel = path.relative_to(docs).as_posix()
+        if path.suffix == ".md":
+            stem = rel[:-3]
+            taken.add("" if stem == "index" else (stem[:-5] if stem.endswith("/index") else stem + "/"))
+        else:
+            taken.add(rel + ("/" if path.is_dir() else ""))
+    return taken
+
+
+PATH_SEGMENT_BYTES = 200  # a file name may have 255 bytes
+
+
+def redirectable(old: str) -> bool:
+    """An old path that a static redirect page can answer (hooks/redirects.py writes <old>/index.html)."""
+    parts = old.strip("/").split("/")
+    return (all(0 < len(part.encode("utf-8")) <= PATH_SEGMENT_BYTES for part in parts) and ".." not in parts
+            and not any(c in old for c in "?#\\") and not any(ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in old))
+
+
+def reserved_path(old: str, taken: set[str]) -> bool:
+    """True when the old path is, or lies under, an address of this site that
+    a redirect must not cover (tags/…, checklisten/…, assets/…, a page)."""
+    if old in taken or old.rstrip("/") + "/" in taken:
+        return True
+    first = old.split("/", 1)[0] + "/"
+    return first in {"tags/", "checklisten/", "search/", "assets/"}
+
+
+RESERVED_TAG_SLUGS = frozenset({"index", "feed", "page", "seite"})
+TAG_CHARS = 60  # hooks/limits.py LIMITS.tag_chars
+
+
+def rename_reserved_tags(mapping: dict[str, str], vocabulary: dict[str, Any], report: Report) -> None:
+    """A tag whose address is taken by the site (`Index` would be tags/index/,
+    the topics overview) or whose name is too long gets a new name, reported."""
+    known = {slugify(str(name)) for name in vocabulary}
+    renamed: dict[str, str] = {}
+    for kept in sorted(set(mapping.values())):
+        if slugify(kept) in known and slugify(kept) not in RESERVED_TAG_SLUGS:
+            continue
+        new = kept
+        if len(new) > TAG_CHARS:
+            new = new[:TAG_CHARS - 1].rsplit(" ", 1)[0].rstrip() + "…"
+        if slugify(new) in RESERVED_TAG_SLUGS or not slugify(new):
+            new = f"{new} (Thema)" if slugify(new) else "Thema"
+        if new != kept:
+            renamed[kept] = new
+            report.note(TAGS_FILE, None, f"Thema „{kept}“ in „{new}“ umbenannt (die Adresse tags/{slugify(kept)}/ "
+                                         "ist für die Website reserviert oder der Name zu lang).")
+    for spelling, kept in mapping.items():
+        mapping[spelling] = renamed.get(kept, kept)
 
 
 def add_notes(report: Report, rel: str, text: str, converted: Converted, missing: list[str]) -> None:
@@ -196,9 +377,20 @@ def plan_redirects(writer: Writer, root: Path, posts: list[Post], targets: dict[
     existing = {str(k): str(v) for k, v in load_mapping(root / REDIRECTS_FILE).items()}
     merged = dict(existing)
     new_urls = {p.path[:-3] + "/" for p in posts}
+    taken = site_outputs(root)
     for old, target in sorted(targets.items()):
         if old in new_urls:
             report.note(REDIRECTS_FILE, None, f"alte Adresse /{old} ist zugleich eine neue Seite; keine Weiterleitung nötig.")
+            continue
+        if not old.startswith("?") and not redirectable(old):
+            report.note(REDIRECTS_FILE, None, f"alte Adresse „/{old[:60]}…“ ist zu lang oder enthält Zeichen, die keine "
+                                              "Datei tragen kann; keine Weiterleitung.")
+            continue
+        if not old.startswith("?") and reserved_path(old, taken):
+            # The site's own page (Impressum, Datenschutz, tags/…) wins; and since this
+            # is checked on every run, a line removed by hand does not come back.
+            report.note(REDIRECTS_FILE, None, f"/{old} ist eine Adresse dieser Website (eigene Seite oder reserviert); "
+                                              f"keine Weiterleitung zu {target}.")
             continue
         if old in existing and existing[old] != target and not replace:
             report.note(REDIRECTS_FILE, None, f"/{old} führt schon zu {existing[old]} (nicht geändert; --ersetzen ändert es).")

@@ -24,7 +24,9 @@ from defusedxml import DefusedXmlException
 
 from text import slugify
 
-from .html2md import Converted, html_to_markdown, prepare_wordpress
+from .fetch import Fetcher
+from .html2md import ANY_ATTR_RE, HTML_TAGS, IMAGE_FILE_RE, Converted, html_to_markdown, prepare_wordpress
+from .media import allowed_name, clean_relative, safe_file
 from .model import DRAFT, IMPORTED, PAGE, Author, Comment, ImportFailed, Options, Post, Source
 from .plan import html_text, media_path
 from .report import Report
@@ -124,6 +126,10 @@ class Blog:
     hosts: set[str] = field(default_factory=set)  # the blog's own host names
     base: str = ""  # the blog's address, e.g. "https://alter-blog.example"
     by_id: dict[str, Post] = field(default_factory=dict)  # post id -> post
+    attachments: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (url, parent id, alt text)
+    # Old archive addresses: ("category/x/", "Kategorie", "Name"), ("tag/y/", …), ("author/z/", "Autor", "")
+    archives: list[tuple[str, str, str]] = field(default_factory=list)
+    attachment_pages: dict[str, str] = field(default_factory=dict)  # old path or "?attachment_id=N" -> parent id
 
 
 def read(path: Path, options: Options, report: Report) -> tuple[Source, Blog]:
@@ -132,7 +138,7 @@ def read(path: Path, options: Options, report: Report) -> tuple[Source, Blog]:
     if root.tag != "rss" or channel is None:
         raise ImportFailed(f"Die Datei „{path.name}“ ist kein WordPress-Export: Es fehlt <rss><channel>.")
     info = fields(channel)
-    source = Source("WordPress", info.get("title", ""))
+    source = Source("WordPress", plain_title(info.get("title", "")))
     blog = Blog()
     for key in ("link", "wp:base_site_url", "wp:base_blog_url"):
         parts = urlparse(info.get(key, ""))
@@ -146,12 +152,17 @@ def read(path: Path, options: Options, report: Report) -> tuple[Source, Blog]:
         name = author.get("wp:author_display_name") or login
         if login:
             logins[login] = name
+            blog.archives.append((f"author/{slugify(login)}/", "Autor", ""))
     for element in info.get("wp:category*", []):
         term = fields(element)
         add_description(source, term.get("wp:cat_name", ""), term.get("wp:category_description", ""))
+        if term.get("wp:category_nicename"):
+            blog.archives.append((f"category/{unquote(term['wp:category_nicename'])}/", "Kategorie", term.get("wp:cat_name", "")))
     for element in info.get("wp:tag*", []):
         term = fields(element)
         add_description(source, term.get("wp:tag_name", ""), term.get("wp:tag_description", ""))
+        if term.get("wp:tag_slug"):
+            blog.archives.append((f"tag/{unquote(term['wp:tag_slug'])}/", "Schlagwort", term.get("wp:tag_name", "")))
     for element in info.get("wp:term*", []):
         term = fields(element)
         if term.get("wp:term_taxonomy") in TAXONOMIES:
@@ -172,12 +183,20 @@ def add_description(source: Source, name: str, description: str) -> None:
 def read_item(item: dict[str, Any], options: Options, report: Report, logins: dict[str, str],
               source: Source, blog: Blog) -> Post | None:
     post_id = item.get("wp:post_id", "")
-    title = " ".join(htmllib.unescape(item.get("title", "")).split())
+    title = plain_title(item.get("title", ""))
     kind = item.get("wp:post_type", "post")
     status = item.get("wp:status", "publish")
     label = {"page": "Seite", "post": "Beitrag"}.get(kind, "Eintrag")
     name = f"{label} {post_id} „{title or '(ohne Titel)'}“"
     comments = item.get("wp:comment*", [])
+    if kind == "attachment" and item.get("wp:attachment_url"):
+        alt = next((fields(m).get("wp:meta_value", "") for m in item.get("wp:postmeta*", [])
+                    if fields(m).get("wp:meta_key") == "_wp_attachment_image_alt"), "") or title
+        blog.attachments[post_id] = (item["wp:attachment_url"], item.get("wp:post_parent", "0"), alt)
+        path, _query = old_path(item.get("link", ""), blog.hosts)
+        for old in (path, f"?attachment_id={post_id}"):
+            if old:
+                blog.attachment_pages[old] = item.get("wp:post_parent", "0")
     reason = skip_reason(kind, status, item.get("wp:post_password", ""), options)
     if reason:
         report.item(name, "übersprungen: " + reason)
@@ -203,6 +222,10 @@ def read_item(item: dict[str, Any], options: Options, report: Report, logins: di
         comments=comment_state(item.get("wp:comment_status", "closed"), options),
         body=item.get("content:encoded", ""),
         excerpt=item.get("excerpt:encoded", ""),
+        ident=post_id,
+        parent=item.get("wp:post_parent", "0"),
+        sticky=item.get("wp:is_sticky", "0") == "1",
+        guid=item.get("guid", ""),
     )
     if not draft:
         for url in (item.get("link", ""), item.get("guid", "")):
@@ -216,6 +239,13 @@ def read_item(item: dict[str, Any], options: Options, report: Report, logins: di
     else:
         post.thread = read_comments(comments, report)
     return post
+
+
+def plain_title(value: str) -> str:
+    """A title as text: `<em>Neu</em> &amp; gut` -> „Neu & gut“; `List<T>` stays."""
+    text = htmllib.unescape(value)
+    text = re.sub(r"</?([A-Za-z][\w-]*)\b[^>]*>", lambda m: "" if m.group(1).lower() in HTML_TAGS else m.group(0), text)
+    return " ".join(htmllib.unescape(text).split())
 
 
 def skip_reason(kind: str, status: str, password: str, options: Options) -> str | None:
@@ -317,7 +347,7 @@ class _CommentResolver:
         return ""
 
     def link(self, href: str) -> str | None:
-        return None
+        return "" if href.lower().startswith(("mailto:", "tel:")) else None  # no addresses in the archive
 
 
 def comment_markdown(content: str) -> str:
@@ -327,7 +357,7 @@ def comment_markdown(content: str) -> str:
         text = "\n\n".join(p for p in paragraphs if p)
     else:
         html, _notes = prepare_wordpress(content)
-        text = html_to_markdown(html, _CommentResolver(), embeds=False).markdown
+        text = html_to_markdown(html, _CommentResolver(), embeds=False, comment=True).markdown
     return scrub(text)
 
 
@@ -364,6 +394,8 @@ class Resolver:
     media_target: str  # folder under docs/ for media, e.g. "serie/bilder"
     media: dict[str, Path]  # out: path under docs/ -> file to copy
     missing: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (problem, needle) for the report
+    fetcher: Fetcher | None = None  # --bilder-laden: pictures from the old site
 
     def own(self, url: str) -> tuple[str, str] | None:
         """(path, query) of a URL on the blog's own server, or None."""
@@ -375,14 +407,25 @@ class Resolver:
         return unquote(parts.path), parts.query
 
     def upload(self, path: str, *, record: bool = True) -> str:
-        """The relative link to a copied upload, or "" when it is missing."""
+        """The relative link to a copied upload, or "" when it is missing.
+        A file that is not a picture or PDF stays a link to its old address."""
         rel = path.split(UPLOADS, 1)[1]
-        if ".." in rel.split("/"):
+        if not allowed_name(rel.split("?")[0]):
+            if self.blog.base and clean_relative(rel):
+                self.refused.append((f"Datei „{rel[:80]}“ nicht übernommen (nur Bilder und PDF); "
+                                     "Link auf die alte Adresse.", path))
+                return self.blog.base + path
             return ""
-        for candidate in (rel, SIZE_SUFFIX_RE.sub("", rel)):
-            if self.media_dir is not None and (self.media_dir / candidate).is_file():
-                target = f"{self.media_target}/{media_path(candidate)}"
-                self.media[target] = self.media_dir / candidate
+        for candidate in dict.fromkeys((rel, SIZE_SUFFIX_RE.sub("", rel))):
+            if self.media_dir is None:
+                break
+            file, reason = safe_file(self.media_dir, candidate)
+            if reason:
+                self.refused.append((f"Mediendatei abgelehnt: {reason}.", path))
+                return ""
+            if file is not None:
+                target = f"{self.media_target}/{media_path(clean_relative(candidate) or 'datei')}"
+                self.media[target] = file
                 return posixpath.relpath(target, posixpath.dirname(self.post.path))
         if record:
             self.missing.append(path)
@@ -391,16 +434,58 @@ class Resolver:
     def image(self, src: str) -> str | None:
         own = self.own(src)
         if own is None:
+            return self.fetched(src)
+        if UPLOADS in own[0]:
+            return self.upload(own[0], record=False) or self.fetched(self.absolute(src)) or ""
+        return self.fetched(self.absolute(src)) or ""
+
+    def absolute(self, url: str) -> str:
+        return url if urlparse(url).hostname or not self.blog.base else self.blog.base + url
+
+    def fetched(self, url: str) -> str | None:
+        """The relative link to a picture fetched from an allowed host (full
+        size first: without WordPress' `?w=300` or `-300x200`), or None."""
+        if self.fetcher is None or not self.fetcher.allowed(url):
             return None
-        return self.upload(own[0], record=False) if UPLOADS in own[0] else ""
+        parts = urlparse(url)
+        path = unquote(parts.path)
+        candidates = [parts._replace(query="", fragment="").geturl()]
+        if SIZE_SUFFIX_RE.search(path):
+            candidates.insert(0, parts._replace(path=SIZE_SUFFIX_RE.sub("", parts.path), query="", fragment="").geturl())
+        if parts.query and not (parts.hostname or "").endswith(".files.wordpress.com"):
+            candidates.append(url)
+        reason = ""
+        for candidate in dict.fromkeys(candidates):
+            file, info = self.fetcher.get(candidate)
+            if file is None:
+                reason = info
+                continue
+            rel_path = unquote(urlparse(candidate).path)
+            rel_path = rel_path.split(UPLOADS, 1)[1] if UPLOADS in rel_path else rel_path.lstrip("/")
+            if (parts.hostname or "").lower() not in self.blog.hosts and not (parts.hostname or "").endswith(".files.wordpress.com"):
+                rel_path = f"{parts.hostname}/{rel_path}"
+            name = media_path(clean_relative(rel_path) or "bild")
+            stem = name.rsplit(".", 1)[0] if "." in name.rsplit("/", 1)[-1] else name
+            target = f"{self.media_target}/{stem}{info}"
+            self.media[target] = file
+            return posixpath.relpath(target, posixpath.dirname(self.post.path))
+        self.refused.append((f"Bild „{url[:100]}“ nicht geladen: {reason}.", url))
+        return None
 
     def link(self, href: str) -> str | None:
         own = self.own(href)
         if own is None:
+            if self.fetcher is not None and IMAGE_FILE_RE.search(urlparse(href).path) and self.fetcher.allowed(href):
+                return self.fetched(href)
             return None
         path, query = own
         if UPLOADS in path:
-            return self.upload(path)
+            local = self.upload(path, record=False)
+            if not local and IMAGE_FILE_RE.search(path) and self.fetcher is not None:
+                local = self.fetched(self.absolute(href)) or ""
+            if not local and path not in self.missing and allowed_name(path):
+                self.missing.append(path)
+            return local
         key = f"?{query}" if query else old_path(href, self.blog.hosts)[0]
         target = self.targets.get(key or "")
         if target is None:
@@ -410,10 +495,38 @@ class Resolver:
         return posixpath.relpath(target, posixpath.dirname(self.post.path))
 
 
+GALLERY_RE = re.compile(r"\[gallery\b([^\]]*)\]", re.I)
+
+
+def galleries(body: str, post: Post, blog: Blog, notes: list[tuple[str, str]]) -> str:
+    """`[gallery ids="1,2"]` (or without ids: the post's attached pictures) as
+    a gallery container of <img>, which html2md turns into a picture grid."""
+
+    def replace(match: re.Match[str]) -> str:
+        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in ANY_ATTR_RE.finditer(match.group(1))}
+        ids = [i.strip() for i in (attrs.get("ids") or attrs.get("include") or "").split(",") if i.strip()]
+        if not ids:
+            ids = sorted((i for i, a in blog.attachments.items() if a[1] == post.ident and post.ident),
+                         key=lambda i: int(i) if i.isdigit() else 0)
+        pictures = [blog.attachments[i] for i in ids if i in blog.attachments]
+        if not pictures:
+            return match.group(0)  # reported as a shortcode kept as text
+        lost = [i for i in ids if i not in blog.attachments]
+        if lost:
+            notes.append((f"Galerie {match.group(0)[:60]}: Bild {', '.join(lost)} fehlt im Export.", ""))
+        images = "".join(f'<img src="{htmllib.escape(url)}" alt="{htmllib.escape(alt)}">' for url, _parent, alt in pictures)
+        return f'\n\n<div data-kn-galerie="1">{images}</div>\n\n'
+
+    return GALLERY_RE.sub(replace, body)
+
+
 def convert(post: Post, resolver: Resolver) -> Converted:
-    html, notes = prepare_wordpress(post.body)
+    gallery_notes: list[tuple[str, str]] = []
+    html, notes = prepare_wordpress(galleries(post.body, post, resolver.blog, gallery_notes))
+    notes += gallery_notes
     converted = html_to_markdown(html, resolver)
     converted.notes[:0] = notes
+    converted.notes += resolver.refused
     return converted
 
 
