@@ -13,8 +13,9 @@ fields escaped exactly once, and a Content Security Policy on every page.
   print `page.title` and `page.meta.description` without escaping, print them
   escaped once, and our templates' `| e` leaves them alone.
 - `on_post_page` / `on_post_template` (last): the CSP `<meta>` with the
-  hashes of the page's inline scripts (`csp.py`); under `mkdocs serve` with
-  'unsafe-inline' for scripts instead, for the dev server's live-reload script.
+  hashes of the inline scripts our templates ship (`csp.py`); under
+  `mkdocs serve` also a nonce, which `on_serve` gives the dev server's
+  live-reload script, so that content scripts do not run in the preview either.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from markupsafe import Markup, escape
@@ -33,12 +35,14 @@ from mkdocs.structure.files import InclusionLevel
 
 import limits
 import registry
+import schema
 from csp import add_policy
 from limits import LIMITS, problem
 from schema import _Loader
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
 
@@ -52,6 +56,9 @@ CHECKLIST_NAME_RE = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 RESERVED_MARKER = "<!-- kn-checkliste:"
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 PLAIN_META = ("title", "description")
+# The live-reload script's nonce under `mkdocs serve`: new per process, in
+# the pages' policy and on the script the dev server injects (on_serve).
+SERVE_NONCE = secrets.token_urlsafe(18)
 
 # -----------------------------------------------------------------------------
 # Events
@@ -96,14 +103,19 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 @event_priority(-100)
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-    return add_policy(output, page.content, preview=registry.SITE.serving)
+    return add_policy(output, page.content, nonce=serve_nonce())
 
 
 @event_priority(-100)
 def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
     if not template_name.endswith(".html"):
         return None
-    return add_policy(output_content, preview=registry.SITE.serving)
+    return add_policy(output_content, nonce=serve_nonce())
+
+
+def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
+    nonce_live_reload(server, SERVE_NONCE)
+    return server
 
 
 # -----------------------------------------------------------------------------
@@ -117,6 +129,29 @@ def fail(problems: list[str]) -> None:
         count = len(problems)
         head = "Ein Problem" if count == 1 else f"{count} Probleme"
         raise PluginError(f"{head} in den Inhalten; die Website wurde nicht gebaut:\n  " + "\n  ".join(problems))
+
+
+def serve_nonce() -> str | None:
+    return SERVE_NONCE if registry.SITE.serving else None
+
+
+def nonce_live_reload(server: Any, nonce: str) -> None:
+    """Give the `<script>` the dev server injects into every page the nonce of
+    the pages' policy (the server writes it without attributes)."""
+    inject = getattr(server, "_inject_js_into_html", None)
+    if inject is None or getattr(inject, "kn_nonce", None) == nonce:
+        return
+
+    def with_nonce(content: bytes, epoch: int) -> bytes:
+        html = inject(content, epoch)
+        at = content.rfind(b"</body>")
+        at = len(content) if at < 0 else at  # where the server puts its script
+        if not html.startswith(b"<script>", at):
+            return html
+        return html[:at] + b'<script nonce="' + nonce.encode("ascii") + b'">' + html[at + len(b"<script>"):]
+
+    with_nonce.kn_nonce = nonce  # type: ignore[attr-defined]
+    server._inject_js_into_html = with_nonce
 
 
 def plain_text(value: object) -> Markup:
@@ -185,11 +220,17 @@ def check_page(file: File) -> list[str]:
     control = limits.control_problem(src, text)
     if control:
         return [*problems, control]
+    kind, misplaced = schema.page_kind(src)
+    if misplaced:
+        return [*problems, problem(src, None, misplaced)]
     body, first_line = text, 1
     match = FRONT_MATTER_RE.match(text)
     if match:
-        problems.extend(limits.yaml_problems(src, match.group(1), first_line=2))
+        bad_yaml = limits.yaml_problems(src, match.group(1), first_line=2)
+        problems.extend(bad_yaml)
         body, first_line = text[match.end():], text.count("\n", 0, match.end()) + 1
+        if not bad_yaml and kind != "article":  # articles.py checks articles
+            problems.extend(page_front_matter_problems(src, kind, text))
     if RESERVED_MARKER in body:
         line = first_line + body.count("\n", 0, body.index(RESERVED_MARKER))
         problems.append(problem(src, f"Zeile {line}", (
@@ -200,6 +241,14 @@ def check_page(file: File) -> list[str]:
     if bad_markdown:
         problems.append(bad_markdown)
     return problems
+
+
+def page_front_matter_problems(src: str, kind: str, text: str) -> list[str]:
+    """The front matter of a page that is no article, by its kind's schema."""
+    meta, _body, problems = schema.split_front_matter(src, text)
+    if meta is None:
+        return problems
+    return schema.validate_page(src, kind, meta)
 
 
 def check_data(root: Path) -> list[str]:

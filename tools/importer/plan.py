@@ -210,7 +210,9 @@ def comments_text(post: Post, entries: list[dict[str, Any]]) -> str:
 
 def series_index_text(title: str) -> str:
     meta = {"title": title, "description": f"Alle Artikel der Reihe „{title}“ im Überblick."}
-    return "---\n" + dump(meta) + "---\n\n" + f"Hier finden Sie alle Artikel der Reihe „{title}“.\n"
+    # The title is text from the export: in the Markdown body it must not become HTML.
+    body = html.escape(title, quote=False)
+    return "---\n" + dump(meta) + "---\n\n" + f"Hier finden Sie alle Artikel der Reihe „{body}“.\n"
 
 
 def line_of(text: str, needle: str, start: int = 0) -> tuple[int | None, int]:
