@@ -99,7 +99,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     errors = registry.SITE.errors
     if errors:
         head = "Ein Problem" if len(errors) == 1 else f"{len(errors)} Probleme"
-        raise PluginError(f"{head} mit Inhalten von fremden Servern; die Website wurde nicht gebaut:\n  " + "\n  ".join(errors))
+        raise PluginError(f"{head} in den Inhalten der Seiten; die Website wurde nicht gebaut:\n  " + "\n  ".join(errors))
     return None
 
 

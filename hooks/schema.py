@@ -402,19 +402,23 @@ FILE_FOLDERS = ("assets", "javascripts", "stylesheets", "bilder")
 # Page templates a page may choose with `template:`, and the kinds of page
 # that may (CONTRIBUTING.md, „Kopfbereich anderer Seiten“). Material's
 # redirect.html is not among them: redirects come from data/redirects.yml.
+# The one sub-folder of a series: its pages that are no articles (imported
+# WordPress pages, tools/importer), `docs/<reihe>/seiten/<name>.md`.
+SERIES_PAGES = "seiten"
 PAGE_TEMPLATES = {"home.html": ("start",), "impressum.html": ("page",)}
 # Front-matter keys that Material or MkDocs read from any page and print or
 # act on; on our pages they are refused with their own hint.
 MATERIAL_KEYS = ("subtitle", "status", "author", "icon", "hide", "search", "template", "robots", "location", "social")
 KIND_NAMES = {
     "start": "der Startseite", "page": "einer Seite außerhalb der Reihen", "series": "der Übersichtsseite einer Reihe",
-    "listing": "einer Übersichtsseite", "checklist": "einer Checkliste",
+    "listing": "einer Übersichtsseite", "checklist": "einer Checkliste", "series-page": "einer Seite einer Reihe",
 }
 
 
 def page_kind(src: str) -> tuple[str | None, str | None]:
     """(kind, None) of a Markdown file under docs/ — "start", "page", "series",
-    "article", "listing" (checklisten/ and tags/ index) or "checklist" — or
+    "article", "series-page" (docs/<reihe>/seiten/), "listing" (checklisten/
+    and tags/ index) or "checklist" — or
     (None, German reason) for a place where no page may be."""
     parts = src.split("/")
     if len(parts) == 1:
@@ -423,10 +427,13 @@ def page_kind(src: str) -> tuple[str | None, str | None]:
     if folder in FILE_FOLDERS:
         return None, (f"In docs/{folder}/ liegen nur Dateien (Bilder, Stile), keine Seiten. "
                       "Ein Artikel gehört in den Ordner seiner Reihe, z. B. docs/kooperation-netzwerke/.")
+    if len(parts) == 3 and parts[1] == SERIES_PAGES and folder not in PAGE_FOLDERS:
+        return "series-page", None
     if len(parts) > 2:
         return None, (
-            f"Unterordner sind in docs/{folder}/ nicht vorgesehen: Eine Seite hier würde ohne Prüfung und ohne Reihe "
-            f"veröffentlicht. Legen Sie die Datei direkt in docs/{folder}/ ab (z. B. docs/{folder}/{parts[-1]})."
+            f"Unterordner sind in docs/{folder}/ nicht vorgesehen (außer '{SERIES_PAGES}/' für Seiten einer Reihe): "
+            f"Ein Artikel hier gehörte zu keiner Reihe. Legen Sie die Datei direkt in docs/{folder}/ ab "
+            f"(z. B. docs/{folder}/{parts[-1]})."
         )
     if folder in PAGE_FOLDERS:
         if parts[1] == "index.md":
@@ -455,6 +462,10 @@ PAGE_FIELDS: dict[str, dict[str, Field]] = {
         "title": Field(check_text, False, "Titel der Seite"),
         "description": Field(check_text, False, "ein Satz für Suchmaschinen"),
         "template": Field(lambda v: check_template("page", v), False, "impressum.html"),
+    },
+    "series-page": {
+        "title": Field(check_text, False, "Titel der Seite"),
+        "description": Field(check_text, False, "ein Satz für Suchmaschinen"),
     },
     "series": {
         "title": Field(check_text, False, "Titel der Reihe (oder eine Überschrift '# Titel' im Text)"),

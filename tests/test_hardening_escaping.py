@@ -159,7 +159,8 @@ def test_imported_series_title_is_text_in_the_overview():
 @pytest.mark.parametrize(("src", "kind"), [
     ("index.md", "start"), ("impressum.md", "page"), (f"{SERIES}/index.md", "series"),
     (f"{SERIES}/x.md", "article"), ("checklisten/index.md", "listing"), ("tags/index.md", "listing"),
-    ("checklisten/partner.md", "checklist"),
+    ("checklisten/partner.md", "checklist"), (f"{SERIES}/seiten/ueber-uns.md", "series-page"),
+    (f"{SERIES}/seiten/alt/x.md", None), ("checklisten/seiten/x.md", None),
     (f"{SERIES}/2024/x.md", None), ("bilder/x.md", None), ("assets/x.md", None), ("tags/neu.md", None),
     ("checklisten/alt/x.md", None),
 ])
@@ -180,7 +181,7 @@ def test_page_folders_are_the_reserved_folders():
     assert set(RESERVED) == set(PAGE_FOLDERS) | set(FILE_FOLDERS)
 
 
-@pytest.mark.parametrize("kind", ["start", "page", "series", "listing", "checklist"])
+@pytest.mark.parametrize("kind", ["start", "page", "series", "listing", "checklist", "series-page"])
 @pytest.mark.parametrize("key", ["subtitle", "status", "author", "icon", "hide", "search", "robots", "location"])
 def test_material_keys_are_refused_on_every_kind(kind, key):
     from schema import validate_page
