@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import secrets
 from pathlib import Path
@@ -38,6 +39,7 @@ import registry
 import schema
 from csp import add_policy
 from limits import LIMITS, problem
+from sanitize import active_html
 from schema import _Loader
 
 if TYPE_CHECKING:
@@ -50,12 +52,29 @@ log = logging.getLogger("mkdocs.plugins.kn.security")
 
 DATA = "data"
 COMMENTS = "data/comments"
-DATA_FILES = ("data/tags.yml", "data/authors.yml")
+DATA_FILES = ("data/tags.yml", "data/authors.yml", "data/redirects.yml")
 CHECKLISTS = "checklisten"
 CHECKLIST_NAME_RE = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 RESERVED_MARKER = "<!-- kn-checkliste:"
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 PLAIN_META = ("title", "description")
+# What a pull request may publish beside its pages (published_file_problems):
+# type name and the checks of a file's first bytes, by file suffix.
+OWN_ASSETS = "assets/"
+_PNG = (lambda b: b.startswith(b"\x89PNG\r\n\x1a\n"),)
+_JPEG = (lambda b: b.startswith(b"\xff\xd8\xff"),)
+PUBLISHABLE = {
+    ".png": ("PNG-Bild", _PNG), ".jpg": ("JPEG-Bild", _JPEG), ".jpeg": ("JPEG-Bild", _JPEG),
+    ".gif": ("GIF-Bild", (lambda b: b.startswith((b"GIF87a", b"GIF89a")),)),
+    ".webp": ("WebP-Bild", (lambda b: b.startswith(b"RIFF") and b[8:12] == b"WEBP",)),
+    ".avif": ("AVIF-Bild", (lambda b: b[4:12] in (b"ftypavif", b"ftypavis"),)),
+    ".pdf": ("PDF-Dokument", (lambda b: b.startswith(b"%PDF-"),)),
+}
+# Files the build writes itself at the site's root.
+GENERATED_FILES = ("feed.xml", "sitemap.xml", "sitemap.xml.gz", "404.html", "alte-adressen.json")
+POLICY_MARK = 'http-equiv="Content-Security-Policy"'
+# Per-build state: the pages that got their policy in on_post_page.
+_pages_with_policy: set[str] = set()
 # The live-reload script's nonce under `mkdocs serve`: new per process, in
 # the pages' policy and on the script the dev server injects (on_serve).
 SERVE_NONCE = secrets.token_urlsafe(18)
@@ -67,6 +86,7 @@ SERVE_NONCE = secrets.token_urlsafe(18)
 
 @event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
+    _pages_with_policy.clear()
     root = Path(config.config_file_path).parent
     folders = [Path(config.docs_dir), root / DATA]
     if config.theme.custom_dir:
@@ -81,6 +101,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     problems: list[str] = []
     for file in files.documentation_pages(inclusion=InclusionLevel.all):
         problems.extend(check_page(file))
+    for file in files:
+        if file.abs_src_path and not file.is_documentation_page() and not file.inclusion.is_excluded():
+            problems.extend(published_file_problems(file.src_uri, Path(file.abs_src_path)))
+    problems.extend(collisions([(f.src_uri, f.dest_uri) for f in files if not f.inclusion.is_excluded()]))
     problems.extend(check_data(root))
     fail(problems)
     return files
@@ -101,9 +125,29 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     return None
 
 
+@event_priority(90)  # before any hook adds our own HTML (checklists, videos)
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    # Reported with the foreign resources, before any page is written (embeds.on_env).
+    registry.SITE.errors.extend(active_html_problems(page.file.src_uri, page.file.content_string, html))
+    return None
+
+
 @event_priority(-100)
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+    _pages_with_policy.add(page.file.dest_uri)
     return add_policy(output, page.content, nonce=serve_nonce())
+
+
+@event_priority(-100)  # after every hook that writes files (redirect pages)
+def on_post_build(*, config: MkDocsConfig) -> None:
+    # Every other HTML file in the site carries the policy too.
+    site_dir = Path(config.site_dir)
+    for path in sorted(site_dir.rglob("*.html")):
+        if path.relative_to(site_dir).as_posix() in _pages_with_policy or path.is_symlink():
+            continue
+        html = path.read_text(encoding="utf-8", errors="replace")
+        if POLICY_MARK not in html:
+            path.write_text(add_policy(html), encoding="utf-8")
 
 
 @event_priority(-100)
@@ -154,6 +198,26 @@ def nonce_live_reload(server: Any, nonce: str) -> None:
     server._inject_js_into_html = with_nonce
 
 
+def active_html_problems(src: str, source: str, html: str) -> list[str]:
+    """A problem, with the line in the Markdown source, for everything in a
+    page's HTML that would run, load a document or navigate (sanitize.py)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for what, needle in active_html(html):
+        if what in seen:
+            continue
+        seen.add(what)
+        pattern = re.escape(needle) if needle.startswith("<") or needle.endswith(":") else rf"\s{re.escape(needle)}(?![\w-])"
+        match = re.search(pattern, source, re.I)
+        line = source.count("\n", 0, match.start()) + 1 if match else None
+        video = " Videos binden Sie mit der Zwei-Klick-Lösung ein." if needle in ("<iframe", "<embed", "<object") or "Video" in what else ""
+        problems.append(problem(src, f"Zeile {line}" if line else None, (
+            f"{what}. Im Text einer Seite ist nur HTML erlaubt, das nichts ausführt, lädt oder weiterleitet "
+            f"(Liste in CONTRIBUTING.md, „Erlaubtes HTML“).{video}"
+        )))
+    return problems
+
+
 def plain_text(value: object) -> Markup:
     """A plain-text field as HTML: escaped once, and marked as such so that
     `| e` in a template does not escape it a second time."""
@@ -161,31 +225,116 @@ def plain_text(value: object) -> Markup:
 
 
 def outside_links(root: Path, folders: list[Path]) -> list[str]:
-    """Every symbolic link under `folders` whose target lies outside these
-    content folders (outside the repository, or in it but e.g. in .git/ with
-    a checkout's token) or does not exist. Links are not followed while walking."""
+    """Every problem with what lies under `folders` (docs/, data/,
+    overrides/), found without following any link: a folder that is itself a
+    link out of the repository; a symbolic link whose target lies outside its
+    own folder (outside the repository, in .git/ with a checkout's token, or
+    from docs/ into data/) or does not exist; a hard link (a second name of a
+    file that may live anywhere, e.g. /etc/passwd); a file name that is not
+    UTF-8 or holds control or HTML characters (checked before anything prints it)."""
     root = root.resolve()
-    allowed = [folder.resolve() for folder in folders if folder.is_dir()]
     problems: list[str] = []
     for folder in folders:
         if not folder.exists() and not folder.is_symlink():
             continue
-        candidates = [folder]
+        own = Path(os.path.realpath(folder))
+        if not own.is_relative_to(root) or not own.is_dir():
+            problems.append(problem(display_path(folder, root), None, (
+                "Dieser Ordner ist ein symbolischer Link aus dem Repository hinaus (oder ins Leere). "
+                "Die Website liest und veröffentlicht nur, was im Repository selbst liegt."
+            )))
+            continue
         for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-            candidates.extend(Path(dirpath) / name for name in dirnames + filenames)
-        for path in candidates:
-            if not path.is_symlink():
-                continue
-            target = Path(os.path.realpath(path))
-            inside = any(target == folder or folder in target.parents for folder in allowed)
-            if not inside or not target.exists():
-                rel = path.relative_to(root) if path.is_relative_to(root) else path
-                problems.append(problem(rel.as_posix(), None, (
-                    "Diese Datei ist ein symbolischer Link auf etwas außerhalb von docs/, data/ und overrides/ "
-                    "(etwa außerhalb des Repositorys) oder ins Leere. "
-                    "Solche Links werden weder veröffentlicht noch gelesen; legen Sie die Datei selbst ins Repository."
-                )))
+            for name in sorted(dirnames + filenames):
+                path = Path(dirpath) / name
+                bad_name = name_problem(name)
+                if bad_name:
+                    problems.append(problem(display_path(path, root), None, bad_name))
+                    continue
+                if path.is_symlink():
+                    target = Path(os.path.realpath(path))
+                    if not (target == own or own in target.parents) or not target.exists():
+                        problems.append(problem(display_path(path, root), None, (
+                            f"Diese Datei ist ein symbolischer Link auf etwas außerhalb von {display_path(folder, root)}/ "
+                            "(etwa außerhalb des Repositorys, nach data/ oder .git/) oder ins Leere. "
+                            "Solche Links werden weder veröffentlicht noch gelesen; legen Sie die Datei selbst ins Repository."
+                        )))
+                elif name in filenames and path.lstat().st_nlink > 1:
+                    problems.append(problem(display_path(path, root), None, (
+                        "Diese Datei ist ein harter Link: ein zweiter Name einer Datei, die auch anderswo auf dem Rechner "
+                        "liegen kann. Solche Dateien werden weder veröffentlicht noch gelesen; legen Sie eine Kopie ab."
+                    )))
     return problems
+
+
+# Characters a file or folder name under docs/, data/ or overrides/ may not hold:
+# control characters (they would reach logs and workflow commands) and HTML.
+BAD_NAME_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029<>\"'`\\\\]")
+
+
+def name_problem(name: str) -> str | None:
+    """Why a file name is refused, or None."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return ("Der Dateiname ist nicht in UTF-8 kodiert (etwa Latin-1 von einem alten System). "
+                "Benennen Sie die Datei um, am besten nur mit a–z, 0–9 und Bindestrichen.")
+    bad = BAD_NAME_RE.search(name)
+    if bad:
+        return (f"Der Dateiname enthält das Zeichen {limits.shorten(repr(bad.group(0)))}, das in Namen nicht erlaubt ist "
+                "(Steuerzeichen, < > \" ' ` \\). Benennen Sie die Datei um, am besten nur mit a–z, 0–9 und Bindestrichen.")
+    return None
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path for a message: relative to the repository, undecodable bytes
+    and control characters shown as escapes, never raw."""
+    absolute = Path(os.path.abspath(path))
+    rel = absolute.relative_to(root) if absolute.is_relative_to(root) else absolute
+    text = os.fsencode(rel).decode("utf-8", "backslashreplace")
+    return limits.shorten(text, 200)
+
+
+def collisions(files: list[tuple[str, str]]) -> list[str]:
+    """A problem for every file under docs/ that the build would write to the
+    same address as another one (`neu.md` and `neu/index.md`), naming both."""
+    first: dict[str, str] = {}
+    problems: list[str] = []
+    for src, dest in sorted(files):
+        if dest in first:
+            problems.append(problem(f"docs/{src}", None, (
+                f"ergibt dieselbe Adresse ('{dest.removesuffix('index.html')}') wie 'docs/{first[dest]}'; "
+                "eine der beiden Seiten verdeckte stillschweigend die andere. Benennen Sie eine um oder löschen Sie sie."
+            )))
+        else:
+            first[dest] = src
+    return problems
+
+
+def published_file_problems(src: str, path: Path) -> list[str]:
+    """A file under docs/ that is no page: only images (by their content) and
+    PDFs are published from a pull request; scripts, HTML, SVG, XML and
+    everything else only from the project's own docs/assets/."""
+    if src.startswith(OWN_ASSETS):
+        return []
+    suffix = posixpath.splitext(src)[1].lower()
+    kind = PUBLISHABLE.get(suffix)
+    where = f"docs/{src}"
+    if kind is None:
+        generated = f" Außerdem schreibt die Website selbst '{src}'." if src in GENERATED_FILES else ""
+        return [problem(where, None, (
+            f"Dateien dieser Art ('{suffix or src}') werden nicht veröffentlicht.{generated} Erlaubt sind neben Seiten (.md) nur "
+            "Bilder (PNG, JPEG, GIF, WebP, AVIF) und PDF-Dateien; Skripte, HTML-, SVG- und XML-Dateien bringt nur "
+            "die Website selbst mit (docs/assets/). Ein SVG-Bild speichern Sie als PNG."
+        ))]
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    if not any(magic(head) for magic in kind[1]):
+        return [problem(where, None, (
+            f"Die Datei heißt '{suffix}', ist aber kein {kind[0]} (ihr Inhalt beginnt anders). "
+            "Speichern Sie das Bild noch einmal im richtigen Format."
+        ))]
+    return []
 
 
 def read(path: Path, src: str, max_bytes: int) -> tuple[str | None, str | None]:
@@ -257,7 +406,7 @@ def check_data(root: Path) -> list[str]:
     for rel in DATA_FILES:
         path = root / rel
         if path.is_file():
-            problems.extend(check_yaml_file(path, rel, names=rel.endswith("tags.yml")))
+            problems.extend(check_yaml_file(path, rel, names=rel.endswith("tags.yml"), string_keys=rel.endswith("redirects.yml")))
     folder = root / COMMENTS
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
@@ -275,7 +424,7 @@ def check_data(root: Path) -> list[str]:
     return problems
 
 
-def check_yaml_file(path: Path, rel: str, *, names: bool = False, comments: bool = False) -> list[str]:
+def check_yaml_file(path: Path, rel: str, *, names: bool = False, comments: bool = False, string_keys: bool = False) -> list[str]:
     text, bad = read(path, rel, LIMITS.data_bytes)
     if bad:
         return [bad]
@@ -283,7 +432,7 @@ def check_yaml_file(path: Path, rel: str, *, names: bool = False, comments: bool
     control = limits.control_problem(rel, text)
     if control:
         return [control]
-    problems = limits.yaml_problems(rel, text, top_keys_are_names=names)
+    problems = limits.yaml_problems(rel, text, top_keys_are_names=names, string_keys=string_keys)
     if comments and not problems:
         problems.extend(comment_problems(rel, text))
     return problems

@@ -66,3 +66,48 @@ def test_build_refuses_material_keys_and_subfolders_on_every_page(project: Proje
                    "'checklisten/index.md', Feld 'status'"):
         assert needle in output, needle
     assert not built.exists("index.html")
+
+
+def test_build_refuses_active_body_html_and_files_beside_articles(project: Project):
+    body = ("Text.\n\n<script>alert(1)</script>\n\n<img src=x.png name=currentScript>\n\n"
+            '<meta http-equiv="refresh" content="0; url=https://evil.example/">\n\n'
+            '<figure data-kn-video data-kn-video-src="https://www.youtube-nocookie.com/embed/x"></figure>\n')
+    project.write(f"docs/{SERIES}/aktiv.md", article("Aktiv").replace("Ein Absatz mit Text.\n", body))
+    project.write("docs/bilder/skript.js", "alert(1)")
+    (project.root / "docs/bilder/falsch.png").write_bytes(b"<svg onload=alert(1)>")
+    result, built = project.build()
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    assert "'docs/bilder/skript.js'" in output and "'docs/bilder/falsch.png'" in output and "kein PNG-Bild" in output
+    assert not built.exists("index.html")
+    project.remove("docs/bilder/skript.js")
+    project.remove("docs/bilder/falsch.png")
+    result, built = project.build()
+    output = result.stdout + result.stderr
+    for needle in ("Zeile 12: <script>", "Zeile 14: Das Attribut name=", "Zeile 16: <meta>", "Zeile 18: Das Attribut data-kn-video"):
+        assert f"Fehler in '{SERIES}/aktiv.md', {needle}" in output, needle
+    assert result.returncode != 0 and "Traceback" not in output and not built.exists("index.html")
+
+
+def test_build_redirect_pages_carry_the_policy(project: Project):
+    project.write("data/redirects.yml", f'alt/seite/: {SERIES}/kooperation-beenden.md\n"?p=12": {SERIES}/kooperation-beenden.md\n')
+    result, built = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    for html in ("alt/seite/", "404.html"):
+        head = built.page(html).head
+        assert head.find("meta", attrs={"http-equiv": "Content-Security-Policy"}) is not None, html
+    assert built.exists("alte-adressen.json")
+
+
+def test_build_names_both_sides_of_every_collision(project: Project):
+    project.write(f"docs/{SERIES}/neu.md", article("Neu"))
+    project.write(f"docs/{SERIES}/neu/index.md", article("Neu, zweimal"))
+    project.write("docs/feed.xml", "<feed/>")
+    project.write("data/redirects.yml", f"feed.xml: {SERIES}/neu.md\nalt/: {SERIES}/neu.md\nalt: {SERIES}/neu.md\nyes: {SERIES}/neu.md\n")
+    result, built = project.build()
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output and "FileExistsError" not in output
+    for needle in (f"'docs/{SERIES}/neu/index.md'", f"wie 'docs/{SERIES}/neu.md'", "'docs/feed.xml'",
+                   "schreibt die Website selbst 'feed.xml'", "Feld 'yes', Zeile 4"):
+        assert needle in output, needle
+    assert not built.exists("index.html")
