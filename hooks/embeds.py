@@ -264,7 +264,7 @@ def foreign_problem(src: str, source: str, found: tuple[str, str]) -> str:
 
 def located(src: str, line: int | None, problem: str) -> str:
     """A build error with the line of the Markdown source, when known."""
-    return f"Fehler in '{src}'" + (f", Zeile {line}" if line else "") + f": {problem}"
+    return registry.one_line(f"Fehler in '{src}'" + (f", Zeile {line}" if line else "") + f": {problem}")
 
 
 def source_line(source: str, url: str) -> int | None:

@@ -100,8 +100,10 @@ def shorten(value: Any, limit: int = LIMITS.excerpt) -> str:
 
 def problem(src: str, where: str | None, text: str) -> str:
     """One message in the builds' format: „Fehler in 'datei', Feld 'x', Zeile n: …“."""
+    from registry import one_line  # registry imports no hook helper: no cycle
+
     head = f"Fehler in '{src}'"
-    return f"{head}, {where}: {text}" if where else f"{head}: {text}"
+    return one_line(f"{head}, {where}: {text}" if where else f"{head}: {text}")
 
 
 def field_where(path: list[Any], line: int | None = None) -> str | None:

@@ -34,6 +34,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 
+import annotate
 import limits
 import registry
 import schema
@@ -82,6 +83,11 @@ SERVE_NONCE = secrets.token_urlsafe(18)
 # -----------------------------------------------------------------------------
 # Events
 # -----------------------------------------------------------------------------
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    # Before any hook logs: no log line can become a GitHub workflow command.
+    annotate.guard_log_records()
 
 
 @event_priority(100)

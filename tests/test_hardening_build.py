@@ -111,3 +111,18 @@ def test_build_names_both_sides_of_every_collision(project: Project):
                    "schreibt die Website selbst 'feed.xml'", "Feld 'yes', Zeile 4"):
         assert needle in output, needle
     assert not built.exists("index.html")
+
+
+def test_build_log_has_no_workflow_command_from_author_text(project: Project, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    project.write(f"docs/{SERIES}/schluessel.md", article("Schlüssel", **{'"a\\n::add-mask::geheim"': "1"}))
+    project.write(f"docs/{SERIES}/thema.md", article("Thema", tags='["Neu\\n::warning file=x::gefaelscht", Partnersuche]'))
+    project.write(f"data/comments/{SERIES}/thema.yml", '- author: A\n  date: 2026-11-21\n  "text\\n::error::x": Danke.\n')
+    result, _built = project.build()
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    commands = [line for line in output.splitlines() if line.lstrip().startswith("::") or "##[" in line]
+    # Only our own annotations, each one line, every author value escaped in it.
+    assert commands and all(line.startswith("::error file=") for line in commands), commands
+    assert not any(line.lstrip().startswith(("::add-mask", "::warning", "::error::")) for line in output.splitlines())
+    assert f"'{SERIES}/schluessel.md', Feld 'a\\n::add-mask::geheim'" in output
