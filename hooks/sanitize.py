@@ -132,6 +132,9 @@ def active_parts(tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[st
         elif name == "style" and not (tag in ("td", "th") and TABLE_ALIGN_RE.match(value.strip())):
             found.append(("Das Attribut style= verstößt gegen die Sicherheitsregeln der Website "
                           "(Stile stehen nur in docs/assets/kn.css)", "style"))
+        elif name in ("id", "for", "form", "list") and value.startswith("__"):
+            found.append((f"Das Attribut {name}=\"{value[:40]}\" gehört dem Theme (Namen mit „__“ am Anfang); "
+                          "ein zweites Element damit brächte die Skripte der Website durcheinander", name))
         elif name == "name" and tag in ("img", "input", "button", "select", "textarea", "output", "fieldset"):
             found.append((f"Das Attribut name= auf <{tag}> kann die Skripte der Website täuschen", "name"))
         elif name in URL_ATTRIBUTES:

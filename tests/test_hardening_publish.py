@@ -44,6 +44,8 @@ REFUSED = [
     ('<figure data-kn-video data-kn-video-src="https://www.youtube-nocookie.com/embed/x"></figure>', "data-kn-video"),
     ('<div data-md-component="consent"></div>', "data-md-component"),
     ("<![>", "<!["),
+    ('<div id="__config">{}</div>', "id="),
+    ('<label for="__drawer">x</label>', "for="),
 ]
 ALLOWED = [
     '<p>Text mit <a href="https://example.org/">Link</a> und <a href="../x/">relativ</a>.</p>',

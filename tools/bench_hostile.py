@@ -296,7 +296,9 @@ ROUND_TWO: dict[str, Case] = {
     "weiterleitung-reihe": Case(replace(REDIRECTS, f"{SERIES}/: {TARGET}\n"), (REDIRECTS, f"'docs/{SERIES}/index.md'")),
     "weiterleitung-fremd": Case(replace(REDIRECTS, "alt/: https://evil.example/\n"), (REDIRECTS, "keine Seite unter docs/")),
     # Front-matter keys Material reads, on every kind of page
-    "vorlage-passwd": Case(front("docs/impressum.md", "template: ../../etc/passwd"), ("impressum.md", "Feld 'template'", "keine Vorlage")),
+    "vorlage-passwd": Case(lambda root: put(root, "docs/impressum.md", (root / "docs/impressum.md").read_text(encoding="utf-8")
+                                            .replace("template: impressum.html", "template: ../../etc/passwd")),
+                           ("impressum.md", "Feld 'template'", "keine Vorlage")),
     "vorlage-redirect": Case(front("docs/datenschutz.md", "template: redirect.html\nlocation: https://evil.example/"),
                              ("datenschutz.md", "Feld 'template'", "Feld 'location'")),
     "vorlage-artikel": Case(new_article(template="redirect.html"), (ARTICLE_SRC, "Feld 'template'", "unbekanntes Feld")),
