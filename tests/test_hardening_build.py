@@ -126,3 +126,43 @@ def test_build_log_has_no_workflow_command_from_author_text(project: Project, mo
     assert commands and all(line.startswith("::error file=") for line in commands), commands
     assert not any(line.lstrip().startswith(("::add-mask", "::warning", "::error::")) for line in output.splitlines())
     assert f"'{SERIES}/schluessel.md', Feld 'a\\n::add-mask::geheim'" in output
+
+
+def test_serve_lets_only_the_live_reload_script_run(project: Project):
+    # `mkdocs serve` as `make serve` runs it: the policy of every page holds a
+    # nonce instead of 'unsafe-inline', and only the server's script carries it.
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(project.root / "mkdocs.yml"),
+         "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        html = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/kooperation-netzwerke/", timeout=2) as response:
+                    html = response.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert html is not None, "mkdocs serve did not answer"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    sources = script_src(html)
+    nonces = [s for s in sources if s.startswith("'nonce-")]
+    assert "'unsafe-inline'" not in sources and len(nonces) == 1
+    nonce = nonces[0][len("'nonce-"):-1]
+    assert html.count(f'<script nonce="{nonce}">') == 1 and "livereload(" in html.split(f'<script nonce="{nonce}">')[1]

@@ -118,8 +118,13 @@ def fake_page(**meta):
 
 
 def assert_inert(html: str) -> None:
+    """No element or attribute came out of HOSTILE (our own <script src> may stay)."""
     soup = BeautifulSoup(html, "html.parser")
-    assert not soup.find_all("script"), html
+    for script in soup.find_all("script"):
+        if script.get("type") == "application/ld+json":
+            assert "<" not in (script.string or ""), html  # cannot end the element
+        else:
+            assert script.get("src") and not script.string, html  # our own file, nothing inline
     assert not soup.find_all(attrs={"onerror": True}), html
 
 
@@ -217,3 +222,92 @@ def test_title_of_other_pages_must_be_text():
 
     assert validate_page("x.md", "series", {"title": {"a": 1}})
     assert validate_page("x.md", "series", {"title": "Q&A <b>", "description": "Ein Satz."}) == []
+
+
+# -----------------------------------------------------------------------------
+# Every template of ours, with a hostile value in every field it reads
+# -----------------------------------------------------------------------------
+
+
+class Hostile:
+    """A value that is HOSTILE as text and again HOSTILE in every field, item,
+    call and one-element iteration: whatever a template reads from it."""
+
+    def __init__(self, depth: int = 0) -> None:
+        self.depth = depth
+
+    def __str__(self) -> str:
+        return HOSTILE
+
+    def __getattr__(self, name: str) -> Hostile:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in HTML_BY_DESIGN:
+            return ""
+        if name == "isoformat":  # dates are validated by the hooks, never text
+            return lambda: "2026-11-20"
+        if name in NUMBERS:
+            return 3
+        if name in COMPUTED:
+            return COMPUTED[name]()
+        return Hostile(self.depth + 1)
+
+    __getitem__ = __getattr__
+
+    def __call__(self, *args, **kwargs) -> Hostile:
+        return Hostile(self.depth + 1)
+
+    def __iter__(self):
+        return iter([Hostile(self.depth + 1)] if self.depth < 4 else [])
+
+    def __len__(self) -> int:
+        return 1
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __eq__(self, other) -> bool:
+        return False
+
+    __lt__ = __gt__ = __le__ = __ge__ = __eq__
+    __hash__ = object.__hash__
+
+
+# Values that are HTML by design, made safe where they are computed.
+HTML_BY_DESIGN = {
+    "content": "the page's own HTML (checked by the leash, sanitize.active_html)",
+    "data": "JSON-LD from structured_data.py with < > & as \\u escapes",
+    "mark": "a fixed <span> of impressum.html",
+    "html": "HTML rendered by the hooks (comments through nh3)",
+    "copyright": "mkdocs.yml: HTML by Material's design, written by the site's owner, not a pull request's author",
+    "admonition": "the checklist's HTML, rendered from its Markdown (checked by the leash)",
+}
+# Fields the hooks compute as whole numbers.
+NUMBERS = {"number", "total", "reading_minutes", "comment_count", "width", "height", "words"}
+# Fields the hooks compute from constants or escape themselves, as they do.
+COMPUTED = {
+    "icon": lambda: "fontawesome/solid/link",  # share.py: one of its fixed icons
+    "kn_jsonld": lambda: [__import__("structured_data").script_json({"name": HOSTILE})],
+}
+FRAGMENTS = sorted(
+    p.relative_to(Path(__file__).resolve().parent.parent / "overrides").as_posix()
+    for p in (Path(__file__).resolve().parent.parent / "overrides" / "fragments" / "kn").glob("*.html")
+) + ["partials/tags.html", "partials/comments.html", "partials/copyright.html", "partials/actions.html"]
+
+
+@pytest.mark.parametrize("name", FRAGMENTS)
+def test_fragment_escapes_every_field_it_reads(env, name):
+    from jinja2 import meta
+
+    env = env.overlay()
+    env.filters["url"] = str  # Material's `url` filter does not escape either
+    env.filters["datum_de"] = lambda value: "20. November 2026"  # of validated dates only
+
+    source = env.loader.get_source(env, name)[0]
+    names = meta.find_undeclared_variables(env.parse(source))
+    context = {key: 3 if key in NUMBERS else Hostile() for key in names if key not in HTML_BY_DESIGN}
+    context.update({key: "" for key in names if key in HTML_BY_DESIGN})
+    env.filters.setdefault("tojson", lambda value: "{}")
+    html = env.get_template(name).render(**context)
+    assert_inert(html)
+    assert "<img src=x" not in html, name
