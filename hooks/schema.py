@@ -438,9 +438,8 @@ def page_kind(src: str) -> tuple[str | None, str | None]:
     if folder in PAGE_FOLDERS:
         if parts[1] == "index.md":
             return "listing", None
-        if folder == "checklisten":
-            return "checklist", None
-        return None, "Die Themenseiten unter docs/tags/ entstehen beim Bauen aus data/tags.yml; legen Sie hier keine Seite an."
+        # A page under docs/tags/ that hides a tag page: hooks/tags.py names the tag.
+        return ("checklist" if folder == "checklisten" else "listing"), None
     return ("series" if parts[1] == "index.md" else "article"), None
 
 

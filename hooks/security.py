@@ -71,6 +71,14 @@ PUBLISHABLE = {
     ".avif": ("AVIF-Bild", (lambda b: b[4:12] in (b"ftypavif", b"ftypavis"),)),
     ".pdf": ("PDF-Dokument", (lambda b: b.startswith(b"%PDF-"),)),
 }
+PUBLISHABLE[".svg"] = ("SVG-Bild", ())  # checked as a whole: svg_problems
+SVG_BYTES = 500_000
+SVG_START_RE = re.compile(r"\A(?:\ufeff)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<svg\b", re.S)
+# What makes an SVG more than a picture (in the lowercased text).
+SVG_ACTIVE_RE = re.compile(
+    r"<script|<foreignobject|<iframe|<embed|<object|<handler|<listener|<animate|<set\b|<!entity|<!doctype|"
+    r"\son[a-z]+\s*=|javascript:|vbscript:|(?:xlink:)?href\s*=\s*[\"']?\s*(?!#)[^\s\"'>]|@import|url\(\s*[\"']?\s*(?!#)"
+)
 # Files the build writes itself at the site's root.
 GENERATED_FILES = ("feed.xml", "sitemap.xml", "sitemap.xml.gz", "404.html", "alte-adressen.json")
 POLICY_MARK = 'http-equiv="Content-Security-Policy"'
@@ -330,15 +338,38 @@ def published_file_problems(src: str, path: Path) -> list[str]:
         generated = f" Außerdem schreibt die Website selbst '{src}'." if src in GENERATED_FILES else ""
         return [problem(where, None, (
             f"Dateien dieser Art ('{suffix or src}') werden nicht veröffentlicht.{generated} Erlaubt sind neben Seiten (.md) nur "
-            "Bilder (PNG, JPEG, GIF, WebP, AVIF) und PDF-Dateien; Skripte, HTML-, SVG- und XML-Dateien bringt nur "
-            "die Website selbst mit (docs/assets/). Ein SVG-Bild speichern Sie als PNG."
+            "Bilder (PNG, JPEG, GIF, WebP, AVIF, SVG ohne Skripte) und PDF-Dateien; Skripte, HTML- und XML-Dateien "
+            "bringt nur die Website selbst mit (docs/assets/)."
         ))]
+    if suffix == ".svg":
+        return svg_problems(where, path)
     with open(path, "rb") as handle:
         head = handle.read(16)
     if not any(magic(head) for magic in kind[1]):
         return [problem(where, None, (
             f"Die Datei heißt '{suffix}', ist aber kein {kind[0]} (ihr Inhalt beginnt anders). "
             "Speichern Sie das Bild noch einmal im richtigen Format."
+        ))]
+    return []
+
+
+def svg_problems(where: str, path: Path) -> list[str]:
+    """An SVG image is published only when it is one (XML with an <svg>
+    element) and holds nothing that runs, loads or embeds: opened on its own,
+    a browser would run its scripts under the site's address."""
+    with open(path, "rb") as handle:
+        data = handle.read(SVG_BYTES + 1)
+    if len(data) > SVG_BYTES:
+        return [problem(where, None, f"Ein SVG-Bild darf höchstens {SVG_BYTES:,} Bytes groß sein.".replace(",", "."))]
+    text = data.decode("utf-8", "replace").lower()
+    if "<svg" not in text or not SVG_START_RE.match(text):
+        return [problem(where, None, "Die Datei heißt '.svg', ist aber kein SVG-Bild. Speichern Sie das Bild noch einmal als SVG oder PNG.")]
+    active = SVG_ACTIVE_RE.search(text)
+    if active:
+        return [problem(where, None, (
+            f"Das SVG-Bild enthält „{limits.shorten(active.group(0).strip())}“: Skripte, Ereignisse (on…), eingebettete "
+            "Inhalte, Animationen von Links, Verweise auf andere Dateien oder Entitäten sind in Bildern nicht erlaubt. "
+            "Speichern Sie das Bild als „einfaches SVG“ ohne Skripte oder als PNG."
         ))]
     return []
 

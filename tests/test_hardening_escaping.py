@@ -166,7 +166,7 @@ def test_imported_series_title_is_text_in_the_overview():
     (f"{SERIES}/x.md", "article"), ("checklisten/index.md", "listing"), ("tags/index.md", "listing"),
     ("checklisten/partner.md", "checklist"), (f"{SERIES}/seiten/ueber-uns.md", "series-page"),
     (f"{SERIES}/seiten/alt/x.md", None), ("checklisten/seiten/x.md", None),
-    (f"{SERIES}/2024/x.md", None), ("bilder/x.md", None), ("assets/x.md", None), ("tags/neu.md", None),
+    (f"{SERIES}/2024/x.md", None), ("bilder/x.md", None), ("assets/x.md", None), ("tags/neu.md", "listing"),
     ("checklisten/alt/x.md", None),
 ])
 def test_page_kind(src, kind):

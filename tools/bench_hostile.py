@@ -325,7 +325,7 @@ ROUND_TWO: dict[str, Case] = {
     # Files beside the articles
     "datei-js": Case(lambda root: put(root, "docs/bilder/x.js", "alert(1)"), ("docs/bilder/x.js", "'.js'")),
     "datei-html": Case(lambda root: put(root, "docs/x.html", "<script>alert(1)</script>"), ("docs/x.html", "'.html'")),
-    "datei-svg": Case(lambda root: put(root, "docs/bilder/x.svg", "<svg onload=alert(1)/>"), ("docs/bilder/x.svg", "'.svg'")),
+    "datei-svg": Case(lambda root: put(root, "docs/bilder/x.svg", "<svg onload=alert(1)/>"), ("docs/bilder/x.svg", "SVG-Bild enthält", "onload")),
     "datei-falsches-png": Case(lambda root: put(root, "docs/bilder/x.png", "<script>alert(1)</script>"), ("docs/bilder/x.png", "kein PNG-Bild")),
     "datei-feed": Case(lambda root: put(root, "docs/feed.xml", "<feed/>"), ("docs/feed.xml", "schreibt die Website selbst 'feed.xml'")),
     "seite-doppelt": Case(duplicate_page, (f"docs/{SERIES}/neu/index.md", f"'docs/{SERIES}/neu.md'")),
