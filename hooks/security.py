@@ -363,7 +363,9 @@ def svg_problems(where: str, path: Path) -> list[str]:
         return [problem(where, None, f"Ein SVG-Bild darf höchstens {SVG_BYTES:,} Bytes groß sein.".replace(",", "."))]
     text = data.decode("utf-8", "replace").lower()
     if "<svg" not in text or not SVG_START_RE.match(text):
-        return [problem(where, None, "Die Datei heißt '.svg', ist aber kein SVG-Bild. Speichern Sie das Bild noch einmal als SVG oder PNG.")]
+        return [problem(where, None, (
+            "Die Datei heißt '.svg', ist aber kein SVG-Bild. Speichern Sie das Bild noch einmal als SVG oder PNG."
+        ))]
     active = SVG_ACTIVE_RE.search(text)
     if active:
         return [problem(where, None, (
