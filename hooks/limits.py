@@ -100,10 +100,12 @@ def shorten(value: Any, limit: int = LIMITS.excerpt) -> str:
 
 def problem(src: str, where: str | None, text: str) -> str:
     """One message in the builds' format: „Fehler in 'datei', Feld 'x', Zeile n: …“."""
-    from registry import one_line  # registry imports no hook helper: no cycle
+    from registry import Problem, one_line  # registry imports no hook helper: no cycle
 
     head = f"Fehler in '{src}'"
-    return one_line(f"{head}, {where}: {text}" if where else f"{head}: {text}")
+    message = one_line(f"{head}, {where}: {text}" if where else f"{head}: {text}")
+    # A Problem, so that annotate.py puts it on the file under GitHub Actions.
+    return Problem(message, src=one_line(src), detail=one_line(f"{where}: {text}" if where else text))
 
 
 def field_where(path: list[Any], line: int | None = None) -> str | None:
@@ -237,6 +239,10 @@ def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_name
                     parent.keys.add(value)
                     parent.key = value
                     parent.expect_key = False
+                    if "\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value:
+                        problems.append(problem(src, field_where([*parent.path, value], line(event)), (
+                            "Ein Name (vor dem Doppelpunkt) darf keinen Zeilenumbruch enthalten."
+                        )))
                     if string_keys and not_text_key(event):
                         problems.append(problem(src, field_where([*parent.path, value], line(event)), (
                             "ist als Name kein Text: YAML liest ihn als ja/nein, leer oder Zahl. "

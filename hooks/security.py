@@ -105,7 +105,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     folders = [Path(config.docs_dir), root / DATA]
     if config.theme.custom_dir:
         folders.append(Path(config.theme.custom_dir))
-    fail(outside_links(root, folders))
+    fail(outside_links(root, folders), config)
     return config
 
 
@@ -120,7 +120,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             problems.extend(published_file_problems(file.src_uri, Path(file.abs_src_path)))
     problems.extend(collisions([(f.src_uri, f.dest_uri) for f in files if not f.inclusion.is_excluded()]))
     problems.extend(check_data(root))
-    fail(problems)
+    fail(problems, config)
     return files
 
 
@@ -181,8 +181,11 @@ def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) ->
 # -----------------------------------------------------------------------------
 
 
-def fail(problems: list[str]) -> None:
-    """Stop the build with every problem, in the articles hook's format."""
+def fail(problems: list[str], config: MkDocsConfig | None = None) -> None:
+    """Stop the build with every problem, in the articles hook's format (under
+    GitHub Actions also as annotations, as articles.on_nav prints them)."""
+    if problems and config is not None:
+        annotate.print_annotations(problems, root=Path(config.config_file_path).parent, docs_dir=Path(config.docs_dir))
     if problems:
         count = len(problems)
         head = "Ein Problem" if count == 1 else f"{count} Probleme"

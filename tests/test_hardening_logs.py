@@ -89,3 +89,11 @@ def test_summary_shows_author_text_as_text(value):
     assert "<" not in md(value).replace("\\<", "") and "](" not in md(value).replace("\\](", "")
     assert "@" not in md(value).replace("\\@", "")
     assert code(value).count("`") == 2
+
+
+@pytest.mark.parametrize("text", ['"a\\n::warning::x": 1\n', '"Thema\\r\\n::add-mask::y": Satz.\n', '"a\\u2028b": 1\n'])
+def test_names_with_line_breaks_are_refused(text):
+    from limits import yaml_problems
+
+    problems = yaml_problems("data/tags.yml", text, top_keys_are_names=True)
+    assert len(problems) == 1 and "Zeilenumbruch" in problems[0] and "\n" not in problems[0]
