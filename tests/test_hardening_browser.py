@@ -39,6 +39,10 @@ Ein Absatz mit &lt;script&gt;{PWN}&lt;/script&gt; als Text und `<script>{PWN}</s
 [Link mit Titel](index.md "&quot; onmouseover=&quot;{PWN}")
 
 ![Bild mit "Alt" <script>](../assets/favicon.svg)
+
+| Links | Mitte | Rechts |
+|:------|:-----:|-------:|
+| a     | b     | c      |
 """
 
 
@@ -91,6 +95,9 @@ def test_allowed_hostile_body_runs_nothing_and_goes_nowhere(allowed_site, browse
         page.wait_for_timeout(200)
         assert page.evaluate("window.__knPwned") is None
         assert page.evaluate("window.__csp") == []
+        # Aligned table cells keep their alignment without a style attribute.
+        align = page.evaluate("[...document.querySelectorAll('td[class^=kn-align]')].map(c => getComputedStyle(c).textAlign)")
+        assert align == ["left", "center", "right"]
         assert seen["dialogs"] == []
         assert [r for r in seen["requests"] if not r.startswith(url)] == []
         assert [f for f in seen["frames"] if not f.startswith(url)] == []

@@ -40,6 +40,7 @@ REFUSED = [
     ('<a href="vbscript:msgbox(1)">x</a>', "vbscript:"),
     ('<button formaction="javascript:alert(1)">x</button>', "javascript:"),
     ('<p style="background:url(x)">x</p>', "style="),
+    ('<td style="text-align: left;">x</td>', "style="),
     ('<img name="currentScript" src="x.png">', "name="),
     ('<figure data-kn-video data-kn-video-src="https://www.youtube-nocookie.com/embed/x"></figure>', "data-kn-video"),
     ('<div data-md-component="consent"></div>', "data-md-component"),
@@ -50,7 +51,7 @@ REFUSED = [
 ALLOWED = [
     '<p>Text mit <a href="https://example.org/">Link</a> und <a href="../x/">relativ</a>.</p>',
     '<img src="../bilder/x.png" alt="Bild" width="10"><img src="data:image/png;base64,iVBORw0KGgo=" alt="">',
-    '<table><tr><th style="text-align: left;">A</th><td style="text-align: center;">B</td></tr></table>',
+    '<table><tr><th class="kn-align-left">A</th><td>B</td></tr></table>',
     "<details><summary>Mehr</summary><p>Inhalt</p></details>",
     '<div class="x" id="y"><span title="t">a</span><abbr title="b">c</abbr><kbd>K</kbd><sup>1</sup></div>',
     '<a href="mailto:redaktion@example.org">Mail</a> <a href="#kommentare">Sprung</a> <a name="anker"></a>',
@@ -204,3 +205,14 @@ def test_latin1_file_name_is_refused_without_traceback(tmp_path):
         handle.write("x")
     problems = problems_of(root)
     assert len(problems) == 1 and "nicht in UTF-8" in problems[0] and "gr\\udcf6" not in problems[0]
+
+
+def test_markdown_table_alignment_becomes_classes():
+    import markdown
+
+    from embeds import TableAlignExtension
+    from sanitize import active_html
+
+    html = markdown.markdown("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n", extensions=["tables", TableAlignExtension()])
+    assert "style=" not in html and active_html(html) == []
+    assert html.count('class="kn-align-left"') == 2 and html.count('class="kn-align-right"') == 2
