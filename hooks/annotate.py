@@ -18,6 +18,7 @@ mkdocs.yml: `extra.comments.default`). Body problems set their line themselves.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -87,6 +88,59 @@ def workflow_command(level: str, message: str, *, file: str | None = None,
     if properties:
         head += " " + ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
     return f"{head}::{escape_data(message)}"
+
+
+# Characters that must not reach a log line raw: every control character
+# but tab (a CR or LF in a value would start a new line, which the runner may
+# read as a command), and the Unicode line separators.
+LOG_CONTROL_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# A line the runner reads as a workflow command: "::" after leading spaces
+# (`::warning …`, `::add-mask::…`), or the old form "##[command]" anywhere.
+COMMAND_START_RE = re.compile(r"^(\s*):(?=:)", re.M)
+OLD_COMMAND_RE = re.compile(r"##\[")
+
+
+def log_value(text: str) -> str:
+    """Author-controlled text for one log line: control characters as
+    %0A, %0D, %1B …, '%' as %25 (GitHub's own escapes), so that a value can
+    neither end the line nor start a workflow command."""
+    text = str(text).replace("%", "%25")
+    text = LOG_CONTROL_RE.sub(lambda m: f"%{ord(m.group(0)):02X}" if ord(m.group(0)) < 0x100 else f"%u{ord(m.group(0)):04X}", text)
+    return OLD_COMMAND_RE.sub("## [", COMMAND_START_RE.sub(r"\1: ", text))
+
+
+def log_lines(text: str) -> str:
+    """A (possibly multi-line) log message of ours: no line of it can be a
+    workflow command. CRs and other control characters are escaped; a line
+    starting with '::' gets a space between the colons; '##[' gets one too."""
+    text = str(text).replace("\r", "%0D")
+    text = LOG_CONTROL_RE.sub(lambda m: m.group(0) if m.group(0) == "\n" else f"%{ord(m.group(0)):02X}"
+                              if ord(m.group(0)) < 0x100 else f"%u{ord(m.group(0)):04X}", text)
+    return OLD_COMMAND_RE.sub("## [", COMMAND_START_RE.sub(r"\1: ", text))
+
+
+def guard_log_records() -> None:
+    """Make every log record of MkDocs and its plugins safe for GitHub's log
+    (`log_lines`) when it is made, before any handler prints it: the errors
+    that MkDocs prints for a failed build, warnings, and MkDocs' own messages."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "kn_guarded", False):
+        return
+
+    def make(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        if record.name.startswith("mkdocs"):
+            try:
+                message = record.getMessage()
+            except (TypeError, ValueError):
+                return record
+            safe = log_lines(message)
+            if safe != message:
+                record.msg, record.args = safe, None
+        return record
+
+    make.kn_guarded = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(make)
 
 
 def escape_data(text: str) -> str:

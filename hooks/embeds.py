@@ -55,6 +55,7 @@ PROVIDERS = {
         "embed": "https://player.vimeo.com/video/{id}", "watch": "https://vimeo.com/{id}",
     },
 }
+TABLE_ALIGN_RE = re.compile(r"text-align: ?(left|right|center);?")
 VIDEO_SYNTAX = "[Titel des Videos](https://www.youtube.com/watch?v=ID){ .video }"
 
 # Elements and attributes that make the browser load something.
@@ -81,6 +82,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     # Once, even when `mkdocs serve` hands the same config to a rebuild.
     if not any(isinstance(ext, VideoExtension) for ext in config.markdown_extensions):
         config.markdown_extensions.append(VideoExtension())
+    if not any(isinstance(ext, TableAlignExtension) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(TableAlignExtension())
     return config
 
 
@@ -99,7 +102,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     errors = registry.SITE.errors
     if errors:
         head = "Ein Problem" if len(errors) == 1 else f"{len(errors)} Probleme"
-        raise PluginError(f"{head} mit Inhalten von fremden Servern; die Website wurde nicht gebaut:\n  " + "\n  ".join(errors))
+        raise PluginError(f"{head} in den Inhalten der Seiten; die Website wurde nicht gebaut:\n  " + "\n  ".join(errors))
     return None
 
 
@@ -131,6 +134,26 @@ class VideoExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # After attr_list (8) and smarty (6), so that the class and the typography are there.
         md.treeprocessors.register(_VideoTree(md), "kn_video", 5.5)
+
+
+class _TableAlignTree(Treeprocessor):
+    """Python-Markdown aligns table cells with `style="text-align: …"`, which
+    the Content Security Policy blocks (no 'unsafe-inline' for styles): the
+    alignment becomes a class `kn-align-…` (docs/assets/kn.css)."""
+
+    def run(self, root: etree.Element) -> None:
+        for cell in root.iter():
+            if cell.tag not in ("th", "td"):
+                continue
+            match = TABLE_ALIGN_RE.fullmatch((cell.get("style") or "").strip())
+            if match:
+                del cell.attrib["style"]
+                cell.set("class", " ".join(filter(None, [cell.get("class"), f"kn-align-{match.group(1)}"])))
+
+
+class TableAlignExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.treeprocessors.register(_TableAlignTree(md), "kn_table_align", 5.4)
 
 
 def parse_video(url: str) -> tuple[str, str] | None:
@@ -264,7 +287,7 @@ def foreign_problem(src: str, source: str, found: tuple[str, str]) -> str:
 
 def located(src: str, line: int | None, problem: str) -> str:
     """A build error with the line of the Markdown source, when known."""
-    return f"Fehler in '{src}'" + (f", Zeile {line}" if line else "") + f": {problem}"
+    return registry.one_line(f"Fehler in '{src}'" + (f", Zeile {line}" if line else "") + f": {problem}")
 
 
 def source_line(source: str, url: str) -> int | None:

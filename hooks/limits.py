@@ -48,6 +48,16 @@ class Limits:
     nesting: int = 20  # nested lists and quotes in Markdown
     indent: int = 120  # leading spaces of one Markdown line
     tag_chars: int = 60  # name of a tag in data/tags.yml
+    # Constructs Python-Markdown (or its HTML parser) handles slowly or by
+    # recursion, counted per file before it sees them (real articles have a
+    # few dozen of each; 20 000 headings took 40 s, 5 000 nested <div> crashed).
+    headings_per_file: int = 1_000  # lines starting with "#"
+    quotes_per_file: int = 10_000  # '"' and "'" (smarty turns them into „…“ ’)
+    comments_per_file: int = 500  # HTML comments "<!--"
+    entities_per_file: int = 10_000  # "&"
+    backslashes_per_file: int = 10_000  # "\"
+    angles_per_file: int = 20_000  # "<" (tags and text)
+    html_depth: int = 100  # HTML elements inside each other
     excerpt: int = 40  # characters of a bad value quoted in a message
 
 
@@ -90,8 +100,12 @@ def shorten(value: Any, limit: int = LIMITS.excerpt) -> str:
 
 def problem(src: str, where: str | None, text: str) -> str:
     """One message in the builds' format: „Fehler in 'datei', Feld 'x', Zeile n: …“."""
+    from registry import Problem, one_line  # registry imports no hook helper: no cycle
+
     head = f"Fehler in '{src}'"
-    return f"{head}, {where}: {text}" if where else f"{head}: {text}"
+    message = one_line(f"{head}, {where}: {text}" if where else f"{head}: {text}")
+    # A Problem, so that annotate.py puts it on the file under GitHub Actions.
+    return Problem(message, src=one_line(src), detail=one_line(f"{where}: {text}" if where else text))
 
 
 def field_where(path: list[Any], line: int | None = None) -> str | None:
@@ -171,12 +185,14 @@ class _Node:
     index: int = 0
 
 
-def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_names: bool = False) -> list[str]:
+def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_names: bool = False,
+                  string_keys: bool = False) -> list[str]:
     """Scan YAML as a stream of events and return the problems found: depth,
     anchors and aliases, duplicate keys, control characters, value lengths.
     Syntax errors are left to the real loader (it reports them with the line).
     `first_line` is the file's line of the YAML's first line (front matter: 2).
-    `top_keys_are_names`: the top-level keys are tag names (data/tags.yml)."""
+    `top_keys_are_names`: the top-level keys are tag names (data/tags.yml);
+    `string_keys`: a key YAML reads as no text (`yes:`, `~:`, `12:`) is refused."""
     problems: list[str] = []
     stack: list[_Node] = []
     nodes = 0
@@ -223,6 +239,15 @@ def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_name
                     parent.keys.add(value)
                     parent.key = value
                     parent.expect_key = False
+                    if "\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value:
+                        problems.append(problem(src, field_where([*parent.path, value], line(event)), (
+                            "Ein Name (vor dem Doppelpunkt) darf keinen Zeilenumbruch enthalten."
+                        )))
+                    if string_keys and not_text_key(event):
+                        problems.append(problem(src, field_where([*parent.path, value], line(event)), (
+                            "ist als Name kein Text: YAML liest ihn als ja/nein, leer oder Zahl. "
+                            f"Schreiben Sie ihn in Anführungszeichen, z. B. \"{shorten(value)}\":"
+                        )))
                     limit = LIMITS.tag_chars if top_keys_are_names and len(stack) == 1 else OTHER_CHARS
                     problems.extend(_scalar_problems(src, [*parent.path, value], value, limit, line(event), "Der Name"))
                     continue
@@ -233,6 +258,16 @@ def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_name
     except yaml.YAMLError:
         pass  # the loader reports it, with line and German hint
     return problems
+
+
+_TEXT_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # our loaders keep dates as text
+
+
+def not_text_key(event: Any) -> bool:
+    """True for a plain (unquoted) scalar that YAML resolves to no string."""
+    if not event.implicit[0] or event.tag not in (None, "!"):
+        return False
+    return yaml.resolver.Resolver().resolve(yaml.ScalarNode, event.value, (True, False)) not in _TEXT_TAGS
 
 
 def _child_path(parent: _Node | None) -> list[Any]:
@@ -292,7 +327,7 @@ def reply_depth_problem(src: str, entries: Any) -> str | None:
 def markdown_problem(src: str, text: str, where: str | None = None, *, first_line: int = 1) -> str | None:
     """A problem for Markdown that would make Python-Markdown slow or recurse:
     too many "[" in one paragraph, too deep nesting of lists and quotes."""
-    total = markup_total_problem(src, text, where)
+    total = markup_total_problem(src, text, where) or construct_problem(src, text, where, first_line=first_line)
     if total:
         return total
     offset = 0
@@ -321,6 +356,60 @@ def markdown_problem(src: str, text: str, where: str | None = None, *, first_lin
         return problem(src, where or f"Zeile {number}", (
             f"Listen oder Zitate sind tiefer als {LIMITS.nesting} Ebenen verschachtelt "
             f"(oder die Zeile ist mehr als {LIMITS.indent} Zeichen eingerückt)."
+        ))
+    return None
+
+
+# HTML elements that have no end tag or close themselves, for `html_depth`.
+VOID_TAGS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot", "colgroup", "rt", "rp",
+})
+TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]{0,30})\b[^<>]{0,2000}?(/?)>")
+# "<![" that is no "<![CDATA[" makes Python's HTML parser fail with an AssertionError.
+BROKEN_DECLARATION_RE = re.compile(r"<!\[(?!CDATA\[)")
+HEADING_RE = re.compile(r"^[ ]{0,3}#", re.M)
+
+
+def construct_problem(src: str, text: str, where: str | None = None, *, first_line: int = 1) -> str | None:
+    """A problem for a file with more of one construct than Python-Markdown
+    handles fast (counts of CONSTRUCT_LIMITS), HTML nested deeper than
+    `html_depth`, or a broken declaration „<![“."""
+    for label, count, limit in (
+        ("Überschriften", lambda: len(HEADING_RE.findall(text)), LIMITS.headings_per_file),
+        ("Anführungszeichen \" und '", lambda: text.count('"') + text.count("'"), LIMITS.quotes_per_file),
+        ("HTML-Kommentare <!--", lambda: text.count("<!--"), LIMITS.comments_per_file),
+        ("Zeichen „&“", lambda: text.count("&"), LIMITS.entities_per_file),
+        ("Backslashes „\\“", lambda: text.count("\\"), LIMITS.backslashes_per_file),
+        ("Zeichen „<“", lambda: text.count("<"), LIMITS.angles_per_file),
+    ):
+        found = count()
+        if found > limit:
+            return problem(src, where, (
+                f"Der Text enthält {found:,} {label}; erlaubt sind höchstens {limit:,}. So viel davon ist kein Text "
+                "und macht den Bau sehr langsam; kürzen oder teilen Sie ihn."
+            ).replace(",", "."))
+    broken = BROKEN_DECLARATION_RE.search(text)
+    if broken:
+        line = first_line + text.count("\n", 0, broken.start())
+        return problem(src, where or f"Zeile {line}", (
+            "„<![“ beginnt eine HTML-Deklaration, die hier nicht erlaubt ist (nur „<![CDATA[“). "
+            "Schreiben Sie das Zeichen „<“ als &lt;."
+        ))
+    depth, deepest = 0, None
+    for match in TAG_RE.finditer(text) if "<" in text else ():
+        closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in VOID_TAGS or selfclosing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > LIMITS.html_depth:
+            deepest = match.start()
+            break
+    if deepest is not None:
+        line = first_line + text.count("\n", 0, deepest)
+        return problem(src, where or f"Zeile {line}", (
+            f"HTML-Elemente sind tiefer als {LIMITS.html_depth} Ebenen ineinander verschachtelt. "
+            "Vereinfachen Sie das HTML."
         ))
     return None
 

@@ -70,14 +70,17 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     path = Path(config.config_file_path).parent / REDIRECTS_FILE
     if not path.is_file():
         return files
+    # Size, encoding, depth, aliases and duplicate keys were checked before any
+    # parsing (security.on_files, limits.py): loading it now is safe.
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.YAMLError as exc:
-        registry.SITE.errors.append(yaml_error(REDIRECTS_FILE, exc, hint=FORM))
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        registry.SITE.errors.append(yaml_error(REDIRECTS_FILE, exc, hint=FORM) if isinstance(exc, yaml.YAMLError)
+                                    else error(REDIRECTS_FILE, None, "Die Datei ist nicht in UTF-8 gespeichert."))
         return files
     pages = {f.src_uri: f.dest_uri for f in files.documentation_pages()}
     outputs = {f.dest_uri for f in files}
-    redirects, problems = parse_redirects(data, pages, outputs)
+    redirects, problems = parse_redirects(data, pages, outputs, generated=True)
     registry.SITE.errors.extend(problems)
     _redirects.extend(redirects)
     _files.update({f.src_uri: f for f in files.documentation_pages()})
@@ -131,17 +134,54 @@ def output_path(old: str) -> str:
     return f"{old}/index.html"
 
 
-def parse_redirects(data: Any, pages: dict[str, str], outputs: set[str]) -> tuple[list[Redirect], list[str]]:
+# What the build writes besides the pages, by the first part of its path or
+# the whole path (MkDocs, the search plugin, hooks/reader.py, hooks/social.py,
+# hooks/tags.py, hooks/redirects.py), named for messages.
+GENERATED_FOLDERS = {
+    "assets": "ihre eigenen Dateien (Stile, Skripte, Vorschaubilder unter assets/)",
+    "search": "den Suchindex (search/)", "tags": "die Themenseiten und ihre Feeds (tags/)",
+}
+GENERATED_FILES = {
+    "feed.xml": "den Atom-Feed 'feed.xml'", "sitemap.xml": "die Sitemap 'sitemap.xml'",
+    "sitemap.xml.gz": "die Sitemap 'sitemap.xml.gz'", "404.html": "die Seite „nicht gefunden“ '404.html'",
+    QUERY_MAP: f"die Liste der Kurzadressen '{QUERY_MAP}'", "index.html": "die Startseite",
+}
+
+
+def generated_clash(output: str) -> str | None:
+    """What the build itself writes at (or around) a redirect's output file."""
+    parts = output.split("/")
+    if parts[0] in GENERATED_FOLDERS:
+        return GENERATED_FOLDERS[parts[0]]
+    for length in range(1, len(parts) + 1):
+        name = "/".join(parts[:length])
+        if name in GENERATED_FILES:
+            return GENERATED_FILES[name]
+    return None
+
+
+def parse_redirects(
+    data: Any, pages: dict[str, str], outputs: set[str], *, generated: bool = False,
+) -> tuple[list[Redirect], list[str]]:
     """Check data/redirects.yml: `pages` maps each page's src_uri to its output
-    file, `outputs` holds every file the build writes. Returns (redirects, problems)."""
+    file, `outputs` holds every file the build writes (so far); `generated`:
+    also refuse what the build writes later (feeds, sitemap, search index,
+    assets, preview images, tag pages, 404.html). Returns (redirects, problems)."""
     if data is None:
         return [], []
     if not isinstance(data, dict):
         return [], [error(REDIRECTS_FILE, None, f"{show(data)} ist keine Zuordnung alter Pfade zu Seiten. {FORM}")]
     redirects: list[Redirect] = []
     problems: list[str] = []
+    written: dict[str, str] = {}  # output -> the old path that writes it
     for key, target in data.items():
-        old = str(key).strip()
+        if not isinstance(key, str):
+            problems.append(error(REDIRECTS_FILE, show(key), (
+                "ist kein Pfad, sondern ein YAML-Wert (ja/nein, leer oder eine Zahl). "
+                f"Schreiben Sie den alten Pfad in Anführungszeichen, z. B. \"{show(key).strip(chr(39))}/\": serie/artikel.md."
+            )))
+            continue
+        old = key.strip()
         parts = old.strip("/").split("/")
         query = bool(QUERY_RE.fullmatch(old))
         if query:
@@ -163,9 +203,26 @@ def parse_redirects(data: Any, pages: dict[str, str], outputs: set[str]) -> tupl
             continue
         output = output_path(old)
         if output in outputs:
+            page = next((src for src, dest in pages.items() if dest == output), None)
+            named = f"'docs/{page}'" if page else f"'{output}'"
             problems.append(error(REDIRECTS_FILE, old, (
-                f"An dieser Adresse steht schon eine Seite der Website ('{output}'); eine Weiterleitung würde sie verdecken."
+                f"An dieser Adresse ('{output}') steht schon eine Seite der Website: {named}; "
+                "eine Weiterleitung würde sie verdecken."
             )))
             continue
+        clash = generated_clash(output) if generated else None
+        if clash:
+            problems.append(error(REDIRECTS_FILE, old, (
+                f"Unter dieser Adresse ('{output}') schreibt die Website selbst {clash}; eine Weiterleitung "
+                "würde das verdecken oder den Bau abbrechen. Wählen Sie einen anderen alten Pfad."
+            )))
+            continue
+        if output in written:
+            problems.append(error(REDIRECTS_FILE, old, (
+                f"schreibt dieselbe Datei '{output}' wie der Eintrag '{written[output]}'; eine der beiden Weiterleitungen "
+                "ginge stillschweigend verloren. Behalten Sie nur einen der beiden Einträge."
+            )))
+            continue
+        written[output] = old
         redirects.append(Redirect(old, output, target.strip()))
     return redirects, problems

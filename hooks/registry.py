@@ -10,6 +10,7 @@ hook modules between rebuilds of `mkdocs serve`.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -259,8 +260,21 @@ class Problem(str):
         return (str(self),), {"src": self.src, "field": self.field, "line": self.line, "detail": self.detail}
 
 
+# Line breaks and other control characters in a message (from a value an
+# author wrote) would start a new log line: shown as escapes (\n, \x1b).
+_LINE_BREAKING_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """A message as one line: control characters written as escapes."""
+    return _LINE_BREAKING_RE.sub(lambda m: repr(m.group(0))[1:-1], text)
+
+
 def error(src: str, field_name: str | None, problem: str, *, line: int | None = None) -> Problem:
-    """Format a build error for authors, in one format everywhere."""
+    """Format a build error for authors, in one format everywhere (one line:
+    a value's line breaks are shown as escapes, see `one_line`)."""
+    src, problem = one_line(src), one_line(problem)
+    field_name = one_line(field_name) if field_name else field_name
     where = f"Fehler in '{src}'"
     if field_name:
         where += f", Feld '{field_name}'"

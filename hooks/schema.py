@@ -511,3 +511,122 @@ def closest_tags(tag: str, vocabulary: dict[str, str], n: int = 3) -> list[str]:
 
 def german_fold(text: str) -> str:
     return german_key(text)[0]
+
+
+# -----------------------------------------------------------------------------
+# Every other page under docs/: one schema per kind of page
+# -----------------------------------------------------------------------------
+
+# Folders directly under docs/ that are not series (articles.RESERVED is their
+# union): those of generated pages, and those that hold files, never pages.
+PAGE_FOLDERS = ("checklisten", "tags")
+FILE_FOLDERS = ("assets", "javascripts", "stylesheets", "bilder")
+# Page templates a page may choose with `template:`, and the kinds of page
+# that may (CONTRIBUTING.md, „Kopfbereich anderer Seiten“). Material's
+# redirect.html is not among them: redirects come from data/redirects.yml.
+# The one sub-folder of a series: its pages that are no articles (imported
+# WordPress pages, tools/importer), `docs/<reihe>/seiten/<name>.md`.
+SERIES_PAGES = "seiten"
+PAGE_TEMPLATES = {"home.html": ("start",), "impressum.html": ("page",)}
+# Front-matter keys that Material or MkDocs read from any page and print or
+# act on; on our pages they are refused with their own hint.
+MATERIAL_KEYS = ("subtitle", "status", "author", "icon", "hide", "search", "template", "robots", "location", "social")
+KIND_NAMES = {
+    "start": "der Startseite", "page": "einer Seite außerhalb der Reihen", "series": "der Übersichtsseite einer Reihe",
+    "listing": "einer Übersichtsseite", "checklist": "einer Checkliste", "series-page": "einer Seite einer Reihe",
+}
+
+
+def page_kind(src: str) -> tuple[str | None, str | None]:
+    """(kind, None) of a Markdown file under docs/ — "start", "page", "series",
+    "article", "series-page" (docs/<reihe>/seiten/), "listing" (checklisten/
+    and tags/ index) or "checklist" — or
+    (None, German reason) for a place where no page may be."""
+    parts = src.split("/")
+    if len(parts) == 1:
+        return ("start" if src == "index.md" else "page"), None
+    folder = parts[0]
+    if folder in FILE_FOLDERS:
+        return None, (f"In docs/{folder}/ liegen nur Dateien (Bilder, Stile), keine Seiten. "
+                      "Ein Artikel gehört in den Ordner seiner Reihe, z. B. docs/kooperation-netzwerke/.")
+    if len(parts) == 3 and parts[1] == SERIES_PAGES and folder not in PAGE_FOLDERS:
+        return "series-page", None
+    if len(parts) > 2:
+        return None, (
+            f"Unterordner sind in docs/{folder}/ nicht vorgesehen (außer '{SERIES_PAGES}/' für Seiten einer Reihe): "
+            f"Ein Artikel hier gehörte zu keiner Reihe. Legen Sie die Datei direkt in docs/{folder}/ ab "
+            f"(z. B. docs/{folder}/{parts[-1]})."
+        )
+    if folder in PAGE_FOLDERS:
+        if parts[1] == "index.md":
+            return "listing", None
+        # A page under docs/tags/ that hides a tag page: hooks/tags.py names the tag.
+        return ("checklist" if folder == "checklisten" else "listing"), None
+    return ("series" if parts[1] == "index.md" else "article"), None
+
+
+def check_template(kind: str, value: Any) -> tuple[Any, str | None]:
+    allowed = [name for name, kinds in PAGE_TEMPLATES.items() if kind in kinds]
+    if isinstance(value, str) and value.strip() in allowed:
+        return value.strip(), None
+    choice = ("Erlaubt ist hier nur: " + ", ".join(allowed)) if allowed else f"Auf {KIND_NAMES[kind]} ist keine eigene Vorlage erlaubt"
+    return None, f"{show(value)} ist keine Vorlage dieser Website. {choice} (Liste in CONTRIBUTING.md)."
+
+
+PAGE_FIELDS: dict[str, dict[str, Field]] = {
+    "start": {
+        "title": Field(check_text, False, "Titel der Website"),
+        "description": Field(check_text, False, "ein Satz für Suchmaschinen"),
+        "template": Field(lambda v: check_template("start", v), False, "home.html"),
+    },
+    "page": {
+        "title": Field(check_text, False, "Titel der Seite"),
+        "description": Field(check_text, False, "ein Satz für Suchmaschinen"),
+        "template": Field(lambda v: check_template("page", v), False, "impressum.html"),
+    },
+    "series-page": {
+        "title": Field(check_text, False, "Titel der Seite"),
+        "description": Field(check_text, False, "ein Satz für Suchmaschinen"),
+    },
+    "series": {
+        "title": Field(check_text, False, "Titel der Reihe (oder eine Überschrift '# Titel' im Text)"),
+        "description": Field(check_text, False, "ein Satz über die Reihe"),
+    },
+    "listing": {
+        "title": Field(check_text, False, "Titel der Seite"),
+        "description": Field(check_text, False, "ein Satz für Suchmaschinen"),
+    },
+    # A checklist is included verbatim into articles: it has no front matter.
+    "checklist": {},
+}
+
+
+def validate_page(src: str, kind: str, meta: dict[str, Any]) -> list[str]:
+    """Problems of the front matter of a page that is no article, by the
+    schema of its kind (PAGE_FIELDS); every key outside it is refused."""
+    fields = PAGE_FIELDS[kind]
+    problems: list[str] = []
+    for key, value in meta.items():
+        if not isinstance(key, str):
+            problems.append(error(src, show(key), (
+                "ist kein Feldname: Ein Feld heißt wie ein Wort (z. B. title); ja/nein-Wörter, Zahlen und ~ sind keine Namen."
+            )))
+            continue
+        name = shorten(key)
+        if key == "template":
+            _value, problem = check_template(kind, value)
+            problems.extend([error(src, name, problem)] if problem else [])
+            continue
+        if key not in fields:
+            allowed = ", ".join(fields) or "keine (eine Checkliste hat keinen Kopfbereich)"
+            if key in MATERIAL_KEYS:
+                hint = f"Material würde es ungeprüft in die Seite schreiben; auf {KIND_NAMES[kind]} ist es nicht erlaubt."
+            else:
+                guess = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+                hint = "unbekanntes Feld." + (f" Meinten Sie '{guess[0]}'?" if guess else "")
+            problems.append(error(src, name, f"{hint} Erlaubt sind: {allowed}."))
+            continue
+        _value, problem = fields[key].check(value)
+        if problem:
+            problems.append(error(src, name, problem))
+    return problems

@@ -82,15 +82,17 @@ def test_policy_gives_no_hash_to_scripts_in_the_content():
     from csp import add_policy, inline_script_hashes
 
     content = "<p>x</p><script>alert(1)</script>"
-    page = f'<html><head><meta charset="utf-8"><script>theme()</script></head><body>{content}</body></html>'
+    theme = ('var target=document.getElementById(location.hash.slice(1));'
+             'target&&target.name&&(target.checked=target.name.startsWith("__tabbed_"))')
+    page = f'<html><head><meta charset="utf-8"><script>{theme}</script></head><body>{content}</body></html>'
     out = add_policy(page, content)
     assert out.index("Content-Security-Policy") < out.index("<script>")
     assert len(inline_script_hashes(page)) == 2
     policy = re.search(r'content="([^"]*)"', out).group(1)
     assert policy.count("'sha256-") == 1
     assert inline_script_hashes('<script type="application/json">{}</script><script src="a.js"></script>') == []
-    preview = add_policy(page, content, preview=True)
-    assert "'unsafe-inline'" in preview and "'sha256-" not in preview
+    preview = add_policy(page, content, nonce="abc")
+    assert "'unsafe-inline'" not in preview and "'nonce-abc'" in preview and policy.count("'sha256-") == 1
 
 
 # -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import argparse
 import itertools
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,14 @@ class Case:
     needles: tuple[str, ...]  # in the build's output; () for a build that must pass
     env: dict[str, str] = field(default_factory=dict)
     secret: str | None = None  # must NOT appear in the output
+    # Built by tests/test_hardening.py too; the cases of the second round
+    # (ROUND_TWO) are unit-tested rule by rule and wired by one build each in
+    # tests/test_hardening_build.py, so that `make test` does not build 50 sites.
+    in_tests: bool = True
+    # Most processor time the whole build may take (ROUND_TWO): measured as the
+    # build process's CPU seconds, which the load of a shared machine does not
+    # inflate the way it inflates wall-clock time.
+    cpu_seconds: float | None = None
 
     @property
     def passes(self) -> bool:
@@ -228,18 +237,141 @@ CASES: dict[str, Case] = {
 }
 
 # -----------------------------------------------------------------------------
+# Round two (issues #26 and #30): the body, files beside it, redirects, names
+# -----------------------------------------------------------------------------
+
+REDIRECTS = "data/redirects.yml"
+TARGET = f"{SERIES}/kooperation-beenden.md"
+CPU_SECONDS = 2.0
+SECRET = "kn-geheim-4711"
+
+
+def body(text: str) -> Callable[[Path], None]:
+    return new_article(text + "\n")
+
+
+def front(rel: str, line: str) -> Callable[[Path], None]:
+    """Add a front-matter line to an existing page (or give it front matter)."""
+    def write(root: Path) -> None:
+        text = (root / rel).read_text(encoding="utf-8")
+        put(root, rel, "---\n" + line + "\n" + text[4:] if text.startswith("---\n") else f"---\n{line}\n---\n\n{text}")
+    return write
+
+
+def raw_name(name: bytes, content: str = "Text.\n") -> Callable[[Path], None]:
+    def write(root: Path) -> None:
+        folder = os.fsencode(root / "docs" / SERIES)
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as handle:
+            handle.write(content)
+    return write
+
+
+def hard_link(root: Path) -> None:
+    secret = root.parent / f"{root.name}-geheim.txt"
+    secret.write_text(f"root:x:0:0:{SECRET}\n", encoding="utf-8")
+    os.link(secret, root / "docs" / "bilder-geheim.md")
+
+
+def docs_elsewhere(root: Path) -> None:
+    elsewhere = root.parent / f"{root.name}-anderswo"
+    (root / "docs").rename(elsewhere)
+    (root / "docs").symlink_to(elsewhere)
+
+
+def duplicate_page(root: Path) -> None:
+    put(root, f"docs/{SERIES}/neu.md", article("Neu"))
+    put(root, f"docs/{SERIES}/neu/index.md", article("Neu, noch einmal"))
+
+
+ROUND_TWO: dict[str, Case] = {
+    # data/redirects.yml: checked before it is parsed
+    "weiterleitungen-tief": Case(replace(REDIRECTS, "a: " + DEEP), (REDIRECTS, "tiefer als 10 Ebenen")),
+    "weiterleitungen-latin1": Case(replace(REDIRECTS, f"größe/: {TARGET}\n".encode("latin-1")), (REDIRECTS, "Byteposition")),
+    "weiterleitungen-10mb": Case(replace(REDIRECTS, "".join(f"alt/{n}/: {TARGET}\n" for n in range(250_000))), (REDIRECTS, "1.000.000 Bytes")),
+    "weiterleitungen-ja": Case(replace(REDIRECTS, f"yes: {TARGET}\n~: {TARGET}\n"), (REDIRECTS, "Feld 'yes', Zeile 1", "Feld '~', Zeile 2")),
+    "weiterleitungen-doppelt": Case(replace(REDIRECTS, f"alt/: {TARGET}\nalt: {TARGET}\n"), (REDIRECTS, "'alt'", "'alt/'", "dieselbe Datei")),
+    "weiterleitungen-schluessel": Case(replace(REDIRECTS, f"alt/: {TARGET}\nalt/: {SERIES}/index.md\n"), (REDIRECTS, "Feld 'alt/'", "doppelt")),
+    "weiterleitungen-esc": Case(replace(REDIRECTS, f'"alt\\e[31m/": {TARGET}\n'), (REDIRECTS, "Steuerzeichen")),
+    "weiterleitung-feed": Case(replace(REDIRECTS, f"feed.xml: {TARGET}\n"), (REDIRECTS, "'feed.xml'", "Atom-Feed")),
+    "weiterleitung-vorschaubild": Case(replace(REDIRECTS, f"assets/vorschau/x.png/: {TARGET}\n"), (REDIRECTS, "Vorschaubilder")),
+    "weiterleitung-404": Case(replace(REDIRECTS, f"404.html: {TARGET}\n"), (REDIRECTS, "„nicht gefunden“")),
+    "weiterleitung-startseite": Case(replace(REDIRECTS, f"index.html: {TARGET}\n"), (REDIRECTS, "'docs/index.md'")),
+    "weiterleitung-reihe": Case(replace(REDIRECTS, f"{SERIES}/: {TARGET}\n"), (REDIRECTS, f"'docs/{SERIES}/index.md'")),
+    "weiterleitung-fremd": Case(replace(REDIRECTS, "alt/: https://evil.example/\n"), (REDIRECTS, "keine Seite unter docs/")),
+    # Front-matter keys Material reads, on every kind of page
+    "vorlage-passwd": Case(lambda root: put(root, "docs/impressum.md", (root / "docs/impressum.md").read_text(encoding="utf-8")
+                                            .replace("template: impressum.html", "template: ../../etc/passwd")),
+                           ("impressum.md", "Feld 'template'", "keine Vorlage")),
+    "vorlage-redirect": Case(front("docs/datenschutz.md", "template: redirect.html\nlocation: https://evil.example/"),
+                             ("datenschutz.md", "Feld 'template'", "Feld 'location'")),
+    "vorlage-artikel": Case(new_article(template="redirect.html"), (ARTICLE_SRC, "Feld 'template'", "unbekanntes Feld")),
+    "icon-passwd": Case(front(f"docs/{SERIES}/index.md", "icon: ../../etc/passwd"), (f"{SERIES}/index.md", "Feld 'icon'")),
+    "untertitel-skript": Case(front(f"docs/{SERIES}/index.md", "subtitle: '<script>alert(1)</script>'"), (f"{SERIES}/index.md", "Feld 'subtitle'")),
+    "status-skript": Case(front(f"docs/{SERIES}/index.md", "status: '\"><script>alert(1)</script>'"), (f"{SERIES}/index.md", "Feld 'status'")),
+    "autor-startseite": Case(front("docs/index.md", "author: '\"><script>alert(1)</script>'"), ("'index.md'", "Feld 'author'")),
+    "unterordner": Case(lambda root: put(root, f"docs/{SERIES}/2024/x.md", article("Tief", author="x")), (f"{SERIES}/2024/x.md", "Unterordner")),
+    # Markdown constructs, counted before Python-Markdown sees them
+    "div-5000": Case(body("<div>" * 5_000), (ARTICLE_SRC, "100 Ebenen")),
+    "ueberschriften-20000": Case(body("\n".join(f"# Ü{n}" for n in range(20_000))), (ARTICLE_SRC, "Überschriften")),
+    "anfuehrungszeichen-100000": Case(body('"' * 100_000), (ARTICLE_SRC, "Anführungszeichen")),
+    "html-kommentare": Case(body("<!-- x -->" * 20_000), (ARTICLE_SRC, "HTML-Kommentare")),
+    "entities": Case(body("&amp;" * 50_000), (ARTICLE_SRC, "„&“")),
+    "backslashes": Case(body("\\" * 250_000), (ARTICLE_SRC, "Backslashes")),
+    "kleiner-299kb": Case(body("<" * 299_000), (ARTICLE_SRC, "„<“")),
+    "deklaration": Case(body("Text.\n\n<![>"), (ARTICLE_SRC, "Zeile 12", "<![")),
+    # Names and links
+    "dateiname-latin1": Case(raw_name("gr\xf6\xdfe.md".encode("latin-1")), ("nicht in UTF-8",)),
+    "dateiname-workflow": Case(raw_name(b"neu\n::warning file=x::gefaelscht.md"), ("'\\n'", "Dateiname")),
+    "harter-link": Case(hard_link, ("docs/bilder-geheim.md", "harter Link"), secret=SECRET),
+    "link-daten": Case(symlink("docs/daten", "../data"), ("docs/daten", "symbolischer Link")),
+    "docs-ist-link": Case(docs_elsewhere, ("'docs'", "aus dem Repository hinaus")),
+    # Files beside the articles
+    "datei-js": Case(lambda root: put(root, "docs/bilder/x.js", "alert(1)"), ("docs/bilder/x.js", "'.js'")),
+    "datei-html": Case(lambda root: put(root, "docs/x.html", "<script>alert(1)</script>"), ("docs/x.html", "'.html'")),
+    "datei-svg": Case(lambda root: put(root, "docs/bilder/x.svg", "<svg onload=alert(1)/>"), ("docs/bilder/x.svg", "SVG-Bild enthält", "onload")),
+    "datei-falsches-png": Case(lambda root: put(root, "docs/bilder/x.png", "<script>alert(1)</script>"), ("docs/bilder/x.png", "kein PNG-Bild")),
+    "datei-feed": Case(lambda root: put(root, "docs/feed.xml", "<feed/>"), ("docs/feed.xml", "schreibt die Website selbst 'feed.xml'")),
+    "seite-doppelt": Case(duplicate_page, (f"docs/{SERIES}/neu/index.md", f"'docs/{SERIES}/neu.md'")),
+    # Raw HTML in the body
+    "text-script": Case(body("Text.\n\n<script>alert(1)</script>"), (ARTICLE_SRC, "Zeile 12", "<script>")),
+    "text-iframe": Case(body('Text.\n\n<iframe src="../x/"></iframe>'), (ARTICLE_SRC, "Zeile 12", "<iframe>")),
+    "text-meta-refresh": Case(body('<meta http-equiv="refresh" content="0; url=https://evil.example/">'), (ARTICLE_SRC, "<meta>")),
+    "text-onerror": Case(body("<img src=x.png onerror=alert(1)>"), (ARTICLE_SRC, "onerror=")),
+    "text-javascript": Case(body('<a href="jav&#x09;ascript:alert(1)">x</a>'), (ARTICLE_SRC, "javascript:")),
+    "text-data-link": Case(body("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"), (ARTICLE_SRC, "data:")),
+    "text-srcdoc": Case(body('<iframe srcdoc="<script>alert(1)</script>"></iframe>'), (ARTICLE_SRC, "srcdoc=")),
+    "text-form": Case(body('<form action="https://evil.example/"><input name=q></form>'), (ARTICLE_SRC, "<form>")),
+    "text-base": Case(body('<base href="https://evil.example/">'), (ARTICLE_SRC, "<base>")),
+    "text-clobbering": Case(body('<img src="x.png" name="currentScript">'), (ARTICLE_SRC, "name=")),
+    "text-video-nachbau": Case(body('<figure data-kn-video data-kn-video-src="https://www.youtube-nocookie.com/embed/x"></figure>'),
+                               (ARTICLE_SRC, "data-kn-video")),
+    # Workflow commands in what the log prints
+    "schluessel-workflow": Case(new_article(**{'"a\\n::add-mask::geheim"': "1"}), (ARTICLE_SRC, "Zeilenumbruch"),
+                                secret="\n::add-mask::"),
+    "thema-workflow": Case(new_article(tags='["Neu\\n::error::gefaelscht"]'), (ARTICLE_SRC, "unbekanntes Thema"),
+                           secret="\n::error::"),
+}
+CASES.update({name: Case(case.write, case.needles, case.env, case.secret, in_tests=False, cpu_seconds=CPU_SECONDS)
+              for name, case in ROUND_TWO.items()})
+
+# -----------------------------------------------------------------------------
 # Running
 # -----------------------------------------------------------------------------
 
 
-def build(project: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess, float]:
+def build(project: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run one build: (result, wall-clock seconds, CPU seconds of the build process)."""
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")],
         cwd=project, env=environment, capture_output=True, text=True, timeout=300,
     )
-    return result, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result, seconds, cpu
 
 
 def input_size(project: Path) -> int:
@@ -252,17 +384,25 @@ def main() -> int:
     args = parser.parse_args()
     names = args.names or list(CASES)
     failures = 0
-    print(f"{'Fall':<28} {'Eingabe':>10} {'Zeit':>8}  Ergebnis")
     with tempfile.TemporaryDirectory() as tmp:
+        # A plain build of the same sources, for comparison.
+        plain = copy_sources(Path(tmp) / "plain")
+        copy_example_comments(plain)
+        build(plain, {})  # the first build draws the preview images
+        _result, wall, cpu = build(plain, {})
+        print(f"Normaler Bau derselben Quellen: {wall:.2f} s, davon {cpu:.2f} s Rechenzeit")
+        print(f"{'Fall':<28} {'Eingabe':>10} {'Zeit':>8} {'CPU':>7}  Ergebnis")
         for number, name in enumerate(names):
             case = CASES[name]
             project = copy_sources(Path(tmp) / f"p{number}")
             copy_example_comments(project)  # the cases break a comments file too
             case.write(project)
             size = f"{input_size(project) / MB:.1f} MB"
-            result, seconds = build(project, case.env)
+            result, seconds, cpu = build(project, case.env)
             output = result.stdout + result.stderr
             ok = seconds < MAX_SECONDS and "Traceback" not in output
+            if case.cpu_seconds is not None:
+                ok = ok and cpu < case.cpu_seconds
             if case.passes:
                 ok = ok and result.returncode == 0
                 summary = "gebaut" if result.returncode == 0 else "FEHLER: " + output.strip().splitlines()[-1]
@@ -271,8 +411,9 @@ def main() -> int:
                 lines = [line.strip() for line in output.splitlines() if line.strip().startswith("Fehler in")]
                 summary = lines[0][:110] if lines else output.strip().splitlines()[-1][:110]
             failures += not ok
-            print(f"{name:<28} {size:>10} {seconds:>7.2f}s  {'ok ' if ok else 'NEIN'} {summary}", flush=True)
-    print("Alle Bauvorgänge enden rechtzeitig mit der erwarteten Meldung." if not failures else f"{failures} Fälle nicht wie erwartet.")
+            print(f"{name:<28} {size:>10} {seconds:>7.2f}s {cpu:>6.2f}s  {'ok ' if ok else 'NEIN'} {summary}", flush=True)
+    print("Alle Bauvorgänge enden rechtzeitig mit der erwarteten Meldung (die Fälle der zweiten Runde nach höchstens "
+          f"{CPU_SECONDS:.0f} s Rechenzeit)." if not failures else f"{failures} Fälle nicht wie erwartet.")
     return 1 if failures else 0
 
 

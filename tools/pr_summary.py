@@ -39,7 +39,7 @@ ENV_SUMMARY = "GITHUB_STEP_SUMMARY"
 ARTIFACT = "Vorschau der Website"
 STATUS = {"A": "neu", "D": "entfernt"}  # everything else: „geändert“
 COMMENT_STATES = {"open": "offen", "closed": "geschlossen", "off": "ausgeschaltet"}
-MARKDOWN_SPECIAL = "\\`*_[]<>|#~"
+MARKDOWN_SPECIAL = "\\`*_[]<>|#~@"
 
 # -----------------------------------------------------------------------------
 # Command line
@@ -355,7 +355,9 @@ def md(text: str) -> str:
 
 
 def code(path: str) -> str:
-    return "`" + path.replace("`", "'") + "`"
+    """A file name in a code span: no backtick, line break or other control
+    character of it can end the span or the line."""
+    return "`" + annotate.log_value(" ".join(str(path).split())).replace("`", "'") + "`"
 
 
 if __name__ == "__main__":
