@@ -1,0 +1,302 @@
+"""Checklist PDFs: every checklist gets `/checklisten/<name>/<name>.pdf` beside
+its page, one A4 sheet drawn by WeasyPrint (hooks/pdf_document.py) from the
+checklist's Markdown and the print rules of docs/assets/kn.css, with the
+fonts of data/fonts/ embedded.
+
+The document (overrides/fragments/kn/checklist-pdf.html) holds the title, the
+items with real form fields as boxes, the fields for partner, date and notes
+(unless the checklist says `felder: false`), „Kein Rechtsrat“ for checklists
+with `rechtlich: true` and the source line: site, address and the date of the
+checklist's last change (`updated` in its front matter, else its last commit,
+else the file's modification time). The item texts are plain text: raw HTML
+in a checklist is escaped, links to other servers become text.
+
+Each PDF is cached in `.cache/checklist-pdfs/<hash>.pdf`, the hash taken over
+the whole HTML document (styles inlined), the fonts, this module's VERSION
+and WeasyPrint's version: an unchanged checklist costs one template render
+and one hash per build. The buttons under a checklist (fragments/kn/
+checklist-actions.html) link the PDF with its size; overrides/sitemap.xml
+lists it. `mkdocs build` removes cached PDFs no checklist uses any more.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime
+import hashlib
+import itertools
+import logging
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import markdown as python_markdown
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+import checklists
+import pdf_document
+import registry
+from text import format_date_de
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.kn.checklist_pdf")
+
+CACHE_DIR = ".cache/checklist-pdfs"
+FONT_DIR = "data/fonts"
+FONTS = {400: "OpenSans-Regular.ttf", 600: "OpenSans-Semibold.ttf", 700: "OpenSans-Bold.ttf"}
+STYLESHEET = "assets/kn.css"  # under docs/: the print rules
+TEMPLATE = "fragments/kn/checklist-pdf.html"
+PARALLEL_FROM = 6  # render in worker processes when this many PDFs are missing
+# Bump when the PDF changes in a way the HTML does not show, so cached PDFs are redrawn.
+VERSION = "1"
+CHECKBOX_RE = re.compile(r'<input type="checkbox"[^>]*>')
+INDICATOR_RE = re.compile(r'<span class="task-list-indicator"></span>')
+LINK_RE = re.compile(r'<a\b[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+TAG_RE = re.compile(r"<[^>]+>")
+
+# -----------------------------------------------------------------------------
+# Events
+# -----------------------------------------------------------------------------
+
+
+@event_priority(-50)  # after checklists.on_files has read the checklists
+def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
+    site = registry.SITE
+    site.checklist_pdfs = {}
+    if site.errors or not site.checklists:
+        return files  # the build stops in articles.on_nav
+    root = Path(config.config_file_path).parent
+    fonts = font_files(root / FONT_DIR)
+    css = read_text(Path(config.docs_dir) / STYLESHEET)
+    changed = last_changes(root, Path(config.docs_dir), [c.src_uri for c in site.checklists.values()])
+    documents = [
+        document(site, config, checklist, css=css, fonts=fonts,
+                 changed=checklist.updated or changed.get(checklist.src_uri) or datetime.date.today())
+        for checklist in site.sorted_checklists()
+    ]
+    cache = root / CACHE_DIR
+    rendered = write_pdfs(documents, cache, fonts, parallel=not site.serving)
+    if rendered:
+        log.info("Checklisten-PDFs: %d neu erzeugt, %d aus dem Zwischenspeicher.", rendered, len(documents) - rendered)
+    for pdf in documents:
+        size = (cache / f"{pdf.key}.pdf").stat().st_size
+        site.checklist_pdfs[pdf.name] = ChecklistPdf(pdf.name, pdf.path, pdf.url, size, pdf.stand, pdf.stand_iso, pdf.key)
+        files.append(File.generated(config, pdf.path, abs_src_path=str(cache / f"{pdf.key}.pdf")))
+    return files
+
+
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+    # overrides/sitemap.xml lists the PDFs (only where the site has an address).
+    pdfs = registry.SITE.checklist_pdfs.values()
+    env.globals["kn_checklist_pdfs"] = [pdf for pdf in pdfs if pdf.url.startswith(("http://", "https://"))]
+    return env
+
+
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any] | None:
+    # The printed checklist page names the date of the checklist's last change.
+    name = checklists.checklist_name(page.file.src_uri)
+    pdf = registry.SITE.checklist_pdfs.get(name or "")
+    if pdf is not None:
+        page.meta["kn_stand"] = pdf.stand
+    return None
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    site = registry.SITE
+    if site.errors or site.serving or not site.checklist_pdfs:
+        return
+    prune(Path(config.config_file_path).parent / CACHE_DIR, {pdf.key for pdf in site.checklist_pdfs.values()})
+
+
+# -----------------------------------------------------------------------------
+# Helpers: what each PDF shows
+# -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistPdf:
+    """A checklist's PDF in the built site."""
+
+    name: str
+    path: str  # e.g. "checklisten/partner-pruefen/partner-pruefen.pdf"
+    url: str  # absolute
+    size: int  # bytes
+    stand: str  # date of the checklist's last change, German („3. Dezember 2026“)
+    stand_iso: str  # the same as JJJJ-MM-TT
+    key: str
+
+    @property
+    def label(self) -> str:
+        """„PDF, 48 KB“ for the download link."""
+        return f"PDF, {size_label(self.size)}"
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    name: str
+    path: str
+    url: str
+    html: str
+    key: str
+    stand: str
+    stand_iso: str
+
+
+def document(site: registry.Site, config: MkDocsConfig, checklist: registry.Checklist, *,
+             css: str, fonts: dict[int, Path], changed: datetime.date) -> PdfDocument:
+    """The HTML document of a checklist's PDF and its cache key."""
+    site_url = config.site_url or ""
+    page_url = absolute(site_url, checklist.url)
+    path = f"{checklist.url}{checklist.name}.pdf"
+    stand = format_date_de(changed)
+    html = site.env().get_template(TEMPLATE).render(
+        config=config, checklist=checklist, page_url=page_url, stand=stand, stand_iso=changed.isoformat(),
+        admonition=pdf_admonition_html(site, checklist, site_url),
+        modifiers=checklists.page_modifiers(checklist), css=css,
+        fonts={weight: path.as_uri() for weight, path in fonts.items()},
+    )
+    return PdfDocument(checklist.name, path, absolute(site_url, path), html, pdf_key(html, fonts), stand, changed.isoformat())
+
+
+def pdf_admonition_html(site: registry.Site, checklist: registry.Checklist, site_url: str) -> str:
+    """The checklist as the PDF shows it: the site's Markdown, but raw HTML is
+    text, each box a named form field, and only links into the site stay links."""
+    assert site.config is not None
+    converter = python_markdown.Markdown(extensions=site.config.markdown_extensions,
+                                         extension_configs=site.config.mdx_configs)
+    for registry_, name in ((converter.preprocessors, "html_block"), (converter.inlinePatterns, "html")):
+        if name in registry_:
+            registry_.deregister(name)
+    html = checklists.without_title(converter.convert(checklists.plain_title(checklist.source)))
+    numbers = itertools.count(1)
+    html = CHECKBOX_RE.sub(lambda m: f'<input type="checkbox" name="punkt-{next(numbers)}">', html)
+    html = INDICATOR_RE.sub("", html)
+    return LINK_RE.sub(lambda m: m.group(0) if site_url and m.group(1).startswith(site_url) else m.group(2), html)
+
+
+def pdf_key(html: str, fonts: dict[int, Path]) -> str:
+    """Hash of everything that changes a PDF."""
+    import weasyprint
+
+    digest = hashlib.sha256(f"{VERSION} {weasyprint.__version__}\n".encode())
+    digest.update(html.encode())
+    for weight in sorted(fonts):
+        digest.update(font_digest(fonts[weight]).encode())
+    return digest.hexdigest()[:32]
+
+
+_FONT_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def font_digest(path: Path) -> str:
+    """SHA-256 of a font file, remembered by path, size and modification time."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _FONT_DIGESTS:
+        _FONT_DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _FONT_DIGESTS[key]
+
+
+def font_files(folder: Path) -> dict[int, Path]:
+    return {weight: (folder / name).resolve() for weight, name in FONTS.items()}
+
+
+def size_label(size: int) -> str:
+    """Bytes as German readers read them: „48 KB“, „1,2 MB“ (1 KB = 1024 bytes)."""
+    kilobytes = size / 1024
+    if kilobytes < 1000:
+        return f"{max(1, round(kilobytes))} KB"
+    return f"{kilobytes / 1024:.1f} MB".replace(".", ",")
+
+
+def absolute(site_url: str, path: str) -> str:
+    return (site_url if site_url.endswith("/") else site_url + "/") + path if site_url else path
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def last_changes(root: Path, docs_dir: Path, src_uris: list[str]) -> dict[str, datetime.date]:
+    """src_uri -> date of the file's last change: its last commit, or its
+    modification time when git does not know it or it has uncommitted changes."""
+    paths = {src: docs_dir / src for src in src_uris}
+    committed: dict[str, datetime.date] = {}
+    dirty: set[str] = set()
+    relative = {str(path.resolve().relative_to(root.resolve())): src for src, path in paths.items()
+                if path.resolve().is_relative_to(root.resolve())}
+    if relative and (root / ".git").exists():
+        folders = sorted({str(Path(rel).parent) for rel in relative})
+        log_output = git(root, "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", *folders)
+        current: datetime.date | None = None
+        for line in log_output.splitlines():
+            if line.startswith("\0"):
+                current = datetime.date.fromisoformat(line[1:])
+            elif line in relative and current is not None:
+                committed.setdefault(relative[line], current)
+        for line in git(root, "status", "--porcelain", "--", *folders).splitlines():
+            name = line[3:].strip().strip('"')
+            if name in relative:
+                dirty.add(relative[name])
+    found: dict[str, datetime.date] = {}
+    for src, path in paths.items():
+        if src in committed and src not in dirty:
+            found[src] = committed[src]
+        else:
+            try:
+                found[src] = datetime.date.fromtimestamp(path.stat().st_mtime)
+            except OSError:
+                continue
+    return found
+
+
+def git(root: Path, *args: str) -> str:
+    """Output of a git command in `root`, or "" (no git, not a repository)."""
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout if result.returncode == 0 else ""
+
+
+# -----------------------------------------------------------------------------
+# Helpers: rendering and the cache
+# -----------------------------------------------------------------------------
+
+
+def write_pdfs(documents: list[PdfDocument], cache: Path, fonts: dict[int, Path], *, parallel: bool) -> int:
+    """Render the PDFs not cached yet; return how many were rendered."""
+    cache.mkdir(parents=True, exist_ok=True)
+    allowed = tuple(str(path) for path in fonts.values())
+    missing = {doc.key: doc for doc in documents if not (cache / f"{doc.key}.pdf").is_file()}
+    jobs = [pdf_document.Job(doc.html, cache / f"{doc.key}.pdf", allowed) for doc in missing.values()]
+    if parallel and len(jobs) >= PARALLEL_FROM and sys.platform == "linux" and (os.cpu_count() or 1) > 1:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(os.cpu_count(), mp_context=context) as pool:
+            list(pool.map(pdf_document.render_job, jobs, chunksize=4))
+    else:
+        for job in jobs:
+            pdf_document.render_job(job)
+    return len(jobs)
+
+
+def prune(cache: Path, keep: set[str]) -> None:
+    """Remove cached PDFs that no checklist of this build uses."""
+    for path in cache.glob("*.pdf"):
+        if path.stem not in keep:
+            path.unlink(missing_ok=True)
