@@ -182,7 +182,12 @@ def pdf_admonition_html(site: registry.Site, checklist: registry.Checklist, site
     html = checklists.without_title(converter.convert(checklists.plain_title(checklist.source)))
     numbers = itertools.count(1)
     html = CHECKBOX_RE.sub(lambda m: f'<input type="checkbox" name="punkt-{next(numbers)}">', html)
-    html = INDICATOR_RE.sub("", html)
+    return own_links_only(INDICATOR_RE.sub("", html), site_url)
+
+
+def own_links_only(html: str, site_url: str) -> str:
+    """Links into the site stay links; any other link becomes its text, so that
+    no PDF points to another server (or to a relative address it cannot resolve)."""
     return LINK_RE.sub(lambda m: m.group(0) if site_url and m.group(1).startswith(site_url) else m.group(2), html)
 
 
