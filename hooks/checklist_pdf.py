@@ -83,7 +83,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     changed = last_changes(root, Path(config.docs_dir), [c.src_uri for c in site.checklists.values()])
     documents = [
         document(site, config, checklist, css=css, fonts=fonts,
-                 changed=checklist.updated or changed.get(checklist.src_uri) or datetime.date.today())
+                 changed=day(checklist.updated) or changed.get(checklist.src_uri) or datetime.date.today())
         for checklist in site.sorted_checklists()
     ]
     cache = root / CACHE_DIR
@@ -216,6 +216,11 @@ def font_digest(path: Path) -> str:
 
 def font_files(folder: Path) -> dict[int, Path]:
     return {weight: (folder / name).resolve() for weight, name in FONTS.items()}
+
+
+def day(value: datetime.date | None) -> datetime.date | None:
+    """The date of a date or of a date with time."""
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def size_label(size: int) -> str:
