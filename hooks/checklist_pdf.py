@@ -58,6 +58,7 @@ FONT_DIR = "data/fonts"
 FONTS = {400: "OpenSans-Regular.ttf", 600: "OpenSans-Semibold.ttf", 700: "OpenSans-Bold.ttf"}
 STYLESHEET = "assets/kn.css"  # under docs/: the print rules
 TEMPLATE = "fragments/kn/checklist-pdf.html"
+OVERFLOW_SUFFIX = ".seiten"  # beside a cached PDF of more than one page: its number of pages
 PARALLEL_FROM = 6  # render in worker processes when this many PDFs are missing
 # Bump when the PDF changes in a way the HTML does not show, so cached PDFs are redrawn.
 VERSION = "1"
@@ -91,6 +92,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     if rendered:
         log.info("Checklisten-PDFs: %d neu erzeugt, %d aus dem Zwischenspeicher.", rendered, len(documents) - rendered)
     for pdf in documents:
+        pages = overflow(cache, pdf.key)
+        if pages:
+            src = site.checklists[pdf.name].src_uri
+            log.warning(f"Fehler in '{src}': Die Checkliste passt nicht auf eine Seite DIN A4 (das PDF hat "
+                        f"{pages} Seiten). Kürzen Sie die Punkte oder teilen Sie die Checkliste auf zwei Dateien auf.")
         size = (cache / f"{pdf.key}.pdf").stat().st_size
         site.checklist_pdfs[pdf.name] = ChecklistPdf(pdf.name, pdf.path, pdf.url, size, pdf.stand, pdf.stand_iso, pdf.key)
         files.append(File.generated(config, pdf.path, abs_src_path=str(cache / f"{pdf.key}.pdf")))
@@ -298,15 +304,29 @@ def write_pdfs(documents: list[PdfDocument], cache: Path, fonts: dict[int, Path]
     if parallel and len(jobs) >= PARALLEL_FROM and sys.platform == "linux" and (os.cpu_count() or 1) > 1:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(os.cpu_count(), mp_context=context) as pool:
-            list(pool.map(pdf_document.render_job, jobs, chunksize=4))
+            pages = list(pool.map(pdf_document.render_job, jobs, chunksize=4))
     else:
-        for job in jobs:
-            pdf_document.render_job(job)
+        pages = [pdf_document.render_job(job) for job in jobs]
+    for job, count in zip(jobs, pages, strict=True):
+        # Remembered beside the PDF, so that a cached PDF warns as a new one does.
+        marker = job.target.with_suffix(OVERFLOW_SUFFIX)
+        if count > 1:
+            marker.write_text(str(count), encoding="utf-8")
+        else:
+            marker.unlink(missing_ok=True)
     return len(jobs)
+
+
+def overflow(cache: Path, key: str) -> int:
+    """Number of pages of a cached PDF longer than one page, else 0."""
+    try:
+        return int((cache / f"{key}{OVERFLOW_SUFFIX}").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
 
 
 def prune(cache: Path, keep: set[str]) -> None:
     """Remove cached PDFs that no checklist of this build uses."""
-    for path in cache.glob("*.pdf"):
+    for path in [*cache.glob("*.pdf"), *cache.glob(f"*{OVERFLOW_SUFFIX}")]:
         if path.stem not in keep:
             path.unlink(missing_ok=True)

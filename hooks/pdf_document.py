@@ -32,22 +32,27 @@ class Job:
 
 def render_job(job: Job) -> int:
     """Write the PDF of `job` (atomically: a half-written file is never cached);
-    return its size in bytes."""
-    data = render_pdf(job.html, job.allowed)
+    return its number of pages."""
+    data, pages = render_pdf_pages(job.html, job.allowed)
     temporary = job.target.with_name(f"{job.target.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, job.target)
-    return len(data)
+    return pages
 
 
 def render_pdf(html: str, allowed: tuple[str, ...]) -> bytes:
     """The PDF of a complete HTML document."""
+    return render_pdf_pages(html, allowed)[0]
+
+
+def render_pdf_pages(html: str, allowed: tuple[str, ...]) -> tuple[bytes, int]:
+    """The PDF of a complete HTML document, and its number of pages."""
     import weasyprint
 
     quiet()
     fetcher = local_fetcher(weasyprint, frozenset(allowed))
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
-    return document.write_pdf(**PDF_OPTIONS)
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(**PDF_OPTIONS)
+    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 
 
 def local_fetcher(weasyprint, allowed: frozenset[str]):

@@ -151,6 +151,9 @@ def test_every_box_and_note_field_is_a_form_field(built, name):
     assert boxes == [f"punkt-{n}" for n in range(1, len(items) + 1)]
     assert texts == (["partner", "datum", "notizen"] if fields else [])
     assert all(found[key].get("/V") == "/Off" for key in boxes)
+    # Each field is named by its label (what a screen reader announces).
+    names = [found[key].get("/TU") for key in boxes + texts]
+    assert [squeeze(n) for n in names] == [squeeze(i) for i in items] + (["Partner", "Datum", "Notizen"] if fields else [])
 
 
 @pytest.mark.parametrize("name", CHECKLISTS)
@@ -280,3 +283,16 @@ def test_bad_checklist_front_matter_is_named(tmp_path, front, field, needle):
     result, _site = project.build()
     output = assert_fails(result, "Fehler in 'checklisten/treffen.md'", f"Feld '{field}'", needle)
     assert "Traceback" not in output
+
+
+def test_a_checklist_longer_than_a_page_is_reported_also_from_the_cache(tmp_path):
+    from conftest import assert_fails
+
+    project = make_project(tmp_path / "project")
+    items = "".join(f"    - [ ] Punkt {n}: ein langer Satz, der fast die ganze Zeile füllt, damit es eng wird.\n"
+                    for n in range(1, 46))
+    project.write("docs/checklisten/treffen.md", f'!!! checkliste "Zu lang"\n\n{items}')
+    for _ in range(2):  # the second build finds the PDF in the cache
+        result, _site = project.build()
+        output = assert_fails(result, "Fehler in 'checklisten/treffen.md'", "passt nicht auf eine Seite DIN A4")
+        assert "Traceback" not in output
