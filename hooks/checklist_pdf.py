@@ -24,6 +24,7 @@ from __future__ import annotations
 import concurrent.futures
 import datetime
 import hashlib
+import importlib.metadata
 import itertools
 import logging
 import multiprocessing
@@ -82,8 +83,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     fonts = font_files(root / FONT_DIR)
     css = read_text(Path(config.docs_dir) / STYLESHEET)
     changed = last_changes(root, Path(config.docs_dir), [c.src_uri for c in site.checklists.values()])
+    converter = pdf_markdown(config)
     documents = [
-        document(site, config, checklist, css=css, fonts=fonts,
+        document(site, config, checklist, converter, css=css, fonts=fonts,
                  changed=day(checklist.updated) or changed.get(checklist.src_uri) or datetime.date.today())
         for checklist in site.sorted_checklists()
     ]
@@ -160,8 +162,9 @@ class PdfDocument:
     stand_iso: str
 
 
-def document(site: registry.Site, config: MkDocsConfig, checklist: registry.Checklist, *,
-             css: str, fonts: dict[int, Path], changed: datetime.date) -> PdfDocument:
+def document(site: registry.Site, config: MkDocsConfig, checklist: registry.Checklist,
+             converter: python_markdown.Markdown, *, css: str, fonts: dict[int, Path],
+             changed: datetime.date) -> PdfDocument:
     """The HTML document of a checklist's PDF and its cache key."""
     site_url = config.site_url or ""
     page_url = absolute(site_url, checklist.url)
@@ -169,22 +172,26 @@ def document(site: registry.Site, config: MkDocsConfig, checklist: registry.Chec
     stand = format_date_de(changed)
     html = site.env().get_template(TEMPLATE).render(
         config=config, checklist=checklist, page_url=page_url, stand=stand, stand_iso=changed.isoformat(),
-        admonition=pdf_admonition_html(site, checklist, site_url),
+        admonition=pdf_admonition_html(converter, checklist, site_url),
         modifiers=checklists.page_modifiers(checklist), css=css,
         fonts={weight: path.as_uri() for weight, path in fonts.items()},
     )
     return PdfDocument(checklist.name, path, absolute(site_url, path), html, pdf_key(html, fonts), stand, changed.isoformat())
 
 
-def pdf_admonition_html(site: registry.Site, checklist: registry.Checklist, site_url: str) -> str:
-    """The checklist as the PDF shows it: the site's Markdown, but raw HTML is
-    text, each box a named form field, and only links into the site stay links."""
-    assert site.config is not None
-    converter = python_markdown.Markdown(extensions=site.config.markdown_extensions,
-                                         extension_configs=site.config.mdx_configs)
+def pdf_markdown(config: MkDocsConfig) -> python_markdown.Markdown:
+    """The site's Markdown with raw HTML as text (made once per build)."""
+    converter = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
     for registry_, name in ((converter.preprocessors, "html_block"), (converter.inlinePatterns, "html")):
         if name in registry_:
             registry_.deregister(name)
+    return converter
+
+
+def pdf_admonition_html(converter: python_markdown.Markdown, checklist: registry.Checklist, site_url: str) -> str:
+    """The checklist as the PDF shows it: the site's Markdown, but raw HTML is
+    text, each box a named form field, and only links into the site stay links."""
+    converter.reset()
     html = checklists.without_title(converter.convert(checklists.plain_title(checklist.source)))
     numbers = itertools.count(1)
     html = CHECKBOX_RE.sub(lambda m: f'<input type="checkbox" name="punkt-{next(numbers)}">', html)
@@ -199,9 +206,8 @@ def own_links_only(html: str, site_url: str) -> str:
 
 def pdf_key(html: str, fonts: dict[int, Path]) -> str:
     """Hash of everything that changes a PDF."""
-    import weasyprint
-
-    digest = hashlib.sha256(f"{VERSION} {weasyprint.__version__}\n".encode())
+    # The installed version, read without importing WeasyPrint (and Pango) on a warm build.
+    digest = hashlib.sha256(f"{VERSION} {importlib.metadata.version('weasyprint')}\n".encode())
     digest.update(html.encode())
     for weight in sorted(fonts):
         digest.update(font_digest(fonts[weight]).encode())
