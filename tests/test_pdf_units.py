@@ -83,3 +83,31 @@ def test_a_document_with_foreign_resources_renders_without_them():
             '<p style="background: url(file:///etc/hostname)">x</p></body></html>')
     data = pdf_document.render_pdf(html, ())
     assert data.startswith(b"%PDF") and b"evil.example" not in data
+
+
+def test_last_change_is_the_last_commit_or_the_modification_time(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+    docs = tmp_path / "docs"
+    (docs / "checklisten").mkdir(parents=True)
+    for name in ("alt", "neu", "geaendert"):
+        (docs / "checklisten" / f"{name}.md").write_text("x\n", encoding="utf-8")
+    env = dict(os.environ, GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.invalid", GIT_COMMITTER_NAME="T",
+               GIT_COMMITTER_EMAIL="t@example.invalid", GIT_COMMITTER_DATE="2026-03-04T12:00:00+00:00",
+               GIT_AUTHOR_DATE="2026-03-04T12:00:00+00:00")
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, env=env, capture_output=True)
+    git("init", "-q")
+    git("add", "docs/checklisten/alt.md", "docs/checklisten/geaendert.md")
+    git("commit", "-q", "-m", "x")
+    (docs / "checklisten" / "geaendert.md").write_text("y\n", encoding="utf-8")
+    os.utime(docs / "checklisten" / "neu.md", (1_790_000_000, 1_790_000_000))  # 2026-09-21
+    found = checklist_pdf.last_changes(tmp_path, docs, ["checklisten/alt.md", "checklisten/neu.md",
+                                                        "checklisten/geaendert.md"])
+    assert found["checklisten/alt.md"] == datetime.date(2026, 3, 4)
+    assert found["checklisten/neu.md"] == datetime.date.fromtimestamp(1_790_000_000)
+    assert found["checklisten/geaendert.md"] == datetime.date.today()
