@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import markdown as python_markdown
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
@@ -66,7 +67,6 @@ VERSION = "1"
 CHECKBOX_RE = re.compile(r'<input type="checkbox"[^>]*>')
 INDICATOR_RE = re.compile(r'<span class="task-list-indicator"></span>')
 LINK_RE = re.compile(r'<a\b[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.S)
-TAG_RE = re.compile(r"<[^>]+>")
 
 # -----------------------------------------------------------------------------
 # Events
@@ -79,28 +79,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site.checklist_pdfs = {}
     if site.errors or not site.checklists:
         return files  # the build stops in articles.on_nav
-    root = Path(config.config_file_path).parent
-    fonts = font_files(root / FONT_DIR)
-    css = read_text(Path(config.docs_dir) / STYLESHEET)
-    changed = last_changes(root, Path(config.docs_dir), [c.src_uri for c in site.checklists.values()])
-    converter = pdf_markdown(config)
-    documents = [
-        document(site, config, checklist, converter, css=css, fonts=fonts,
-                 changed=day(checklist.updated) or changed.get(checklist.src_uri) or datetime.date.today())
-        for checklist in site.sorted_checklists()
-    ]
-    cache = root / CACHE_DIR
-    rendered = write_pdfs(documents, cache, fonts, parallel=not site.serving)
-    if rendered:
-        log.info("Checklisten-PDFs: %d neu erzeugt, %d aus dem Zwischenspeicher.", rendered, len(documents) - rendered)
-    for pdf in documents:
-        pages = overflow(cache, pdf.key)
-        if pages:
-            src = site.checklists[pdf.name].src_uri
-            log.warning(f"Fehler in '{src}': Die Checkliste passt nicht auf eine Seite DIN A4 (das PDF hat "
-                        f"{pages} Seiten). Kürzen Sie die Punkte oder teilen Sie die Checkliste auf zwei Dateien auf.")
-        size = (cache / f"{pdf.key}.pdf").stat().st_size
-        site.checklist_pdfs[pdf.name] = ChecklistPdf(pdf.name, pdf.path, pdf.url, size, pdf.stand, pdf.stand_iso, pdf.key)
+    cache = Path(config.config_file_path).parent / CACHE_DIR
+    for pdf in make_pdfs(site, config, cache):
+        site.checklist_pdfs[pdf.name] = pdf
         files.append(File.generated(config, pdf.path, abs_src_path=str(cache / f"{pdf.key}.pdf")))
     return files
 
@@ -131,6 +112,40 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 # -----------------------------------------------------------------------------
 # Helpers: what each PDF shows
 # -----------------------------------------------------------------------------
+
+
+def make_pdfs(site: registry.Site, config: MkDocsConfig, cache: Path) -> list[ChecklistPdf]:
+    """Every checklist's PDF, rendered where the cache does not have it yet."""
+    root = Path(config.config_file_path).parent
+    fonts = font_files(root / FONT_DIR)
+    css = read_text(Path(config.docs_dir) / STYLESHEET)
+    changed = last_changes(root, Path(config.docs_dir), [c.src_uri for c in site.checklists.values()])
+    converter = pdf_markdown(config)
+    documents = [
+        document(site, config, checklist, converter, css=css, fonts=fonts,
+                 changed=day(checklist.updated) or changed.get(checklist.src_uri) or datetime.date.today())
+        for checklist in site.sorted_checklists()
+    ]
+    try:
+        rendered = write_pdfs(documents, cache, fonts, parallel=not site.serving)
+    except (ImportError, OSError) as exc:  # WeasyPrint or Pango missing, the cache not writable
+        raise PluginError(
+            f"Die PDF-Dateien der Checklisten konnten nicht erzeugt werden ({type(exc).__name__}: {str(exc)[:200]}). "
+            "Sie brauchen WeasyPrint (requirements.txt) und Pango (Debian: apt-get install libpango-1.0-0 "
+            f"libpangoft2-1.0-0) sowie einen beschreibbaren Ordner {CACHE_DIR}/."
+        ) from None
+    if rendered:
+        log.info("Checklisten-PDFs: %d neu erzeugt, %d aus dem Zwischenspeicher.", rendered, len(documents) - rendered)
+    pdfs = []
+    for doc in documents:
+        pages = overflow(cache, doc.key)
+        if pages:
+            log.warning(f"Fehler in '{site.checklists[doc.name].src_uri}': Die Checkliste passt nicht auf eine Seite "
+                        f"DIN A4 (das PDF hat {pages} Seiten). Kürzen Sie die Punkte oder teilen Sie die Checkliste "
+                        "auf zwei Dateien auf.")
+        size = (cache / f"{doc.key}.pdf").stat().st_size
+        pdfs.append(ChecklistPdf(doc.name, doc.path, doc.url, size, doc.stand, doc.stand_iso, doc.key))
+    return pdfs
 
 
 @dataclass(frozen=True)
@@ -227,7 +242,13 @@ def font_digest(path: Path) -> str:
 
 
 def font_files(folder: Path) -> dict[int, Path]:
-    return {weight: (folder / name).resolve() for weight, name in FONTS.items()}
+    """The fonts the PDFs embed, by weight; a missing one stops the build."""
+    fonts = {weight: (folder / name).resolve() for weight, name in FONTS.items()}
+    missing = [f"{FONT_DIR}/{path.name}" for path in fonts.values() if not path.is_file()]
+    if missing:
+        raise PluginError(f"Fehler in '{FONT_DIR}': Für die Checklisten-PDFs fehlt die Schrift {', '.join(missing)} "
+                          "(siehe data/fonts/README.md).")
+    return fonts
 
 
 def day(value: datetime.date | None) -> datetime.date | None:

@@ -111,3 +111,10 @@ def test_last_change_is_the_last_commit_or_the_modification_time(tmp_path):
     assert found["checklisten/alt.md"] == datetime.date(2026, 3, 4)
     assert found["checklisten/neu.md"] == datetime.date.fromtimestamp(1_790_000_000)
     assert found["checklisten/geaendert.md"] == datetime.date.today()
+
+
+def test_a_missing_font_is_named(tmp_path):
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError, match="fehlt die Schrift data/fonts/OpenSans-Regular.ttf"):
+        checklist_pdf.font_files(tmp_path)
