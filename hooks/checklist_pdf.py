@@ -64,8 +64,8 @@ OVERFLOW_SUFFIX = ".seiten"  # beside a cached PDF of more than one page: its nu
 PARALLEL_FROM = 6  # render in worker processes when this many PDFs are missing
 # Bump when the PDF changes in a way the HTML does not show, so cached PDFs are redrawn.
 VERSION = "1"
-CHECKBOX_RE = re.compile(r'<input type="checkbox"[^>]*>')
-INDICATOR_RE = re.compile(r'<span class="task-list-indicator"></span>')
+# A task list's box with Material's drawn indicator and the space after it.
+CHECKBOX_RE = re.compile(r'<input type="checkbox"[^>]*>(?:<span class="task-list-indicator"></span>)?\s*')
 LINK_RE = re.compile(r'<a\b[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.S)
 
 # -----------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def pdf_admonition_html(converter: python_markdown.Markdown, checklist: registry
     html = checklists.without_title(converter.convert(checklists.plain_title(checklist.source)))
     numbers = itertools.count(1)
     html = CHECKBOX_RE.sub(lambda m: f'<input type="checkbox" name="punkt-{next(numbers)}">', html)
-    return own_links_only(INDICATOR_RE.sub("", html), site_url)
+    return own_links_only(html, site_url)
 
 
 def own_links_only(html: str, site_url: str) -> str:
