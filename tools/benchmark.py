@@ -137,9 +137,14 @@ def bench_pdfs(tmp: Path, count: int) -> None:
     cold, cold_cpu = build(config, out, strict=True)
     warm, warm_cpu = build(config, out, strict=True)
     pdfs = len(list((out / "checklisten").glob("*/*.pdf")))
+    # The same site without the PDF hook: what the PDFs cost a build with a full cache.
+    without = project / "mkdocs-ohne-pdf.yml"
+    without.write_text(config.read_text(encoding="utf-8").replace("  - hooks/checklist_pdf.py\n", ""), encoding="utf-8")
+    _plain, plain_cpu = build(without, tmp / "out-pdf-ohne", strict=True)
     print(f"Checklisten-PDFs ({pdfs} Checklisten, davon {count} erzeugte): leerer Zwischenspeicher {cold:.2f} s "
           f"(CPU {cold_cpu:.2f} s), gefüllter {warm:.2f} s (CPU {warm_cpu:.2f} s); "
-          f"je PDF {(cold_cpu - warm_cpu) / pdfs * 1000:.0f} ms CPU-Zeit")
+          f"je PDF {(cold_cpu - warm_cpu) / pdfs * 1000:.0f} ms CPU-Zeit; ohne den PDF-Hook CPU {plain_cpu:.2f} s "
+          f"(mit gefülltem Zwischenspeicher kosten die PDFs {warm_cpu - plain_cpu:+.2f} s)")
 
 
 def plain_config(project: Path) -> Path:
