@@ -58,6 +58,10 @@ log = logging.getLogger("mkdocs.plugins.kn.checklist_pdf")
 CACHE_DIR = ".cache/checklist-pdfs"
 FONT_DIR = "data/fonts"
 FONTS = {400: "OpenSans-Regular.ttf", 600: "OpenSans-Semibold.ttf", 700: "OpenSans-Bold.ttf"}
+# Form fields embed their font whole (a reader may type any letter): they get Open Sans
+# Regular cut down to these characters, so a PDF weighs a few dozen KB, not 130.
+FORM_CHARACTERS = (*range(0x20, 0x7F), *range(0xA0, 0x180), *map(ord, "„“‚‘’–—…€•·"))
+FORM_FONT_DIR = "schriften"  # under the cache
 STYLESHEET = "assets/kn.css"  # under docs/: the print rules
 TEMPLATE = "fragments/kn/checklist-pdf.html"
 OVERFLOW_SUFFIX = ".seiten"  # beside a cached PDF of more than one page: its number of pages
@@ -118,16 +122,17 @@ def make_pdfs(site: registry.Site, config: MkDocsConfig, cache: Path) -> list[Ch
     """Every checklist's PDF, rendered where the cache does not have it yet."""
     root = Path(config.config_file_path).parent
     fonts = font_files(root / FONT_DIR)
+    form = form_font(cache / FORM_FONT_DIR, fonts[400])
     css = read_text(Path(config.docs_dir) / STYLESHEET)
     changed = last_changes(root, Path(config.docs_dir), [c.src_uri for c in site.checklists.values()])
     converter = pdf_markdown(config)
     documents = [
-        document(site, config, checklist, converter, css=css, fonts=fonts,
+        document(site, config, checklist, converter, css=css, fonts=fonts, form=form,
                  changed=day(checklist.updated) or changed.get(checklist.src_uri) or datetime.date.today())
         for checklist in site.sorted_checklists()
     ]
     try:
-        rendered = write_pdfs(documents, cache, fonts, parallel=not site.serving)
+        rendered = write_pdfs(documents, cache, (*fonts.values(), form), parallel=not site.serving)
     except (ImportError, OSError) as exc:  # WeasyPrint or Pango missing, the cache not writable
         raise PluginError(
             f"Die PDF-Dateien der Checklisten konnten nicht erzeugt werden ({type(exc).__name__}: {str(exc)[:200]}). "
@@ -178,7 +183,7 @@ class PdfDocument:
 
 
 def document(site: registry.Site, config: MkDocsConfig, checklist: registry.Checklist,
-             converter: python_markdown.Markdown, *, css: str, fonts: dict[int, Path],
+             converter: python_markdown.Markdown, *, css: str, fonts: dict[int, Path], form: Path,
              changed: datetime.date) -> PdfDocument:
     """The HTML document of a checklist's PDF and its cache key."""
     site_url = config.site_url or ""
@@ -189,9 +194,11 @@ def document(site: registry.Site, config: MkDocsConfig, checklist: registry.Chec
         config=config, checklist=checklist, page_url=page_url, stand=stand, stand_iso=changed.isoformat(),
         admonition=pdf_admonition_html(converter, checklist, site_url),
         modifiers=checklists.page_modifiers(checklist), css=css,
-        fonts={weight: path.as_uri() for weight, path in fonts.items()},
+        fonts={weight: path.as_uri() for weight, path in fonts.items()}, form_font=form.as_uri(),
     )
-    return PdfDocument(checklist.name, path, absolute(site_url, path), html, pdf_key(html, fonts), stand, changed.isoformat())
+    # The key does not depend on where the project lies (the fonts are named by their file URIs).
+    key = pdf_key(html.replace(Path(config.config_file_path).parent.resolve().as_uri(), ""), fonts)
+    return PdfDocument(checklist.name, path, absolute(site_url, path), html, key, stand, changed.isoformat())
 
 
 def pdf_markdown(config: MkDocsConfig) -> python_markdown.Markdown:
@@ -239,6 +246,29 @@ def font_digest(path: Path) -> str:
     if key not in _FONT_DIGESTS:
         _FONT_DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()
     return _FONT_DIGESTS[key]
+
+
+def form_font(folder: Path, regular: Path) -> Path:
+    """Open Sans Regular with FORM_CHARACTERS only, made once into the cache
+    (named by a hash of the font and the characters)."""
+    digest = hashlib.sha256(f"{font_digest(regular)} {FORM_CHARACTERS}".encode()).hexdigest()[:16]
+    target = (folder / f"formular-{digest}.ttf").resolve()
+    if not target.is_file():
+        from fontTools import subset  # a dependency of WeasyPrint, needed only here
+        from fontTools.ttLib import TTFont
+
+        options = subset.Options()
+        options.hinting = False
+        options.name_IDs = ["*"]
+        font = TTFont(regular)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=FORM_CHARACTERS)
+        subsetter.subset(font)
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        font.save(temporary)
+        os.replace(temporary, target)
+    return target
 
 
 def font_files(folder: Path) -> dict[int, Path]:
@@ -322,10 +352,10 @@ def git(root: Path, *args: str) -> str:
 # -----------------------------------------------------------------------------
 
 
-def write_pdfs(documents: list[PdfDocument], cache: Path, fonts: dict[int, Path], *, parallel: bool) -> int:
+def write_pdfs(documents: list[PdfDocument], cache: Path, fonts: tuple[Path, ...], *, parallel: bool) -> int:
     """Render the PDFs not cached yet; return how many were rendered."""
     cache.mkdir(parents=True, exist_ok=True)
-    allowed = tuple(str(path) for path in fonts.values())
+    allowed = tuple(str(path) for path in fonts)
     missing = {doc.key: doc for doc in documents if not (cache / f"{doc.key}.pdf").is_file()}
     jobs = [pdf_document.Job(doc.html, cache / f"{doc.key}.pdf", allowed) for doc in missing.values()]
     if parallel and len(jobs) >= PARALLEL_FROM and sys.platform == "linux" and (os.cpu_count() or 1) > 1:
