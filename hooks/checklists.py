@@ -29,6 +29,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
 import registry
+import schema
 from annotate import body_first_line
 from limits import shorten
 from registry import Checklist, error
@@ -59,6 +60,14 @@ SUMMARY_RE = re.compile(r"(<summary>).*?(</summary>)", re.S)
 OWN_PAGE_SUMMARY = "Punkte anzeigen"
 # More items than this print in smaller type, so the page stays one A4 sheet.
 LONG_CHECKLIST = 15
+# ... and so do fewer items whose text is long (about a full sheet at normal size).
+LONG_CHECKLIST_CHARS = 1000
+# Optional front matter of a checklist file: field -> (check, attribute of Checklist, meaning).
+CHECKLIST_FIELDS = {
+    "rechtlich": (schema.check_bool, "legal", "true, wenn die Checkliste rechtliche Hinweise gibt („Kein Rechtsrat“)"),
+    "felder": (schema.check_bool, "fields", "false ohne Felder für Partner, Datum und Notizen"),
+    "updated": (schema.check_date, "updated", "Datum der letzten Änderung, JJJJ-MM-TT"),
+}
 
 # -----------------------------------------------------------------------------
 # Events
@@ -130,18 +139,41 @@ def checklist_name(src_uri: str) -> str | None:
 
 def parse_checklist(name: str, src_uri: str, url: str, text: str) -> tuple[Checklist | None, str | None]:
     """Read a checklist file; return it, or a message saying what is wrong."""
+    options: dict[str, object] = {}
+    if schema.FRONT_MATTER_RE.match(text):
+        meta, text, problems = schema.split_front_matter(src_uri, text)
+        if problems:
+            return None, problems[0]
+        options, problem = checklist_options(src_uri, meta or {})
+        if problem:
+            return None, problem
     first = text.lstrip("\n").split("\n", 1)[0].rstrip()
     match = HEAD_RE.match(first)
     if not match:
         return None, error(src_uri, None, (
             'Eine Checkliste beginnt mit der Zeile !!! checkliste "Titel" '
-            f"und enthält keinen Kopfbereich; gefunden: '{shorten(first)}'."
+            f"(davor höchstens ein Kopfbereich mit {', '.join(CHECKLIST_FIELDS)}); gefunden: '{shorten(first)}'."
         ))
     items = ITEM_RE.findall(text)
     if not items:
         return None, error(src_uri, None, "Die Checkliste enthält keine Punkte der Form '    - [ ] Text'.")
     title = (match.group(1) or "").strip() or DEFAULT_TITLE
-    return Checklist(name, src_uri, url, title, [i.strip() for i in items], text.strip("\n")), None
+    return Checklist(name, src_uri, url, title, [i.strip() for i in items], text.strip("\n"), **options), None
+
+
+def checklist_options(src_uri: str, meta: dict) -> tuple[dict[str, object], str | None]:
+    """The checklist's front matter as Checklist attributes, or the first problem."""
+    options: dict[str, object] = {}
+    for key, value in meta.items():
+        if key not in CHECKLIST_FIELDS:
+            allowed = "; ".join(f"{name} ({meaning})" for name, (_, _, meaning) in CHECKLIST_FIELDS.items())
+            return {}, error(src_uri, str(key), f"unbekanntes Feld im Kopfbereich einer Checkliste. Erlaubt sind: {allowed}.")
+        check, attribute, _ = CHECKLIST_FIELDS[key]
+        clean, problem = check(value)
+        if problem:
+            return {}, error(src_uri, key, problem)
+        options[attribute] = clean
+    return options, None
 
 
 def find_includes(
@@ -176,7 +208,7 @@ def find_includes(
 def page_modifiers(checklist: Checklist) -> str:
     """CSS modifiers of a checklist's own page: it prints as one A4 sheet."""
     modifiers = " kn-checklist--page"
-    if len(checklist.items) > LONG_CHECKLIST:
+    if len(checklist.items) > LONG_CHECKLIST or sum(map(len, checklist.items)) > LONG_CHECKLIST_CHARS:
         modifiers += " kn-checklist--long"
     return modifiers
 

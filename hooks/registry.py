@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
+    from checklist_pdf import ChecklistPdf
     from reader import Author
     from social import SocialImage
 
@@ -93,6 +94,10 @@ class Checklist:
     title: str
     items: list[str]
     source: str  # the Markdown, included verbatim into articles
+    # Front matter (optional, hooks/checklists.py CHECKLIST_FIELDS):
+    legal: bool = False  # `rechtlich: true`: print and PDF say „Kein Rechtsrat“
+    fields: bool = True  # `felder: false`: no fields for partner, date and notes
+    updated: datetime.date | None = None  # `updated`: date of the last change
 
 
 # --- Tags (hooks/tags.py) ----------------------------------------------------
@@ -162,6 +167,8 @@ class Site:
     related: dict[str, list[Article]] = field(default_factory=dict)  # src_uri -> up to three articles
     checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, reading order
     previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
+    # --- hooks/checklist_pdf.py: each checklist's PDF
+    checklist_pdfs: dict[str, ChecklistPdf] = field(default_factory=dict)  # name -> its PDF
     _env: Environment | None = None
 
     def sorted_series(self) -> list[Series]:

@@ -591,12 +591,15 @@ PAGE_FIELDS: dict[str, dict[str, Field]] = {
     "series": {
         "title": Field(check_text, False, "Titel der Reihe (oder eine Überschrift '# Titel' im Text)"),
         "description": Field(check_text, False, "ein Satz über die Reihe"),
+        # reihe (parts in reading order) or blog (newest first): read and checked by articles.read_kind.
+        "art": Field(lambda v: (v, None), False, "reihe oder blog"),
     },
     "listing": {
         "title": Field(check_text, False, "Titel der Seite"),
         "description": Field(check_text, False, "ein Satz für Suchmaschinen"),
     },
-    # A checklist is included verbatim into articles: it has no front matter.
+    # A checklist's optional front matter (rechtlich, felder, updated) is checked by
+    # checklists.CHECKLIST_FIELDS: it is included into articles without it.
     "checklist": {},
 }
 

@@ -116,6 +116,6 @@ def test_pull_requests_get_no_secret_and_a_preview():
     assert summary and summary[0]["if"] == "${{ !cancelled() }}"
 
 
-def test_deploy_keeps_the_social_images_cache():
+def test_deploy_keeps_the_social_images_and_checklist_pdf_caches():
     caches = [s for s in steps(load(WORKFLOWS / "deploy.yml")) if s.get("uses", "").startswith("actions/cache@")]
-    assert [c["with"]["path"] for c in caches] == [".cache/social-images/"]
+    assert [c["with"]["path"] for c in caches] == [".cache/social-images/", ".cache/checklist-pdfs/"]

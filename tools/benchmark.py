@@ -10,6 +10,8 @@ page in the normal site and in the large site. The measured builds find the
 social preview images in their cache (`.cache/social-images/`, filled by the
 warm-up), as a deploy with a restored cache does; one more build after
 emptying the cache is reported separately (cold cache: every image drawn).
+Then a site with 50 more checklists is built with an empty and with a full
+cache of checklist PDFs (`.cache/checklist-pdfs/`, hooks/checklist_pdf.py).
 
 Run with `make bench` or `python -m tools.benchmark --articles 1000 --runs 3`.
 """
@@ -114,6 +116,37 @@ def generate(project: Path, count: int, seed: int = 1) -> list[str]:
     return folders
 
 
+def generate_checklists(project: Path, count: int, seed: int = 2) -> None:
+    """Write `count` checklists of 8 to 18 items (every fifth one legal)."""
+    rng = random.Random(seed)
+    for number in range(1, count + 1):
+        front = "---\nrechtlich: true\n---\n\n" if number % 5 == 0 else ""
+        items = "".join(f"    - [ ] {sentence(rng)}\n" for _ in range(rng.randint(8, 18)))
+        title = f"Testcheckliste {number}: " + " ".join(rng.choices(WORDS[:60], k=2))
+        (project / "docs" / "checklisten" / f"test-{number:03d}.md").write_text(
+            f'{front}!!! checkliste "{title}"\n\n{items}', encoding="utf-8")
+
+
+def bench_pdfs(tmp: Path, count: int) -> None:
+    """Build a site with `count` extra checklists with an empty and a full PDF cache."""
+    project = copy_sources(tmp / "pdf")
+    generate_checklists(project, count)
+    config, out = project / "mkdocs.yml", tmp / "out-pdf"
+    build(config, out, strict=True)  # warm-up: both caches filled
+    shutil.rmtree(project / ".cache" / "checklist-pdfs")
+    cold, cold_cpu = build(config, out, strict=True)
+    warm, warm_cpu = build(config, out, strict=True)
+    pdfs = len(list((out / "checklisten").glob("*/*.pdf")))
+    # The same site without the PDF hook: what the PDFs cost a build with a full cache.
+    without = project / "mkdocs-ohne-pdf.yml"
+    without.write_text(config.read_text(encoding="utf-8").replace("  - hooks/checklist_pdf.py\n", ""), encoding="utf-8")
+    _plain, plain_cpu = build(without, tmp / "out-pdf-ohne", strict=True)
+    print(f"Checklisten-PDFs ({pdfs} Checklisten, davon {count} erzeugte): leerer Zwischenspeicher {cold:.2f} s "
+          f"(CPU {cold_cpu:.2f} s), gefüllter {warm:.2f} s (CPU {warm_cpu:.2f} s); "
+          f"je PDF {(cold_cpu - warm_cpu) / pdfs * 1000:.0f} ms CPU-Zeit; ohne den PDF-Hook CPU {plain_cpu:.2f} s "
+          f"(mit gefülltem Zwischenspeicher kosten die PDFs {warm_cpu - plain_cpu:+.2f} s)")
+
+
 def plain_config(project: Path) -> Path:
     """mkdocs.yml without `hooks:`, with the navigation the hooks would derive
     written out, so that both builds have the same small navigation."""
@@ -180,6 +213,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000, help="Zahl der erzeugten Artikel (Standard 1000)")
     parser.add_argument("--runs", type=int, default=3, help="Läufe je Variante (Standard 3)")
+    parser.add_argument("--checklisten", type=int, default=50,
+                        help="Zahl der Checklisten für die Messung der PDFs (Standard 50, 0: keine)")
     parser.add_argument("--keep", action="store_true", help="temporären Ordner behalten")
     args = parser.parse_args()
 
@@ -222,6 +257,8 @@ def main() -> None:
         print(f"  normale Website:      {normal_size / 1024:.1f} KB")
         print(f"  mit {args.articles} Artikeln:    {large_size / 1024:.1f} KB (Faktor {large_size / normal_size:.2f}, Ziel ≤ 1,5)")
         print(f"  erzeugter Artikel:    {synthetic / 1024:.1f} KB")
+        if args.checklisten:
+            bench_pdfs(tmp, args.checklisten)
     finally:
         if args.keep:
             print(f"Ordner behalten: {tmp}")

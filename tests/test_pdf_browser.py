@@ -1,0 +1,72 @@
+"""Checklist PDFs in the browser: the printed checklist page shows the same
+fields and lines as the PDF; the download button and Chromium's PDF viewer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from test_pdf_checklists import make_project, squeeze
+
+from conftest import serve
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("pdf-browser") / "project")
+    result, site = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def served(fixture_site):
+    server, url = serve(fixture_site.root)
+    yield url
+    server.shutdown()
+
+
+@pytest.mark.parametrize(("name", "fields", "legal"), [("vertrag", True, True), ("treffen", False, False)])
+def test_printed_page_shows_fields_legal_line_and_date(browser_page, served, tmp_path, name, fields, legal):
+    browser_page.goto(f"{served}checklisten/{name}/")
+    path = tmp_path / f"{name}.pdf"
+    browser_page.pdf(path=str(path), format="A4", print_background=False)
+    reader = PdfReader(str(path))
+    assert len(reader.pages) == 1
+    text = squeeze(reader.pages[0].extract_text())
+    for label in ("Partner", "Datum", "Notizen"):
+        assert (label in text) == fields, label
+    assert ("KeinRechtsrat" in text) == legal
+    assert "Alsherunterladen" not in text and "AlsPDFherunterladen" not in text
+    if name == "vertrag":
+        assert "Stand:5.Oktober2026" in text
+
+
+def test_fields_are_hidden_on_screen_and_legal_line_shown(browser_page, served):
+    browser_page.goto(f"{served}checklisten/vertrag/")
+    assert not browser_page.locator(".kn-checklist__fields").is_visible()
+    assert browser_page.locator(".kn-checklist__legal").is_visible()
+
+
+def test_download_button_delivers_the_pdf(browser, served, fixture_site):
+    context = browser.new_context(accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{served}kooperation-netzwerke/mit-checkliste/")
+        with page.expect_download() as info:
+            page.locator("a.kn-checklist__pdf").click()
+        download = info.value
+        assert download.suggested_filename == "vertrag.pdf"
+        assert Path(download.path()).read_bytes() == (fixture_site.root / "checklisten/vertrag/vertrag.pdf").read_bytes()
+    finally:
+        context.close()
+
+
+def test_chromium_opens_the_pdf_in_its_viewer(browser_page, served):
+    response = browser_page.goto(f"{served}checklisten/vertrag/vertrag.pdf")
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    browser_page.wait_for_timeout(1500)
+    assert any(frame.url.startswith("chrome-extension://") for frame in browser_page.frames)
