@@ -18,6 +18,8 @@ only when the reader types into the header's search field.
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 import shutil
 import subprocess
@@ -61,6 +63,7 @@ EXCLUDE = (
 # Parts of the bundle our own script does not use (Pagefind's ready-made UIs).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+FRAGMENT_SIGNATURE = b"pagefind_dcd"  # the start of every decompressed fragment
 TIMEOUT = 600  # seconds; 1000 articles take a few
 
 # -----------------------------------------------------------------------------
@@ -184,3 +187,14 @@ def indexed_pages(output: str) -> int | None:
         if len(words) >= 3 and words[0] == "Indexed" and words[2] == "pages" and words[1].isdigit():
             return int(words[1])
     return None
+
+
+def index_pages(bundle: Path) -> list[dict[str, Any]]:
+    """Every page of a written Pagefind index as Pagefind stores it: `url`,
+    `content` (the indexed text), `meta` (title, art, reihe), `filters`. Each
+    page is one gzip-compressed fragment file, JSON after a fixed signature."""
+    pages = []
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        pages.append(json.loads(data[len(FRAGMENT_SIGNATURE):]))
+    return pages
