@@ -1,7 +1,7 @@
 """Search: a Pagefind index of the built site, made as the build's last step.
 
 - `on_page_context`: what a search result shows beside the title – the kind
-  of page (Artikel, Checkliste, Reihe, Thema, Seite) and the series – as
+  of page (Artikel, Checkliste, Reihe, Thema, Startseite, Seite) and the series – as
   `page.meta["kn_search"]`; `overrides/partials/content.html` writes it as
   `data-pagefind-meta` / `data-pagefind-filter` on the element marked
   `data-pagefind-body` (the page's own text: title, lead, Markdown content).
@@ -53,7 +53,7 @@ EXCLUDE = (
     ".kn-list",
     "[data-kn-art=Thema] h2#artikel",
     "[data-kn-art=Reihe] h2#alle-teile",
-    "[data-kn-art=Seite] h2#neueste-artikel",
+    "[data-kn-art=Startseite] h2#neueste-artikel",
     ".kn-tag-links",
     ".kn-checklist__actions",
     ".kn-used-by",
@@ -94,7 +94,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 class SearchEntry:
     """What a result shows beside its title: the kind of page and its series."""
 
-    kind: str  # Artikel, Checkliste, Reihe, Thema, Seite
+    kind: str  # Artikel, Checkliste, Reihe, Thema, Startseite, Seite
     series: str = ""  # the series' title, for articles and series overviews
     topics: tuple[str, ...] = ()  # the article's topics (a filter, not shown)
 
@@ -107,6 +107,8 @@ def entry_for(site: registry.Site, src_uri: str, title: str) -> SearchEntry:
     for series in site.series.values():
         if series.index_uri == src_uri:
             return SearchEntry("Reihe", series.title)
+    if src_uri == "index.md":
+        return SearchEntry("Startseite")
     if src_uri in site.tag_pages:
         return SearchEntry("Thema")
     if any(c.src_uri == src_uri for c in site.checklists.values()):

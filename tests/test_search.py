@@ -38,6 +38,10 @@ QUERIES = {
     "Verträge": {"vertraege", "vertrag"},
     "Vertrag": {"vertraege", "vertrag"},
     "Vertraege": {"vertraege", "vertrag"},
+    # Inflected and without umlaut, a word's beginning, a title word in the plural.
+    "Zustaendigkeit": {"mehrzahl-kooperationen"},
+    "Zuverlässig": {"groesse"},
+    "Stammtische": {"einzahl-netzwerk"},
 }
 NO_HIT = "Quastenflosser"
 SECRET_AUTHOR = "Zyprian Kommentarschreiber"  # only in the comment archive
@@ -103,6 +107,7 @@ def test_entry_names_kind_and_series():
     site.series["s"] = series
     entry = entry_for(site, "s/index.md", "Reihe A")
     assert entry == SearchEntry("Reihe", "Reihe A")
+    assert entry_for(site, "index.md", "Start") == SearchEntry("Startseite")
     assert entry_for(site, "impressum.md", "Impressum") == SearchEntry("Seite")
 
 

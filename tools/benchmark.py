@@ -11,7 +11,14 @@ social preview images in their cache (`.cache/social-images/`, filled by the
 warm-up), as a deploy with a restored cache does; one more build after
 emptying the cache is reported separately (cold cache: every image drawn).
 
-Run with `make bench` or `python -m tools.benchmark --articles 1000 --runs 3`.
+Then the search (hooks/search.py): on the large site, the size of Pagefind's
+index, the bytes Chromium fetches for one query and the time from the first
+keystroke to the first result, served on 127.0.0.1; beside the same figures
+for Material's own search (lunr), from one more build of the same site with
+Material's search plugin and its templates instead of ours.
+
+Run with `make bench` or `python -m tools.benchmark --articles 1000 --runs 3`
+(`--nur-suche`: only the search figures).
 """
 
 from __future__ import annotations
@@ -32,10 +39,21 @@ from pathlib import Path
 
 import yaml
 
-from tools.localsite import copy_sources  # the same copy of the site's sources as the tests
+from tools.localsite import CHROMIUM, CHROMIUM_ARGS, copy_sources, serve  # the same copy of the site's sources as the tests
 
 SERIES_SIZE = 20
 SAMPLE_PAGE = "kooperation-netzwerke/empfehlungsnetzwerke/index.html"
+# Search: the query typed, the page it is typed on, the targets of issue #24.
+SEARCH_QUERY = "Vertrag"
+SEARCH_PAGE = "serie-01/artikel-01/"
+SEARCH_MAX_KB = 300
+SEARCH_MAX_SECONDS = 1.5
+# Material's search plugin as the site had it before Pagefind (for the comparison).
+MATERIAL_SEARCH = """plugins:
+  - search:
+      lang: de
+      separator: '[\\s\\-,:;!?=\\[\\]()"/„“‚‘»«]+|\\.(?!\\d)|&[lg]t;|&amp;'
+"""
 
 WORDS = """
 Kooperation Netzwerk Partner Partnerin Vertrag Vereinbarung Kunde Kundin Auftrag Angebot
@@ -164,6 +182,89 @@ def build(config: Path, out: Path, *, strict: bool) -> tuple[float, float]:
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+# -----------------------------------------------------------------------------
+# Search: Pagefind beside Material's search
+# -----------------------------------------------------------------------------
+
+
+def material_search_project(project: Path, target: Path) -> Path:
+    """A copy of `project` that searches with Material's plugin and templates:
+    no hooks/search.py, no kn-search.js, no overrides of search and header."""
+    shutil.copytree(project, target, ignore=shutil.ignore_patterns("site"))
+    config = target / "mkdocs.yml"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
+             if line.strip() not in ("- hooks/search.py", "- assets/kn-search.js")]
+    text = "\n".join(lines) + "\n"
+    assert "plugins: []\n" in text, "mkdocs.yml: 'plugins: []' not found"
+    config.write_text(text.replace("plugins: []\n", MATERIAL_SEARCH), encoding="utf-8")
+    for partial in ("search.html", "header.html"):
+        (target / "overrides" / "partials" / partial).unlink(missing_ok=True)
+    return config
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure_search(site_dir: Path, *, result_selector: str, data_path: str) -> dict[str, float]:
+    """Open SEARCH_PAGE in Chromium, type SEARCH_QUERY into the header's field
+    as soon as the page has loaded, and wait for the first result. Returns the
+    seconds from the first keystroke to the first result, and the bytes (as
+    transferred) of requests under `data_path` before typing and in total."""
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(site_dir)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            responses: list = []
+            page.on("requestfinished", lambda request: responses.append(request))
+            page.goto(base + SEARCH_PAGE, wait_until="load")
+
+            def fetched() -> int:
+                return sum(r.sizes()["responseBodySize"] for r in responses if data_path in r.url)
+
+            before = fetched()
+            page.locator("input.md-search__input").click()
+            begin = time.perf_counter()
+            page.keyboard.type(SEARCH_QUERY, delay=30)
+            page.locator(result_selector).first.wait_for(timeout=120_000)
+            seconds = time.perf_counter() - begin
+            page.wait_for_load_state("networkidle")
+            total = fetched()
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"seconds": seconds, "before": before, "total": total}
+
+
+def search_report(large: Path, pagefind_site: Path, tmp: Path) -> None:
+    """Print the search figures of the large site, Pagefind beside Material's search."""
+    material_config = material_search_project(large, tmp / "material-suche")
+    build(material_config, tmp / "out-material", strict=False)
+    index_kb = {
+        "Pagefind": folder_size(pagefind_site / "pagefind") / 1024,
+        "Material": (tmp / "out-material" / "search" / "search_index.json").stat().st_size / 1024,
+    }
+    figures = {
+        "Pagefind": measure_search(pagefind_site, result_selector="a.md-search-result__link", data_path="/pagefind/"),
+        "Material": measure_search(tmp / "out-material", result_selector=".md-search-result__item",
+                                   data_path="/search/"),
+    }
+    pf, mat = figures["Pagefind"], figures["Material"]
+    print(f"Suche (Anfrage „{SEARCH_QUERY}“ auf /{SEARCH_PAGE}, Chromium, 127.0.0.1):")
+    print(f"  {'':34}{'Pagefind':>14}{'Material (lunr)':>18}")
+    print(f"  {'Index gesamt':34}{index_kb['Pagefind']:>11.0f} KB{index_kb['Material']:>15.0f} KB")
+    print(f"  {'geladen vor dem Tippen':34}{pf['before'] / 1024:>11.1f} KB{mat['before'] / 1024:>15.1f} KB")
+    print(f"  {'geladen für eine Anfrage (gesamt)':34}{pf['total'] / 1024:>11.1f} KB{mat['total'] / 1024:>15.1f} KB"
+          f"   (Ziel Pagefind ≤ {SEARCH_MAX_KB} KB)")
+    print(f"  {'Tippen bis zum ersten Treffer':34}{pf['seconds']:>12.2f} s{mat['seconds']:>16.2f} s"
+          f"   (Ziel Pagefind < {SEARCH_MAX_SECONDS:.1f} s)")
+    print(f"  Verhältnis Pagefind/Material: geladene Bytes {pf['total'] / max(mat['total'], 1):.3f}, "
+          f"Zeit {pf['seconds'] / max(mat['seconds'], 1e-9):.3f}")
+
+
 def machine() -> str:
     model = "unbekannte CPU"
     try:
@@ -181,10 +282,17 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000, help="Zahl der erzeugten Artikel (Standard 1000)")
     parser.add_argument("--runs", type=int, default=3, help="Läufe je Variante (Standard 3)")
     parser.add_argument("--keep", action="store_true", help="temporären Ordner behalten")
+    parser.add_argument("--nur-suche", action="store_true", help="nur die Suche messen (ohne die Bauzeiten)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="kn-bench-"))
     try:
+        if args.nur_suche:
+            large = copy_sources(tmp / "gross")
+            generate(large, args.articles)
+            build(large / "mkdocs.yml", tmp / "out-hooks", strict=True)
+            search_report(large, tmp / "out-hooks", tmp)
+            return
         normal = copy_sources(tmp / "normal")
         build(normal / "mkdocs.yml", tmp / "out-normal", strict=True)
         normal_size = (tmp / "out-normal" / SAMPLE_PAGE).stat().st_size
@@ -222,6 +330,7 @@ def main() -> None:
         print(f"  normale Website:      {normal_size / 1024:.1f} KB")
         print(f"  mit {args.articles} Artikeln:    {large_size / 1024:.1f} KB (Faktor {large_size / normal_size:.2f}, Ziel ≤ 1,5)")
         print(f"  erzeugter Artikel:    {synthetic / 1024:.1f} KB")
+        search_report(large, tmp / "out-hooks", tmp)
     finally:
         if args.keep:
             print(f"Ordner behalten: {tmp}")

@@ -275,7 +275,11 @@
       if (mine !== generation) {
         return;
       }
-      terms = query.split(/\s+/).map(fold).filter(function (t) { return t.length > 1; });
+      terms = query.split(/\s+/).map(function (word) {
+        /* A rough stem, for marking title words only: "Netzwerke" marks "Netzwerkveranstaltungen". */
+        var plain = fold(word);
+        return plain.length > 4 ? plain.replace(/(en|er|es|e|n|s)$/, "") : plain;
+      }).filter(function (t) { return t.length > 1; });
       list.textContent = "";
       pending = results;
       if (!results.length) {
