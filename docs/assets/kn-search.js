@@ -22,7 +22,8 @@
   var siteRoot = new URL("../", bundle).pathname;
   var PAGE_SIZE = 10;
   var MAX_VARIANTS = 8;
-  var DEBOUNCE_MS = 120;
+  var DEBOUNCE_MS = 150;
+  var MIN_LENGTH = 2; /* one letter would fetch a large part of the index for nothing */
   var TEXT = {
     placeholder: meta.textContent.trim(),
     loading: "Suche wird geladen …",
@@ -260,7 +261,7 @@
     var mine = ++generation;
     query = query.trim();
     root.removeAttribute("data-kn-search-done");
-    if (!query) {
+    if (query.length < MIN_LENGTH) {
       list.textContent = "";
       pending = [];
       status(TEXT.placeholder);
@@ -321,9 +322,11 @@
     open();
     window.clearTimeout(timer);
     var query = input.value;
+    /* The first key starts loading Pagefind; the search waits for a pause in typing. */
+    load().catch(function () {});
     timer = window.setTimeout(function () {
       run(query);
-    }, pagefind ? DEBOUNCE_MS : 0);
+    }, DEBOUNCE_MS);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
