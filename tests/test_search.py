@@ -227,12 +227,16 @@ def test_page_view_without_typing_fetches_no_search_data(fixture_url, browser_pa
     page = browser_page
     page.goto(fixture_url + f"{SERIES}/vertrag/", wait_until="networkidle")
     page.mouse.wheel(0, 600)
-    page.locator("input.md-search__input").focus()  # focus alone loads nothing either
+    page.locator("article p").first.click()
+    page.keyboard.press("End")
     page.wait_for_timeout(300)
     assert [url for url in seen if "/pagefind/" in url] == []
+    # Going into the field starts loading Pagefind; typing fetches the index parts.
+    page.locator("input.md-search__input").focus()
+    page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.endsWith('/pagefind/pagefind.js'))")
+    assert not [url for url in seen if url.endswith((".pf_index", ".pf_fragment"))]
     search(page, "Vertrag")
-    fetched = [url for url in seen if "/pagefind/" in url]
-    assert any(url.endswith("pagefind.js") for url in fetched)
+    assert [url for url in seen if url.endswith(".pf_index")] and [url for url in seen if url.endswith(".pf_fragment")]
     assert all(url.startswith(fixture_url) for url in seen)
 
 

@@ -1,6 +1,7 @@
 /* Kooperation & Netzwerke: the header's search, with Pagefind (hooks/search.py).
-   Nothing is loaded until the reader types: then pagefind/pagefind.js (and
-   through it the index fragments the query needs) from this site. Results are
+   Nothing is loaded on a page view: only when the reader goes into the search
+   field (click, tap, "/" or Tab) does pagefind/pagefind.js start loading, and
+   only typing fetches the parts of the index a query needs, all from this site. Results are
    drawn in Material's search markup, so they look like Material's search.
    Keys: arrow keys move between field and results, Enter opens the first
    (or focused) result, Escape closes the search. */
@@ -317,12 +318,16 @@
     return Array.prototype.slice.call(list.querySelectorAll(".md-search-result__link"));
   }
 
-  input.addEventListener("focus", open);
+  input.addEventListener("focus", function () {
+    open();
+    load().catch(function () {});
+  });
   input.addEventListener("input", function () {
     open();
     window.clearTimeout(timer);
     var query = input.value;
-    /* The first key starts loading Pagefind; the search waits for a pause in typing. */
+    /* The search waits for a pause in typing: the index parts of every
+       intermediate prefix ("Ve", "Ver", …) would cost more than they save. */
     load().catch(function () {});
     timer = window.setTimeout(function () {
       run(query);
