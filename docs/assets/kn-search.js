@@ -324,6 +324,7 @@
   });
   input.addEventListener("input", function () {
     open();
+    root.removeAttribute("data-kn-search-done");
     window.clearTimeout(timer);
     var query = input.value;
     /* The search waits for a pause in typing: the index parts of every
