@@ -7,6 +7,7 @@ import json
 import shutil
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 import registry
 from conftest import Project, article
@@ -109,6 +110,17 @@ def test_entry_names_kind_and_series():
     assert entry == SearchEntry("Reihe", "Reihe A")
     assert entry_for(site, "index.md", "Start") == SearchEntry("Startseite")
     assert entry_for(site, "impressum.md", "Impressum") == SearchEntry("Seite")
+
+
+@pytest.mark.unit
+def test_failing_pagefind_stops_the_build_with_a_german_message(tmp_path, monkeypatch):
+    import search
+
+    (tmp_path / "index.html").write_text('<html lang="de"><body><main data-pagefind-body>Text</main></body></html>')
+    monkeypatch.setattr(search, "executable", lambda: "/bin/false")
+    with pytest.raises(PluginError, match=r"Suchindex: Pagefind ist fehlgeschlagen \(Rückgabewert 1\)"):
+        search.run_pagefind(tmp_path)
+    assert (tmp_path / "index.html").is_file() and not (tmp_path / "pagefind").exists()
 
 
 # -----------------------------------------------------------------------------
