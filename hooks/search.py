@@ -5,7 +5,8 @@
   `page.meta["kn_search"]`; `overrides/partials/content.html` writes it as
   `data-pagefind-meta` / `data-pagefind-filter` on the element marked
   `data-pagefind-body` (the page's own text: title, lead, Markdown content).
-  Pages without that element (404, redirects, the Impressum) are not indexed.
+  Pages without that element (404, redirects, the Impressum) and drafts
+  (which only `mkdocs serve` shows) are not indexed.
 - `on_post_build` (publish): the Pagefind binary (PyPI `pagefind-bin`, pinned
   in requirements.txt) indexes the written HTML into `<site>/pagefind/`, with
   German stemming forced, leaving out `EXCLUDE` (page furniture inside the
@@ -73,7 +74,10 @@ TIMEOUT = 600  # seconds; 1000 articles take a few
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any] | None:
-    page.meta["kn_search"] = entry_for(registry.SITE, page.file.src_uri, str(page.title or ""))
+    article = registry.SITE.by_uri.get(page.file.src_uri)
+    # A draft (shown only by `mkdocs serve`) is never indexed.
+    draft = article is not None and article.draft
+    page.meta["kn_search"] = None if draft else entry_for(registry.SITE, page.file.src_uri, str(page.title or ""))
     return None
 
 
