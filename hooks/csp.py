@@ -31,7 +31,9 @@ VIDEO_HOSTS = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
 # Directive -> sources; "script-src" gets the page's hashes appended.
 POLICY: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
-    "script-src": ("'self'", GISCUS),
+    # 'wasm-unsafe-eval': the search (Pagefind) runs its WebAssembly from the
+    # site itself; it allows compiling WebAssembly only, not eval() of scripts.
+    "script-src": ("'self'", "'wasm-unsafe-eval'", GISCUS),
     "style-src": ("'self'", GISCUS),
     "img-src": ("'self'", "data:"),
     "font-src": ("'self'",),

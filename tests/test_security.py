@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -14,6 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import Project, article, serve
+from search import index_pages
 
 SERIES = "kooperation-netzwerke"
 ENTITY_RE = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
@@ -135,7 +135,7 @@ def watch(page):
 
 
 def search(page, query: str) -> None:
-    """Type into Material's search field as a reader does; wait for results."""
+    """Type into the header's search field as a reader does (Pagefind, in Material's markup)."""
     page.locator("input.md-search__input").click()
     page.keyboard.type(query, delay=20)
 
@@ -362,16 +362,20 @@ def test_plain_text_fields_in_the_feeds(payload_site):
 
 
 def test_plain_text_fields_in_the_search_index(payload_site):
-    index = json.loads(payload_site.path("search/search_index.json").read_text(encoding="utf-8"))
-    titles = {doc["location"]: doc["title"] for doc in index["docs"]}
+    # Pagefind's index (hooks/search.py) holds text, not HTML: every field
+    # exactly as written (the payload's tags as characters, never as an
+    # element and never escaped); kn-search.js shows it as text.
+    pages = {page["url"].strip("/") + "/": page for page in index_pages(payload_site.root / "pagefind")}
     for location, expected in ((ARTICLE, TITLE), (f"{SERIES}/", SERIES_TITLE), (f"tags/{TAG_SLUG}/", TAG),
                                ("checklisten/nutzlast/", CHECKLIST)):
-        # Material shows titles as HTML: escaped once, they read as written.
-        assert html.unescape(titles[location]) == expected, location
-    assert [html.unescape(tag) for tag in next(d for d in index["docs"] if d["location"] == ARTICLE)["tags"]] == [TAG]
-    for doc in index["docs"]:
-        assert "<img" not in doc["title"] + doc["text"] + "".join(doc.get("tags", [])), doc["location"]
-        assert "&amp;lt;" not in doc["title"] + doc["text"], doc["location"]
+        assert pages[location]["meta"]["title"] == expected, location
+    assert pages[ARTICLE]["meta"]["reihe"] == SERIES_TITLE
+    assert pages[ARTICLE]["filters"]["thema"] == [TAG]
+    for text in (TITLE, DESCRIPTION, CHECKLIST):
+        assert text in pages[ARTICLE]["content"], text
+    assert TAG_DESCRIPTION in pages[f"tags/{TAG_SLUG}/"]["content"]
+    for location, page in pages.items():
+        assert not ENTITY_RE.search(json.dumps(page, ensure_ascii=False)), location
 
 
 def test_browser_plain_text_payload_runs_nothing_and_requests_nothing(payload_site, browser_page):

@@ -121,8 +121,10 @@ def test_body_text_hyphenates(site):
 def test_search_is_german(site):
     import json
 
-    index = json.loads((site.root / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["de"]
+    # Pagefind (hooks/search.py) indexes every page as German: stemming for German words.
+    entry = json.loads((site.root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["de"]
+    assert site.page("").html["lang"] == "de"
 
 
 def test_legal_links_on_every_page(site):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 import re
 
 import pytest
@@ -11,6 +10,7 @@ import yaml
 
 from conftest import ARTICLES, ROOT, article, article_url, assert_fails
 from schema import closest_tags, parse_vocabulary, unknown_tags, validate_vocabulary, vocabulary_note
+from search import index_pages
 from text import format_date_de, german_key, slugify
 
 SERIES = "kooperation-netzwerke"  # where the negative fixtures put their articles
@@ -218,15 +218,17 @@ def test_navigation_has_one_entry_for_topics_and_none_per_tag(site):
 
 def test_tag_pages_are_in_sitemap_and_search_index(site):
     sitemap = (site.root / "sitemap.xml").read_text(encoding="utf-8")
-    index = json.loads((site.root / "search" / "search_index.json").read_text(encoding="utf-8"))
-    docs = {doc["location"]: doc for doc in index["docs"]}
+    # Pagefind (hooks/search.py): a topic page is found by its name and
+    # description; its list of articles is left out (the articles are found themselves).
+    docs = {page["url"].strip("/") + "/": page for page in index_pages(site.root / "pagefind")}
     for name, metas in used_tags().items():
         url = f"tags/{slugify(name)}/"
         assert f"/{url}</loc>" in sitemap, url
         assert url in docs, url
-        text = " ".join(doc["text"] for loc, doc in docs.items() if loc.startswith(url))
-        assert VOCABULARY[name] in text
-        assert all(meta["title"] in text for meta in metas), url
+        assert docs[url]["meta"]["title"] == name and docs[url]["meta"]["art"] == "Thema"
+        assert VOCABULARY[name] in docs[url]["content"]
+        assert all(meta["url"] in docs for meta in metas), url
+        assert not any(meta["title"] in docs[url]["content"] for meta in metas), url
     assert "/tags/</loc>" in sitemap
 
 

@@ -13,7 +13,14 @@ emptying the cache is reported separately (cold cache: every image drawn).
 Then a site with 50 more checklists is built with an empty and with a full
 cache of checklist PDFs (`.cache/checklist-pdfs/`, hooks/checklist_pdf.py).
 
-Run with `make bench` or `python -m tools.benchmark --articles 1000 --runs 3`.
+Then the search (hooks/search.py): on the large site, the size of Pagefind's
+index, the bytes Chromium fetches for one query and the time from the first
+keystroke to the first result, served on 127.0.0.1; beside the same figures
+for Material's own search (lunr), from one more build of the same site with
+Material's search plugin and its templates instead of ours.
+
+Run with `make bench` or `python -m tools.benchmark --articles 1000 --runs 3`
+(`--nur-suche`: only the search figures).
 """
 
 from __future__ import annotations
@@ -34,10 +41,22 @@ from pathlib import Path
 
 import yaml
 
-from tools.localsite import copy_sources  # the same copy of the site's sources as the tests
+from tools.localsite import CHROMIUM, CHROMIUM_ARGS, copy_sources, serve  # the same copy of the site's sources as the tests
 
 SERIES_SIZE = 20
 SAMPLE_PAGE = "kooperation-netzwerke/empfehlungsnetzwerke/index.html"
+# Search: the query typed, the page it is typed on, the targets of issue #24.
+SEARCH_QUERY = "Vertrag"
+SEARCH_PAGE = "serie-01/artikel-01/"
+SEARCH_MAX_KB = 300
+SEARCH_MAX_SECONDS = 1.5
+SEARCH_RUNS = 5  # visits per search, each with an empty cache; the median time is reported
+# Material's search plugin as the site had it before Pagefind (for the comparison).
+MATERIAL_SEARCH = """plugins:
+  - search:
+      lang: de
+      separator: '[\\s\\-,:;!?=\\[\\]()"/„“‚‘»«]+|\\.(?!\\d)|&[lg]t;|&amp;'
+"""
 
 WORDS = """
 Kooperation Netzwerk Partner Partnerin Vertrag Vereinbarung Kunde Kundin Auftrag Angebot
@@ -197,6 +216,113 @@ def build(config: Path, out: Path, *, strict: bool) -> tuple[float, float]:
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+# -----------------------------------------------------------------------------
+# Search: Pagefind beside Material's search
+# -----------------------------------------------------------------------------
+
+
+def material_search_project(project: Path, target: Path) -> Path:
+    """A copy of `project` that searches with Material's plugin and templates:
+    no hooks/search.py, no kn-search.js, no overrides of search and header."""
+    shutil.copytree(project, target, ignore=shutil.ignore_patterns("site"))
+    config = target / "mkdocs.yml"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
+             if line.strip() not in ("- hooks/search.py", "- assets/kn-search.js")]
+    text = "\n".join(lines) + "\n"
+    assert "plugins: []\n" in text, "mkdocs.yml: 'plugins: []' not found"
+    config.write_text(text.replace("plugins: []\n", MATERIAL_SEARCH), encoding="utf-8")
+    for partial in ("search.html", "header.html"):
+        (target / "overrides" / "partials" / partial).unlink(missing_ok=True)
+    return config
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure_search(site_dir: Path, *, result_selector: str, data_path: str) -> dict[str, float]:
+    """Two visits of SEARCH_PAGE in Chromium, each with an empty cache. First a
+    page view without typing: the bytes (as transferred) of requests under
+    `data_path` once the page is idle. Then SEARCH_QUERY typed into the
+    header's field as soon as the page has loaded: the seconds from the first
+    and from the last keystroke to the first result, and the bytes under
+    `data_path` in all."""
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(site_dir)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
+
+            def visit():
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = context.new_page()
+                finished: list = []
+                page.on("requestfinished", lambda request: finished.append(request))
+                page.goto(base + SEARCH_PAGE, wait_until="load")
+                return context, page, lambda: sum(r.sizes()["responseBodySize"] for r in finished if data_path in r.url)
+
+            context, page, fetched = visit()
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(1000)
+            before = fetched()
+            context.close()
+
+            from_first: list[float] = []
+            from_last: list[float] = []
+            totals: list[int] = []
+            for _ in range(SEARCH_RUNS):
+                context, page, fetched = visit()
+                page.locator("input.md-search__input").click()
+                first = time.perf_counter()
+                page.keyboard.type(SEARCH_QUERY[0])
+                page.keyboard.type(SEARCH_QUERY[1:], delay=30)
+                last = time.perf_counter()
+                page.locator(result_selector).first.wait_for(timeout=120_000)
+                shown = time.perf_counter()
+                page.wait_for_load_state("networkidle")
+                totals.append(fetched())
+                from_first.append(shown - first)
+                from_last.append(shown - last)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"from_first": statistics.median(from_first), "from_last": statistics.median(from_last),
+            "before": before, "total": statistics.median(totals), "most": max(totals)}
+
+
+def search_report(large: Path, pagefind_site: Path, tmp: Path) -> None:
+    """Print the search figures of the large site, Pagefind beside Material's search."""
+    if not (tmp / "out-material" / "search").is_dir():  # kept from an earlier run (--keep, --ordner)
+        material_config = material_search_project(large, tmp / "material-suche")
+        build(material_config, tmp / "out-material", strict=False)
+    index_kb = {
+        "Pagefind": folder_size(pagefind_site / "pagefind") / 1024,
+        "Material": (tmp / "out-material" / "search" / "search_index.json").stat().st_size / 1024,
+    }
+    figures = {
+        "Pagefind": measure_search(pagefind_site, result_selector="a.md-search-result__link", data_path="/pagefind/"),
+        "Material": measure_search(tmp / "out-material", result_selector=".md-search-result__item",
+                                   data_path="/search/"),
+    }
+    pf, mat = figures["Pagefind"], figures["Material"]
+    load = os.getloadavg()[0]
+    print(f"Suche (Anfrage „{SEARCH_QUERY}“ auf /{SEARCH_PAGE}, Chromium, 127.0.0.1, "
+          f"Median aus {SEARCH_RUNS} Besuchen, Systemlast {load:.1f}):")
+    print(f"  {'':34}{'Pagefind':>14}{'Material (lunr)':>18}")
+    print(f"  {'Index gesamt':34}{index_kb['Pagefind']:>11.0f} KB{index_kb['Material']:>15.0f} KB")
+    print(f"  {'geladen vor dem Tippen':34}{pf['before'] / 1024:>11.1f} KB{mat['before'] / 1024:>15.1f} KB")
+    print(f"  {'geladen für eine Anfrage (gesamt)':34}{pf['total'] / 1024:>11.1f} KB{mat['total'] / 1024:>15.1f} KB"
+          f"   (Ziel Pagefind ≤ {SEARCH_MAX_KB} KB)")
+    print(f"  {'  höchstens (langsam getippt)':34}{pf['most'] / 1024:>11.1f} KB{mat['most'] / 1024:>15.1f} KB")
+    print(f"  {'erste Taste bis zum ersten Treffer':34}{pf['from_first']:>12.2f} s{mat['from_first']:>16.2f} s")
+    print(f"  {'letzte Taste bis zum ersten Treffer':34}{pf['from_last']:>12.2f} s{mat['from_last']:>16.2f} s"
+          f"   (Ziel Pagefind < {SEARCH_MAX_SECONDS:.1f} s)")
+    print(f"  Verhältnis Pagefind/Material: geladene Bytes {pf['total'] / max(mat['total'], 1):.3f}, "
+          f"Zeit ab der ersten Taste {pf['from_first'] / max(mat['from_first'], 1e-9):.3f}")
+
+
 def machine() -> str:
     model = "unbekannte CPU"
     try:
@@ -216,10 +342,21 @@ def main() -> None:
     parser.add_argument("--checklisten", type=int, default=50,
                         help="Zahl der Checklisten für die Messung der PDFs (Standard 50, 0: keine)")
     parser.add_argument("--keep", action="store_true", help="temporären Ordner behalten")
+    parser.add_argument("--nur-suche", action="store_true", help="nur die Suche messen (ohne die Bauzeiten)")
+    parser.add_argument("--ordner", type=Path, help="mit --nur-suche: einen mit --keep behaltenen Ordner wiederverwenden")
     args = parser.parse_args()
 
+    if args.ordner and args.nur_suche:
+        search_report(args.ordner / "gross", args.ordner / "out-hooks", args.ordner)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="kn-bench-"))
     try:
+        if args.nur_suche:
+            large = copy_sources(tmp / "gross")
+            generate(large, args.articles)
+            build(large / "mkdocs.yml", tmp / "out-hooks", strict=True)
+            search_report(large, tmp / "out-hooks", tmp)
+            return
         normal = copy_sources(tmp / "normal")
         build(normal / "mkdocs.yml", tmp / "out-normal", strict=True)
         normal_size = (tmp / "out-normal" / SAMPLE_PAGE).stat().st_size
@@ -259,6 +396,7 @@ def main() -> None:
         print(f"  erzeugter Artikel:    {synthetic / 1024:.1f} KB")
         if args.checklisten:
             bench_pdfs(tmp, args.checklisten)
+        search_report(large, tmp / "out-hooks", tmp)
     finally:
         if args.keep:
             print(f"Ordner behalten: {tmp}")
