@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, Project, assert_fails, copy_example_comments
+from conftest import DEMO, ROOT, Project, assert_fails, copy_example_comments
 from tools.bench_hostile import CASES
 
 FAILING = [name for name, case in CASES.items() if not case.passes]
@@ -78,7 +78,7 @@ def test_yaml_problems(text, needles):
 def test_yaml_problems_accepts_ordinary_data_and_leaves_syntax_errors_to_the_loader():
     from limits import yaml_problems
 
-    assert yaml_problems("d.yml", (ROOT / "data" / "authors.yml").read_text(encoding="utf-8")) == []
+    assert yaml_problems("d.yml", (DEMO / "data" / "authors.yml").read_text(encoding="utf-8")) == []
     assert yaml_problems("d.yml", "a: [kaputt\n") == []
 
 

@@ -15,7 +15,7 @@ import yaml
 from PIL import Image
 
 import preview_image
-from conftest import CHECKLISTS, ROOT, article
+from conftest import CHECKLISTS, DEMO, DOCS, ROOT, article
 from preview_image import FOOTER_TOP, HEIGHT, MARGIN, TITLE_TOP, WIDTH, Preview, layout_title
 from registry import Article
 from related import related_articles, tag_weights
@@ -25,16 +25,16 @@ from structured_data import script_json
 from typography import typeset
 
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
-SERIES_DIR = ROOT / "docs" / "kooperation-netzwerke"
+SERIES_DIR = DOCS / "kooperation-netzwerke"
 ARTICLE_URLS = sorted(f"kooperation-netzwerke/{p.stem}/" for p in SERIES_DIR.glob("*.md") if p.stem != "index")
-BOLD = ROOT / "data" / "fonts" / "OpenSans-Bold.ttf"
-REGULAR = ROOT / "data" / "fonts" / "OpenSans-Semibold.ttf"
+BOLD = DEMO / "data" / "fonts" / "OpenSans-Bold.ttf"
+REGULAR = DEMO / "data" / "fonts" / "OpenSans-Semibold.ttf"
 MAX_BYTES = 150 * 1024
 TRICKY_TITLE = 'Wann Sie „Nein“ sagen </script><!-- & "warum" -->'
 
 
 def front_matter(url: str) -> dict:
-    text = (ROOT / "docs" / (url.rstrip("/") + ".md")).read_text(encoding="utf-8")
+    text = (DOCS / (url.rstrip("/") + ".md")).read_text(encoding="utf-8")
     return yaml.safe_load(text.split("---", 2)[1])
 
 
@@ -225,7 +225,7 @@ def test_long_compound_is_hyphenated_at_a_german_hyphenation_point():
 
 
 def test_preview_image_colours_come_from_the_stylesheet():
-    colours = css_colours((ROOT / "docs" / "assets" / "kn.css").read_text(encoding="utf-8"))
+    colours = css_colours((DOCS / "assets" / "kn.css").read_text(encoding="utf-8"))
     assert colours.background == "#0b5563" and colours.band == "#073c46"
 
 
@@ -309,7 +309,7 @@ def test_article_has_blog_posting_and_breadcrumbs(site, url):
     assert posting["publisher"]["@type"] == "Organization"
     assert posting["publisher"]["logo"]["url"] == SITE_URL + "assets/vorschau/logo.png"
     assert (site.root / "assets" / "vorschau" / "logo.png").is_file()
-    authors = yaml.safe_load((ROOT / "data" / "authors.yml").read_text(encoding="utf-8"))
+    authors = yaml.safe_load((DEMO / "data" / "authors.yml").read_text(encoding="utf-8"))
     expected = [authors[a]["name"] for a in meta["authors"]]
     assert [a["name"] for a in posting["author"]] == expected
     for author in posting["author"]:

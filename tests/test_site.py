@@ -10,7 +10,7 @@ import pytest
 
 from checklists import INCLUDE_RE
 from conftest import ARTICLES as ARTICLE_FILES
-from conftest import CHECKLISTS, ROOT, SERIES, article, article_url
+from conftest import CHECKLISTS, DOCS, ROOT, SERIES, article, article_url
 from schema import split_front_matter
 from text import count_words
 
@@ -88,7 +88,7 @@ def test_series_overview_lists_parts_in_reading_order(site, name):
     from schema import split_front_matter
 
     parts = []
-    for path in sorted((ROOT / "docs" / name).glob("*.md")):
+    for path in sorted((DOCS / name).glob("*.md")):
         if path.stem != "index":
             meta, _body, _problems = split_front_matter(path.name, path.read_text(encoding="utf-8"))
             parts.append((meta.get("teil") is None, meta.get("teil") or 0, meta["date"], article_url(path)))

@@ -9,12 +9,12 @@ import re
 import pytest
 import yaml
 
-from conftest import ARTICLES, ROOT, article, article_url, assert_fails
+from conftest import ARTICLES, DEMO, article, article_url, assert_fails
 from schema import closest_tags, parse_vocabulary, unknown_tags, validate_vocabulary, vocabulary_note
 from text import format_date_de, german_key, slugify
 
 SERIES = "kooperation-netzwerke"  # where the negative fixtures put their articles
-VOCABULARY = yaml.safe_load((ROOT / "data" / "tags.yml").read_text(encoding="utf-8"))
+VOCABULARY = yaml.safe_load((DEMO / "data" / "tags.yml").read_text(encoding="utf-8"))
 GERMAN_DATE = re.compile(r"^\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}$")
 
 
@@ -82,7 +82,7 @@ def test_german_key_orders_pairs(first, second):
 
 
 def test_real_vocabulary_is_valid():
-    vocabulary, problems = parse_vocabulary((ROOT / "data" / "tags.yml").read_text(encoding="utf-8"))
+    vocabulary, problems = parse_vocabulary((DEMO / "data" / "tags.yml").read_text(encoding="utf-8"))
     assert problems == []
     assert vocabulary == VOCABULARY
 
