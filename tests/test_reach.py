@@ -15,7 +15,7 @@ import yaml
 from PIL import Image
 
 import preview_image
-from conftest import CHECKLISTS, DEMO, DOCS, ROOT, article
+from conftest import ARTICLES, CHECKLISTS, DEMO, DOCS, ROOT, article, article_url, normalise
 from preview_image import FOOTER_TOP, HEIGHT, MARGIN, TITLE_TOP, WIDTH, Preview, layout_title
 from registry import Article
 from related import related_articles, tag_weights
@@ -25,10 +25,10 @@ from structured_data import script_json
 from typography import typeset
 
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
-SERIES_DIR = DOCS / "kooperation-netzwerke"
-ARTICLE_URLS = sorted(f"kooperation-netzwerke/{p.stem}/" for p in SERIES_DIR.glob("*.md") if p.stem != "index")
-BOLD = DEMO / "data" / "fonts" / "OpenSans-Bold.ttf"
-REGULAR = DEMO / "data" / "fonts" / "OpenSans-Semibold.ttf"
+# Published articles of every series of the test site (drafts have no page).
+ARTICLE_URLS = sorted(article_url(p) for p in ARTICLES)
+BOLD = ROOT / "data" / "fonts" / "OpenSans-Bold.ttf"
+REGULAR = ROOT / "data" / "fonts" / "OpenSans-Semibold.ttf"
 MAX_BYTES = 150 * 1024
 TRICKY_TITLE = 'Wann Sie „Nein“ sagen </script><!-- & "warum" -->'
 
@@ -113,7 +113,7 @@ def test_article_shows_up_to_three_related_articles_never_itself_or_its_neighbou
     own_tags = set(front_matter(url)["tags"])
     for href in links:
         assert href not in neighbours and not href.endswith(url.split("/")[-2] + "/")
-        other = "kooperation-netzwerke/" + href.strip("/").split("/")[-1] + "/"
+        other = normalise(url, href)
         assert own_tags & set(front_matter(other)["tags"]), (url, other)
 
 
@@ -225,7 +225,7 @@ def test_long_compound_is_hyphenated_at_a_german_hyphenation_point():
 
 
 def test_preview_image_colours_come_from_the_stylesheet():
-    colours = css_colours((DOCS / "assets" / "kn.css").read_text(encoding="utf-8"))
+    colours = css_colours((ROOT / "docs" / "assets" / "kn.css").read_text(encoding="utf-8"))
     assert colours.background == "#0b5563" and colours.band == "#073c46"
 
 
@@ -267,17 +267,20 @@ def test_pages_without_preview_image_keep_the_small_card(site):
 
 
 def test_unchanged_images_come_from_the_cache(project):
-    first, _site = project.build()
+    first, built = project.build()
     assert first.returncode == 0, first.stderr
-    assert "Vorschaubilder: 12 neu gezeichnet" in first.stdout + first.stderr
+    # One image per page with a preview image (articles, checklists, ...).
+    pages = sum(1 for path in built.html_pages() if 'property="og:image"' in path.read_text(encoding="utf-8"))
+    assert pages > len(ARTICLE_URLS)
+    assert f"Vorschaubilder: {pages} neu gezeichnet" in first.stdout + first.stderr
     again, _site = project.build()
     assert "neu gezeichnet" not in again.stdout + again.stderr
-    project.replace("docs/kooperation-netzwerke/empfehlungsnetzwerke.md",
-                    "title: Empfehlungsnetzwerke aufbauen und pflegen", "title: Empfehlungsnetzwerke pflegen")
+    project.replace("docs/kooperation-netzwerke/empfehlungen.md",
+                    "title: Empfehlungen geben und bekommen", "title: Empfehlungen geben")
     changed, built = project.build()
-    assert "Vorschaubilder: 1 neu gezeichnet, 11 aus dem Zwischenspeicher" in changed.stdout + changed.stderr
+    assert f"Vorschaubilder: 1 neu gezeichnet, {pages - 1} aus dem Zwischenspeicher" in changed.stdout + changed.stderr
     # The old image of the changed title is removed from the cache.
-    assert len(list((project.root / ".cache" / "social-images").glob("*.png"))) == 12
+    assert len(list((project.root / ".cache" / "social-images").glob("*.png"))) == pages
 
 
 # -----------------------------------------------------------------------------
