@@ -343,7 +343,24 @@ def test_comments_file_for_a_draft_is_kept_for_later(project):
     assert not built.exists(f"{SERIES}/entwurf/")
 
 
-@pytest.mark.parametrize("key", ["repo", "repo_id", "category", "category_id", "mapping"])
+GISCUS_KEYS = ["repo", "repo_id", "category", "category_id", "mapping"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("key", GISCUS_KEYS)
+def test_check_giscus_names_each_missing_or_empty_setting(key):
+    settings = dict.fromkeys(GISCUS_KEYS, "x") | {"mapping": "pathname"}
+    for value in (None, "", "  "):
+        giscus = {k: v for k, v in settings.items() if k != key} if value is None else settings | {key: value}
+        problems = comments.check_giscus(giscus, [f"{SERIES}/a/", f"{SERIES}/b/"])
+        assert len(problems) == 1, problems
+        assert "mkdocs.yml" in problems[0] and f"Feld 'extra.comments.giscus.{key}'" in problems[0]
+        assert "leer" in problems[0] and f"{SERIES}/a/" in problems[0]
+    assert comments.check_giscus(settings, [f"{SERIES}/a/"]) == []
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("key", ["repo"])  # the wiring; every key: test_check_giscus_names_each_missing_or_empty_setting
 def test_open_article_without_giscus_setting_fails(project, key):
     text = project.read("mkdocs.yml")
     lines = [line for line in text.splitlines() if not line.strip().startswith(f"{key}:")]
