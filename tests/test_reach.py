@@ -368,7 +368,7 @@ def test_updated_date_becomes_date_modified():
 # In the browser: no request to anyone, „Link kopieren“, print
 # -----------------------------------------------------------------------------
 
-SHARE_URL = "kooperation-netzwerke/kooperationsvereinbarung/"
+SHARE_URL = "kooperation-netzwerke/kooperation-beenden/"
 
 
 def test_share_block_makes_no_request_and_copies_the_link(browser, site_url):
