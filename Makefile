@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build bench audit artikel import bench-import bench-hostile clean
+.PHONY: serve test test-schnell pruefen build bench audit artikel import bench-import bench-hostile clean
 
 # (Re)create the venv when it is missing or requirements.txt is newer than it.
 $(STAMP): requirements.txt
@@ -17,9 +17,19 @@ $(STAMP): requirements.txt
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
+# Both layers run, and either failing fails: the content check of the site
+# (make pruefen: „Ihr Artikel“) and the product tests (pytest: „der Code der Website“).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	@status=0; $(BIN)/python -m tools.pruefen || status=1; $(BIN)/pytest || status=1; exit $$status
+
+# The fast layer: pure functions only, no build, no browser (seconds).
+test-schnell: $(STAMP)
+	$(BIN)/pytest -m unit -q
+
+# Content check of the site in docs/ and data/: strict build, links, other servers, spelling.
+pruefen: $(STAMP)
+	$(BIN)/python -m tools.pruefen
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict

@@ -257,3 +257,12 @@ def pytest_collection_modifyitems(config, items) -> None:
         layer = layer_of(item)
         if not item.get_closest_marker(layer):
             item.add_marker(getattr(pytest.mark, layer))
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """With $KN_STATUS_DIR set (the pull-request workflow), record whether the
+    product tests passed, for tools/pr_summary.py („der Code der Website“)."""
+    folder = os.environ.get("KN_STATUS_DIR")
+    if folder and not hasattr(session.config, "workerinput"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / "produkt").write_text("ok\n" if exitstatus == 0 else "fehler\n", encoding="utf-8")
