@@ -163,16 +163,25 @@ def build_findings(output: str, docs: Path | None = None) -> list[Finding]:
         seen = [f"Der Build ist fehlgeschlagen: {last[0].strip()}"]
     # "Fehler in 'x', ..." is printed as it is; anything else as a build error.
     return [Finding("Fehler", None, None, m[len("Fehler: "):] if m.startswith("Fehler: ") else m) if not m.startswith("Fehler in ")
-            else _parsed(m) for m in seen]
+            else _parsed(m, docs) for m in seen]
 
 
-def _parsed(message: str) -> Finding:
+def _parsed(message: str, docs: Path | None = None) -> Finding:
+    """A build message as a finding, with the line of its field when the
+    message names a field but no line (as the annotations find it)."""
     match = re.match(r"Fehler in '([^']+)'(?:, (.*?))?: (.*)$", message, re.S)
     if not match:
         return Finding("Fehler", None, None, message)
-    where = match[2]
-    line = int(where.split()[1].rstrip(",")) if where and re.match(r"Zeile \d+", where) else None
-    return Finding("Fehler", match[1], where, match[3], line)
+    src, where, text = match[1], match[2], match[3]
+    number = re.match(r"Zeile (\d+)", where or "")
+    line = int(number[1]) if number else None
+    field = re.search(r"(Eintrag \d+(?:, Feld '[^']+')?|(?<=Feld ')[^']+(?='))", where or "")
+    if line is None and field and docs is not None:
+        path = docs.parent / src if src.startswith(annotate.REPO_PREFIXES + annotate.REPO_FILES) else docs / src
+        line = annotate.line_of(field[1], annotate.field_lines(src, annotate.read_text(path)))
+        if line:
+            where = f"Zeile {line}, {where}"
+    return Finding("Fehler", src, where, text, line)
 
 
 def pages(site_dir: Path) -> list[Path]:
