@@ -156,12 +156,11 @@ def test_summary_without_status_says_nothing_about_failures(tmp_path):
 
 
 @pytest.mark.unit
-def test_product_tests_record_their_result_for_the_summary(tmp_path):
-    test = tmp_path / "test_x.py"
-    test.write_text("def test_ok():\n    assert True\n", encoding="utf-8")
-    status = tmp_path / "status"
-    env = {**os.environ, "KN_STATUS_DIR": str(status)}
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(ROOT / "pytest.ini"),
-                    "--rootdir", str(ROOT), "--confcutdir", str(ROOT / "tests"), "-p", "conftest", str(test)],
-                   cwd=ROOT / "tests", env=env, capture_output=True, text=True, timeout=120)
-    assert (status / "produkt").read_text(encoding="utf-8").strip() == "ok"
+@pytest.mark.parametrize(("exitstatus", "recorded"), [(0, "ok"), (1, "fehler")])
+def test_product_tests_record_their_result_for_the_summary(tmp_path, monkeypatch, exitstatus, recorded):
+    import conftest
+
+    monkeypatch.setenv("KN_STATUS_DIR", str(tmp_path / "status"))
+    session = type("Session", (), {"config": object()})()
+    conftest.pytest_sessionfinish(session, exitstatus)
+    assert (tmp_path / "status" / "produkt").read_text(encoding="utf-8").strip() == recorded
