@@ -21,7 +21,7 @@ serve: $(STAMP)
 # (make pruefen: „Ihr Artikel“) and the product tests (pytest: „der Code der Website“).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	@status=0; $(BIN)/python -m tools.pruefen || status=1; $(BIN)/pytest || status=1; exit $$status
+	@status=0; $(BIN)/python -m tools.pruefen || status=1; $(BIN)/pytest -n auto --dist loadfile || status=1; exit $$status
 
 # The fast layer: pure functions only, no build, no browser (seconds).
 test-schnell: $(STAMP)

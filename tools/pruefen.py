@@ -312,15 +312,18 @@ def spelling_findings(root: Path, *, strict: bool = False) -> list[Finding]:
     except spelling.HunspellMissing:
         return [Finding(level, None, None, "hunspell ist nicht installiert: Rechtschreibung nicht geprüft "
                                            "(apt-get install hunspell hunspell-de-de).")]
+    sources = {path.relative_to(docs).as_posix(): path.read_text(encoding="utf-8", errors="replace")
+               for path in sorted(docs.rglob("*.md")) if "assets" not in path.relative_to(docs).parts}
+    prose = {rel: spelling.prose(text) for rel, text in sources.items()}
+    # One hunspell run for the whole site (hundreds of imported posts), then
+    # each unknown word is looked up in the files whose text contains it.
+    unknown = spelling.misspelled("\n".join(prose.values()), wordlist) if prose else []
     findings: list[Finding] = []
-    for path in sorted(docs.rglob("*.md")):
-        if "assets" in path.relative_to(docs).parts:
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        rel = path.relative_to(docs).as_posix()
-        for word in spelling.misspelled(spelling.prose(text), wordlist):
-            lines = annotate.lines_with(text, word) or [None]
-            for line in lines:
+    for rel, text in sources.items():
+        for word in unknown:
+            if not re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", prose[rel]):
+                continue
+            for line in annotate.lines_with(text, word) or [None]:
                 findings.append(Finding(level, rel, f"Zeile {line}" if line else None, spelling.message(word), line))
     return findings
 
