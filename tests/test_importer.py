@@ -385,6 +385,7 @@ def test_bad_export_is_refused_with_a_german_message_and_nothing_written(root, t
     assert "Abgebrochen, es wurde nichts geschrieben" in report.format()
 
 
+@pytest.mark.build  # three runs of the command line (python -m tools.importer): not the fast layer
 def test_command_line_has_german_help_and_exit_codes(root, tmp_path):
     command = [sys.executable, "-m", "tools.importer"]
     help_text = subprocess.run([*command, "--help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
