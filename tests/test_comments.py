@@ -278,7 +278,20 @@ def test_unknown_comments_value_fails(project):
     assert not built.exists(f"{SERIES}/kooperation-beenden/")
 
 
-@pytest.mark.parametrize("value, shown", [("-3", "-3"), ("viel", "'viel'"), ("1.5", "1.5"), ("true", "true")])
+BAD_DAYS = [("-3", "-3"), ("viel", "'viel'"), ("1.5", "1.5"), ("true", "true")]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("value, shown", BAD_DAYS)
+def test_check_settings_names_a_bad_close_after_days(value, shown):
+    _settings, problems = comments.check_settings({"default": "open", "close_after_days": yaml.safe_load(value)})
+    output = "\n".join(str(p) for p in problems)
+    for needle in ("mkdocs.yml", "Feld 'extra.comments.close_after_days'", shown, "ganze Zahl ab 0"):
+        assert needle in output, f"{needle!r} not in {output!r}"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("value, shown", BAD_DAYS[1:2])  # wiring; all values: the unit test above
 def test_bad_close_after_days_fails(project, value, shown):
     project.replace("mkdocs.yml", "close_after_days: 365", f"close_after_days: {value}")
     result, built = project.build()
@@ -312,7 +325,18 @@ BAD_FILES = {
 }
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("case", list(BAD_FILES))
+def test_load_comments_names_file_entry_field_and_value(case):
+    text, field, value, problem = BAD_FILES[case]
+    _entries, problems = comments.load_comments(VORSICHT, text)
+    output = "\n".join(str(p) for p in problems)
+    for needle in [f"Fehler in '{VORSICHT}'", value, problem] + ([field] if field else []):
+        assert needle in output, f"{needle!r} not in {output!r}"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("case", ["missing_author"])  # the wiring; every case: test_load_comments_names_…
 def test_malformed_comments_file_fails(project, case):
     text, field, value, problem = BAD_FILES[case]
     project.write(VORSICHT, text)
