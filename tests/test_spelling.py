@@ -29,11 +29,11 @@ def test_spell_check_catches_a_typo():
 def test_prose_keeps_title_description_and_text_but_no_markup():
     text = ('---\ntitle: Ein Titel\ndescription: Ein Satz.\ntags: [Zzzthema]\n---\n\n'
             '!!! checkliste "Liste"\n\n    - [ ] Ein `code` und <b>fett</b> [Link](https://xqzv.example/)\n'
-            '--8<-- "checklisten/xqzv.md"\n')
+            '--8<-- "checklisten/xqzv.md"\n[Ein Video](https://www.youtube.com/watch?v=x){ .video }\n')
     seen = prose(text)
     for word in ("Titel", "Satz.", "Liste", "fett", "Link"):
         assert word in seen
-    for hidden in ("Zzzthema", "code", "checkliste", "xqzv", "<b>", "example"):
+    for hidden in ("Zzzthema", "code", "checkliste", "xqzv", "<b>", "example", ".video"):
         assert hidden not in seen
 
 

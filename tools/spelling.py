@@ -33,6 +33,7 @@ STRIP = [
     (re.compile(r"\]\([^)]*\)"), "]"),  # link targets
     (re.compile(r"^(?:!!!|\?\?\?\+?) *\w+", re.M), " "),  # admonition type
     (re.compile(r"\[[ xX]\]"), " "),  # task boxes
+    (re.compile(r"\{\s*:?\s*[.#][^}\n]*\}"), " "),  # attribute lists: { .video }, {: #anker }
 ]
 
 
