@@ -9,7 +9,7 @@ ISSO_VENV := .venv-isso
 ISSO_STAMP := $(ISSO_VENV)/.requirements-installed
 ISSO_PORT ?= 8010
 
-.PHONY: serve test build bench audit artikel import bench-import bench-hostile clean kommentare kommentare-archivieren
+.PHONY: serve test test-schnell pruefen build bench audit artikel import bench-import bench-hostile clean kommentare kommentare-archivieren
 
 # (Re)create the venv when it is missing or requirements.txt is newer than it.
 $(STAMP): requirements.txt
@@ -21,9 +21,19 @@ $(STAMP): requirements.txt
 serve: $(STAMP)
 	KN_ISSO_URL=$${KN_ISSO_URL:-http://127.0.0.1:$(ISSO_PORT)/} $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
+# Both layers run, and either failing fails: the content check of the site
+# (make pruefen: „Ihr Artikel“) and the product tests (pytest: „der Code der Website“).
 test: $(STAMP) $(ISSO_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	@status=0; $(BIN)/python -m tools.pruefen || status=1; $(BIN)/pytest -n auto --dist loadfile || status=1; exit $$status
+
+# The fast layer: pure functions only, no build, no browser (seconds).
+test-schnell: $(STAMP)
+	$(BIN)/pytest -m unit -q
+
+# Content check of the site in docs/ and data/: strict build, links, other servers, spelling.
+pruefen: $(STAMP)
+	$(BIN)/python -m tools.pruefen
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict

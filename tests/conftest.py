@@ -1,5 +1,15 @@
-"""Shared fixtures: the real site, built once per session, and small copies of
-it with one defect each for the negative tests."""
+"""Shared fixtures: the test site (tests/sites/demo, built once per session with
+the repository's config, hooks and templates), small copies of it with one
+defect each for the negative tests, and the test layers.
+
+Product tests never read the real docs/: what they expect comes from the test
+site or from files they write themselves. The owner's content is checked by
+`make pruefen` (tools/pruefen.py), not here.
+
+Layers (pytest.ini): `unit` (pure functions, no build), `build` (runs a build),
+`browser` (Chromium). A test without a marker gets one from the fixtures it
+uses: browser/browser_page/site_url/fixture_url -> browser, site/project/
+fixture_site/... -> build, else unit."""
 
 from __future__ import annotations
 
@@ -14,14 +24,30 @@ from bs4 import BeautifulSoup
 # pytest.ini puts the repository root and hooks/ on sys.path: tests import the
 # tools (`from tools import audit`) and the hooks' helpers (`import registry`).
 from articles import RESERVED
-from tools.localsite import CHROMIUM, CHROMIUM_ARGS, ROOT, article, build, copy_example_comments, copy_sources, serve
+from schema import split_front_matter
+from tools.localsite import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEMO,
+    ROOT,
+    article,
+    build,
+    copy_example_comments,
+    copy_sources,
+    demo_site,
+    serve,
+)
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "article", "build", "copy_example_comments", "copy_sources", "serve"]  # used by the test modules
+__all__ = [  # used by the test modules
+    "CHROMIUM", "CHROMIUM_ARGS", "DEMO", "article", "build", "copy_example_comments", "copy_sources", "demo_site", "serve",
+]
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The content the product tests build: tests/sites/demo/docs (never ROOT / "docs").
+DOCS = DEMO / "docs"
 
 
-def series_folders(docs: Path = ROOT / "docs") -> list[str]:
+def series_folders(docs: Path = DOCS) -> list[str]:
     """Every series of the site: a folder under docs/ with an index.md."""
     return sorted(p.parent.name for p in docs.glob("*/index.md") if p.parent.name not in RESERVED)
 
@@ -30,9 +56,17 @@ def article_url(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}/"
 
 
-CHECKLISTS = sorted(p.stem for p in (ROOT / "docs" / "checklisten").glob("*.md") if p.stem != "index")
+def is_draft(path: Path) -> bool:
+    meta, _body, _problems = split_front_matter(path.name, path.read_text(encoding="utf-8"))
+    return bool(meta.get("draft"))
+
+
+# The test site's checklists, series and published articles (drafts apart).
+CHECKLISTS = sorted(p.stem for p in (DOCS / "checklisten").glob("*.md") if p.stem != "index")
 SERIES = series_folders()
-ARTICLES = sorted(p for s in SERIES for p in (ROOT / "docs" / s).glob("*.md") if p.stem != "index")
+_SOURCES = sorted(p for s in SERIES for p in (DOCS / s).glob("*.md") if p.stem != "index")
+ARTICLES = [p for p in _SOURCES if not is_draft(p)]
+DRAFTS = [p for p in _SOURCES if is_draft(p)]
 
 
 def normalise(base: str, href: str) -> str:
@@ -96,18 +130,22 @@ class Site:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
-    """The real site, built once with `mkdocs build --strict`."""
-    out = tmp_path_factory.mktemp("site")
-    result = build(ROOT, out)
+    """The test site (tests/sites/demo), built once with `mkdocs build --strict`."""
+    root = demo_site(tmp_path_factory.mktemp("demo") / "project")
+    out = root / "site"
+    result = build(root, out)
     assert result.returncode == 0, result.stdout + result.stderr
     return Site(out, result.stdout + result.stderr)
 
 
 class Project:
-    """A copy of the site's sources in a temporary folder, to break on purpose."""
+    """A copy of the test site (config, hooks and templates of the repository,
+    content of tests/sites/demo) in a temporary folder, to change or break on
+    purpose. `content=ROOT` copies the repository's own docs/ and data/ instead
+    (only for tools that must work on the owner's site)."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = copy_sources(root)
+    def __init__(self, root: Path, content: Path = DEMO) -> None:
+        self.root = demo_site(root) if content == DEMO else copy_sources(root, content=None if content == ROOT else content)
 
     def write(self, relpath: str, text: str) -> Path:
         target = self.root / relpath
@@ -190,3 +228,41 @@ def browser_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# -----------------------------------------------------------------------------
+# Layers: unit, build, browser (registered in pytest.ini)
+# -----------------------------------------------------------------------------
+
+LAYERS = ("unit", "build", "browser")
+BROWSER_FIXTURES = {"browser", "browser_page", "site_url", "fixture_url"}
+BUILD_FIXTURES = {"site", "project", "fixture_site", "two_series", "tag_site", "imported", "built"}
+
+
+def layer_of(item: pytest.Item) -> str:
+    """The layer a test belongs to: its own marker, else from its fixtures."""
+    for layer in LAYERS:
+        if item.get_closest_marker(layer):
+            return layer
+    names = set(getattr(item, "fixturenames", ()))
+    if names & BROWSER_FIXTURES:
+        return "browser"
+    if names & BUILD_FIXTURES or any(n.endswith("_site") or n.startswith("built") for n in names):
+        return "build"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        layer = layer_of(item)
+        if not item.get_closest_marker(layer):
+            item.add_marker(getattr(pytest.mark, layer))
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """With $KN_STATUS_DIR set (the pull-request workflow), record whether the
+    product tests passed, for tools/pr_summary.py („der Code der Website“)."""
+    folder = os.environ.get("KN_STATUS_DIR")
+    if folder and not hasattr(session.config, "workerinput"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / "produkt").write_text("ok\n" if exitstatus == 0 else "fehler\n", encoding="utf-8")

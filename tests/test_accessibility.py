@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, Project, serve
+from conftest import DOCS, Project, serve
 
 TODAY = "2026-11-27"  # fixed, so that the open article stays open
 CHECKLIST = "checklisten/erstgespraech/"
@@ -113,7 +113,7 @@ def test_keyboard_reaches_checklist_controls_with_visible_focus(browser_page, a1
     page.goto(a11y_url + CHECKLIST)
     focused = tab_through(page)
     boxes = [f for f in focused if f["task"]]
-    items = (ROOT / "docs" / f"{CHECKLIST.rstrip('/')}.md").read_text(encoding="utf-8").count("- [ ] ")
+    items = (DOCS / f"{CHECKLIST.rstrip('/')}.md").read_text(encoding="utf-8").count("- [ ] ")
     assert len({f["text"] for f in boxes}) == items
     wanted = {"Checkliste drucken", "Häkchen zurücksetzen"}
     reached = {f["text"]: f for f in focused if f["text"] in wanted}

@@ -4,10 +4,6 @@ GitHub workflow commands (hooks/annotate.py), in the build and in the spell chec
 from __future__ import annotations
 
 import copy
-import os
-import shutil
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -15,7 +11,8 @@ import yaml
 import annotate
 import registry
 import schema
-from conftest import CHECKLISTS, ROOT, article
+from conftest import CHECKLISTS, DOCS, ROOT, article, require_tool
+from tools import pruefen
 
 BAD_DATE = "docs/kooperation-netzwerke/falsches-datum.md"
 BAD_TAG = "docs/kooperation-netzwerke/unbekanntes-thema.md"
@@ -119,7 +116,7 @@ def test_changed_files_reads_names_and_name_status():
 
 def test_nothing_is_printed_outside_github_actions(monkeypatch, capsys):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    annotate.print_annotations([registry.error("a.md", None, "x")], root=ROOT, docs_dir=ROOT / "docs")
+    annotate.print_annotations([registry.error("a.md", None, "x")], root=ROOT, docs_dir=DOCS)
     assert capsys.readouterr().out == ""
 
 
@@ -191,29 +188,25 @@ def test_build_prints_no_workflow_commands_elsewhere(broken, monkeypatch):
 # -----------------------------------------------------------------------------
 
 
-def test_spell_check_warns_on_the_line_of_a_misspelt_word(tmp_path):
-    """tests/test_spelling.py, run on a copy with one misspelt word, under GitHub
-    Actions with a list of changed files."""
+@pytest.mark.unit
+def test_spell_check_warns_on_the_line_of_a_misspelt_word(tmp_path, monkeypatch, capsys):
+    """`make pruefen` under GitHub Actions with a list of changed files: a
+    warning on the line of the unknown word, only in changed files."""
+    require_tool("hunspell")
     project = tmp_path / "project"
-    shutil.copytree(ROOT / "docs", project / "docs")
-    shutil.copytree(ROOT / "tests", project / "tests", ignore=shutil.ignore_patterns("__pycache__", "test_*.py"))
-    shutil.copy(ROOT / "tests" / "test_spelling.py", project / "tests")
-    shutil.copytree(ROOT / "hooks", project / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "tools", project / "tools", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pytest.ini", project / "pytest.ini")
     rel = "docs/kooperation-netzwerke/tippfehler.md"
+    (project / "docs" / "kooperation-netzwerke").mkdir(parents=True)
     (project / rel).write_text(article("Ein Testartikel") + "\nEine Kooperatoin, 100% ehrlich.\n", encoding="utf-8")
-    # Not among the changed files: no warning (the test fails all the same).
+    # Not among the changed files: no warning (the hint is listed all the same).
     (project / "docs/kooperation-netzwerke/unveraendert.md").write_text(article("Netzwerkk"), encoding="utf-8")
     changed = tmp_path / "changed.txt"
     changed.write_text(f"A\t{rel}\nM\tdocs/index.md\n", encoding="utf-8")
-    env = dict(os.environ, GITHUB_ACTIONS="true", KN_CHANGED_FILES=str(changed))
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_spelling.py"],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 1, result.stdout  # the misspelling still fails the test
-    warnings = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("KN_CHANGED_FILES", str(changed))
+    findings = pruefen.spelling_findings(project)
+    assert {f.file for f in findings} == {"kooperation-netzwerke/tippfehler.md", "kooperation-netzwerke/unveraendert.md"}
+    pruefen.report(findings, root=project, build_output="")
+    warnings = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
     assert warnings == [
         f"::warning file={rel},line=12::„Kooperatoin“ steht nicht im Wörterbuch. Bitte prüfen Sie die Schreibweise; "
         "ist das Wort richtig, tragen Sie es in tests/wortliste.txt ein."

@@ -6,11 +6,11 @@ import markdown
 import pytest
 
 import checklists
-from conftest import CHECKLISTS, ROOT, article, assert_fails, checklist_includes
+from conftest import CHECKLISTS, DOCS, article, assert_fails, checklist_includes
 
 
 def item_count(name: str) -> int:
-    text = (ROOT / "docs" / "checklisten" / f"{name}.md").read_text(encoding="utf-8")
+    text = (DOCS / "checklisten" / f"{name}.md").read_text(encoding="utf-8")
     return sum(1 for line in text.splitlines() if line.startswith("    - [ ] "))
 
 

@@ -123,10 +123,11 @@ def test_each_article_shows_its_effective_state(fixture_site, name):
 
 
 def test_closed_article_shows_closed_notice_and_nothing_from_a_third_party(site):
-    page = site.page(f"{SERIES}/vorsicht-bei-kooperationsangeboten/")
+    # A closed article of the test site without archived comments.
+    page = site.page("gemeinsam-wachsen/sonderzeichen/")
     comments_section = page.select_one("section.kn-comments")
     assert comments_section.select_one(".kn-comments__closed").get_text() == CLOSED_NOTICE
-    # The real site has no archived comments: the section shows only the closed sentence.
+    # No archived comments: the section shows only the closed sentence.
     assert comments_section.get_text(" ", strip=True) == f"Kommentare {CLOSED_NOTICE}"
     assert not comments_section.select("form, button, input, iframe, [data-kn-giscus], [data-kn-isso]")
     assert not has_third_party(page)
@@ -186,10 +187,12 @@ def test_invalid_kn_heute_fails_the_build(project, monkeypatch):
 # -----------------------------------------------------------------------------
 
 
-def test_site_publishes_no_invented_comments(site):
-    assert not list((ROOT / "data" / "comments").rglob("*"))
-    for path in site.html_pages():
-        assert not site.page(str(path.relative_to(site.root))).select("li.kn-comment, .kn-article-meta__comments"), path
+def test_comments_appear_only_on_articles_with_an_archive_file(site):
+    # The test site archives comments for two articles (tests/fixtures/comments/).
+    archived = {f"{p.parent.name}/{p.stem}/index.html" for p in (ROOT / "tests" / "fixtures" / "comments").rglob("*.yml")}
+    shown = {str(path.relative_to(site.root)) for path in site.html_pages()
+             if site.page(str(path.relative_to(site.root))).select("li.kn-comment, .kn-article-meta__comments")}
+    assert shown == archived
 
 
 def test_archived_comments_show_author_german_date_and_text(fixture_site):
@@ -280,7 +283,20 @@ def test_unknown_comments_value_fails(project):
     assert not built.exists(f"{SERIES}/kooperation-beenden/")
 
 
-@pytest.mark.parametrize("value, shown", [("-3", "-3"), ("viel", "'viel'"), ("1.5", "1.5"), ("true", "true")])
+BAD_DAYS = [("-3", "-3"), ("viel", "'viel'"), ("1.5", "1.5"), ("true", "true")]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("value, shown", BAD_DAYS)
+def test_check_settings_names_a_bad_close_after_days(value, shown):
+    _settings, problems = comments.check_settings({"default": "open", "close_after_days": yaml.safe_load(value)})
+    output = "\n".join(str(p) for p in problems)
+    for needle in ("mkdocs.yml", "Feld 'extra.comments.close_after_days'", shown, "ganze Zahl ab 0"):
+        assert needle in output, f"{needle!r} not in {output!r}"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("value, shown", BAD_DAYS[1:2])  # wiring; all values: the unit test above
 def test_bad_close_after_days_fails(project, value, shown):
     project.replace("mkdocs.yml", "close_after_days: 365", f"close_after_days: {value}")
     result, built = project.build()
@@ -314,7 +330,18 @@ BAD_FILES = {
 }
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("case", list(BAD_FILES))
+def test_load_comments_names_file_entry_field_and_value(case):
+    text, field, value, problem = BAD_FILES[case]
+    _entries, problems = comments.load_comments(VORSICHT, text)
+    output = "\n".join(str(p) for p in problems)
+    for needle in [f"Fehler in '{VORSICHT}'", value, problem] + ([field] if field else []):
+        assert needle in output, f"{needle!r} not in {output!r}"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("case", ["missing_author"])  # the wiring; every case: test_load_comments_names_…
 def test_malformed_comments_file_fails(project, case):
     text, field, value, problem = BAD_FILES[case]
     project.write(VORSICHT, text)
@@ -345,7 +372,24 @@ def test_comments_file_for_a_draft_is_kept_for_later(project):
     assert not built.exists(f"{SERIES}/entwurf/")
 
 
-@pytest.mark.parametrize("key", ["repo", "repo_id", "category", "category_id", "mapping"])
+GISCUS_KEYS = ["repo", "repo_id", "category", "category_id", "mapping"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("key", GISCUS_KEYS)
+def test_check_giscus_names_each_missing_or_empty_setting(key):
+    settings = dict.fromkeys(GISCUS_KEYS, "x") | {"mapping": "pathname"}
+    for value in (None, "", "  "):
+        giscus = {k: v for k, v in settings.items() if k != key} if value is None else settings | {key: value}
+        problems = comments.check_giscus(giscus, [f"{SERIES}/a/", f"{SERIES}/b/"])
+        assert len(problems) == 1, problems
+        assert "mkdocs.yml" in problems[0] and f"Feld 'extra.comments.giscus.{key}'" in problems[0]
+        assert "leer" in problems[0] and f"{SERIES}/a/" in problems[0]
+    assert comments.check_giscus(settings, [f"{SERIES}/a/"]) == []
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("key", ["repo"])  # the wiring; every key: test_check_giscus_names_each_missing_or_empty_setting
 def test_open_article_without_giscus_setting_fails(project, key):
     use_giscus(project)
     text = project.read("mkdocs.yml")

@@ -5,18 +5,74 @@ measures their build times."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 
-from conftest import ROOT, Project, assert_fails, copy_example_comments
+from conftest import DEMO, ROOT, Project, assert_fails, copy_example_comments
+from security import check_data, check_page, outside_links
 from tools.bench_hostile import CASES
 
 FAILING = [name for name, case in CASES.items() if not case.passes and case.in_tests]
+PASSING = [name for name, case in CASES.items() if case.passes and case.in_tests]
+# Cases the checks before the build cannot see (the build date comes from the
+# environment): only a build shows them.
+ENV_ONLY = [name for name in FAILING if CASES[name].env]
+# One build per kind of input proves that the checks run in the build, stop it
+# and publish nothing: a page, a data file, a symbolic link.
+WIRING = ["artikel-latin1", "kommentare-utf16", "link-passwd", *ENV_ONLY]
 
 
-@pytest.mark.parametrize("name", FAILING)
-def test_hostile_input_fails_with_german_message(project: Project, monkeypatch, name):
+def content_copy(target: Path) -> Path:
+    """The test site's docs/ and data/ with the example comments: what the
+    checks before the build read (no config, templates or assets needed)."""
+    for part in ("docs", "data"):
+        shutil.copytree(DEMO / part, target / part)
+    copy_example_comments(target)
+    (target / "overrides").mkdir()
+    return target
+
+
+def preflight(root: Path) -> list[str]:
+    """What hooks/security.py checks before any other hook reads a file
+    (on_config: symbolic links; on_files: every page and data file)."""
+    problems = outside_links(root, [root / "docs", root / "data", root / "overrides"])
+    if problems:
+        return problems  # on_config stops the build before on_files
+    for path in sorted((root / "docs").rglob("*.md")):
+        page = SimpleNamespace(src_uri=path.relative_to(root / "docs").as_posix(), abs_src_path=str(path))
+        problems.extend(check_page(page))
+    return problems + check_data(root)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", [n for n in FAILING if n not in ENV_ONLY])
+def test_hostile_input_is_reported_before_the_build(tmp_path, name):
     case = CASES[name]
-    copy_example_comments(project.root)  # the cases break a comments file too
+    root = content_copy(tmp_path / "site")
+    case.write(root)
+    output = "\n".join(preflight(root))
+    for needle in case.needles:
+        assert needle in output, f"{needle!r} not in:\n{output[:2000]}"
+    assert all(line.startswith("Fehler in ") for line in output.splitlines() if line.strip())
+    if case.secret:
+        assert case.secret not in output
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", PASSING)
+def test_input_just_inside_the_limits_passes_the_checks(tmp_path, name):
+    root = content_copy(tmp_path / "site")
+    CASES[name].write(root)
+    assert preflight(root) == []
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("name", WIRING)
+def test_hostile_input_fails_the_build_with_german_message(project: Project, monkeypatch, name):
+    case = CASES[name]
     case.write(project.root)
     for key, value in case.env.items():
         monkeypatch.setenv(key, value)
@@ -78,7 +134,7 @@ def test_yaml_problems(text, needles):
 def test_yaml_problems_accepts_ordinary_data_and_leaves_syntax_errors_to_the_loader():
     from limits import yaml_problems
 
-    assert yaml_problems("d.yml", (ROOT / "data" / "authors.yml").read_text(encoding="utf-8")) == []
+    assert yaml_problems("d.yml", (DEMO / "data" / "authors.yml").read_text(encoding="utf-8")) == []
     assert yaml_problems("d.yml", "a: [kaputt\n") == []
 
 

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import tools  # noqa: F401  (puts hooks/ on sys.path)
-from conftest import ROOT, Site, build, copy_sources
+from conftest import DEMO, ROOT, Site, build, copy_sources
 from redirects import output_path, parse_redirects
 from tools.importer import Options, run
 
@@ -20,7 +20,7 @@ ARTICLE = "werkstatt/groesse-zeigen-kooperation-im-handwerk/"
 
 
 def imported_site(tmp_path_factory, name: str, options: dict) -> tuple:
-    root = copy_sources(tmp_path_factory.mktemp(name) / "project")
+    root = copy_sources(tmp_path_factory.mktemp(name) / "project", content=DEMO)  # the test site, not docs/
     report = run(Options(root=root, **options))
     assert report.ok, report.format()
     result = build(root, root / "site")

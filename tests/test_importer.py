@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import tools  # noqa: F401  (puts hooks/ on sys.path)
-from conftest import ROOT, copy_sources
+from conftest import DEMO, ROOT, copy_sources
 from tools.importer import Options, run
 from tools.importer.html2md import autop, html_to_markdown, prepare_wordpress, video_url
 from tools.importer.mdblog import names, split, to_datetime
@@ -254,7 +254,7 @@ def test_front_matter_yaml_and_toml():
 
 @pytest.fixture
 def root(tmp_path):
-    return copy_sources(tmp_path / "site")
+    return copy_sources(tmp_path / "site", content=DEMO)  # the test site, not docs/
 
 
 def do_import(root, source=WXR, **kwargs):
@@ -385,6 +385,7 @@ def test_bad_export_is_refused_with_a_german_message_and_nothing_written(root, t
     assert "Abgebrochen, es wurde nichts geschrieben" in report.format()
 
 
+@pytest.mark.build  # three runs of the command line (python -m tools.importer): not the fast layer
 def test_command_line_has_german_help_and_exit_codes(root, tmp_path):
     command = [sys.executable, "-m", "tools.importer"]
     help_text = subprocess.run([*command, "--help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout

@@ -274,16 +274,36 @@ def test_check_date_rejects_bad_times(value):
     assert schema.check_date(value)[1]
 
 
-@pytest.mark.parametrize(("fields", "needles"), [
+BAD_DATES = [
     ({"updated": "2026-11-01"}, ["Feld 'updated'", "vor dem Erscheinungsdatum"]),
     ({"date_raw": "date: {created: 2026-11-20, updated: 2026-11-21}", "date": None, "updated": "2026-11-22"},
      ["Feld 'updated'", "doppelt"]),
     ({"date": "2026-11-20 25:61"}, ["Feld 'date'", "diese Uhrzeit gibt es nicht"]),
-])
-def test_bad_dates_fail(project, fields, needles):
+]
+
+
+def dated_article(fields: dict) -> str:
     text = article("Datum", **{k: v for k, v in fields.items() if k != "date_raw"})
     if "date_raw" in fields:
         text = text.replace("---\n\n", fields["date_raw"] + "\n---\n\n", 1)
+    return text
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("fields", "needles"), BAD_DATES)
+def test_bad_dates_are_reported_by_the_schema(fields, needles):
+    src = f"{SERIES}/datum.md"
+    meta, _body, _problems = schema.split_front_matter(src, dated_article(fields))
+    _clean, problems = schema.validate_article(src, meta, comments_default=False)
+    output = "\n".join(str(p) for p in problems)
+    for needle in (f"Fehler in '{src}'", *needles):
+        assert needle in output, f"{needle!r} not in {output!r}"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(("fields", "needles"), BAD_DATES[:1])  # wiring; all cases: the unit test above
+def test_bad_dates_fail(project, fields, needles):
+    text = dated_article(fields)
     project.write(f"docs/{SERIES}/datum.md", text)
     result, built = project.build()
     assert_fails(result, f"Fehler in '{SERIES}/datum.md'", *needles)

@@ -123,3 +123,46 @@ def test_markdown_from_contributors_is_shown_literally():
     assert pr_summary().md("**fett** <b>x</b> | [a](b)\n# Titel") == (
         "\\*\\*fett\\*\\* \\<b\\>x\\</b\\> \\| \\[a\\](b) \\# Titel"
     )
+
+
+# -----------------------------------------------------------------------------
+# Which part failed: „Ihr Artikel“ (make pruefen) or „der Code der Website“ (pytest)
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("content", "product", "shown", "hidden"), [
+    ("fehler", "ok", "Was fehlgeschlagen ist: Ihr Artikel.", "der Code der Website."),
+    ("ok", "fehler", "Was fehlgeschlagen ist: der Code der Website.", "Ihr Artikel."),
+    ("fehler", "fehler", "Ihr Artikel.", None),
+    ("ok", "ok", "bestanden", "fehlgeschlagen"),
+])
+def test_summary_says_whether_the_article_or_the_code_failed(tmp_path, content, product, shown, hidden):
+    from tools.pr_summary import which_failed
+
+    (tmp_path / "inhalte").write_text(content + "\n", encoding="utf-8")
+    (tmp_path / "produkt").write_text(product + "\n", encoding="utf-8")
+    text = "\n".join(which_failed({"KN_STATUS_DIR": str(tmp_path)}))
+    assert shown in text
+    if hidden:
+        assert hidden not in text
+    if content == product == "fehler":
+        assert "der Code der Website." in text
+
+
+@pytest.mark.unit
+def test_summary_without_status_says_nothing_about_failures(tmp_path):
+    from tools.pr_summary import which_failed
+
+    assert which_failed({}) == [] and which_failed({"KN_STATUS_DIR": str(tmp_path)}) == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("exitstatus", "recorded"), [(0, "ok"), (1, "fehler")])
+def test_product_tests_record_their_result_for_the_summary(tmp_path, monkeypatch, exitstatus, recorded):
+    import conftest
+
+    monkeypatch.setenv("KN_STATUS_DIR", str(tmp_path / "status"))
+    session = type("Session", (), {"config": object()})()
+    conftest.pytest_sessionfinish(session, exitstatus)
+    assert (tmp_path / "status" / "produkt").read_text(encoding="utf-8").strip() == recorded

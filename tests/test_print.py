@@ -187,7 +187,7 @@ def test_tick_on_checklist_page_shows_in_article(site_url, browser_page):
     tick(browser_page, 0)
     browser_page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
     own = browser_page.locator('[data-checklist="erstgespraech"] input[type=checkbox]')
-    other = browser_page.locator('[data-checklist="veranstaltung-vorbereiten"] input[type=checkbox]')
+    other = browser_page.locator('[data-checklist="partner-pruefen"] input[type=checkbox]')
     assert own.first.is_checked()
     assert not any(other.evaluate_all("els => els.map(e => e.checked)"))
 

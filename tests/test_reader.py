@@ -14,12 +14,12 @@ from bs4 import BeautifulSoup
 
 from articles import HOME_NEWEST
 from conftest import ARTICLES as ARTICLE_FILES
-from conftest import FIXTURES, ROOT, SERIES, article, article_url, assert_fails, normalise
+from conftest import DEMO, DOCS, FIXTURES, ROOT, SERIES, article, article_url, assert_fails, normalise
 from reader import check_avatar, parse_authors, reading_minutes
 from text import count_words, slugify
 
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
-AUTHORS = yaml.safe_load((ROOT / "data" / "authors.yml").read_text(encoding="utf-8"))
+AUTHORS = yaml.safe_load((DEMO / "data" / "authors.yml").read_text(encoding="utf-8"))
 INCLUDE = re.compile(r'^--8<-- "checklisten/([^"]+)\.md"[ \t]*$', re.M)
 
 
@@ -46,7 +46,7 @@ def reading_order(articles: list[dict]) -> list[dict]:
 def expected_minutes(body: str) -> int:
     """Words as a reader sees them: checklists inlined, Markdown rendered to
     text, every whitespace-separated token with a letter or digit counted."""
-    inlined = INCLUDE.sub(lambda m: (ROOT / "docs" / "checklisten" / f"{m.group(1)}.md").read_text(encoding="utf-8"), body)
+    inlined = INCLUDE.sub(lambda m: (DOCS / "checklisten" / f"{m.group(1)}.md").read_text(encoding="utf-8"), body)
     html = markdown.markdown(inlined, extensions=["admonition", "attr_list", "md_in_html", "tables"])
     text = BeautifulSoup(html, "html.parser").get_text(" ")
     words = [token for token in text.split() if any(char.isalnum() for char in token)]
@@ -123,7 +123,7 @@ def test_avatar_file_must_exist():
 
 
 def test_authors_file_of_the_site_is_valid():
-    authors, problems = parse_authors(AUTHORS, existing=lambda p: (ROOT / "docs" / p).is_file())
+    authors, problems = parse_authors(AUTHORS, existing=lambda p: (DOCS / p).is_file())
     assert problems == [] and set(authors) == set(AUTHORS)
 
 

@@ -114,7 +114,24 @@ def test_same_teil_in_two_series_is_fine(project):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(("value", "shown"), [("0", "0"), ("-1", "-1"), ("zwei", "'zwei'"), ("1.5", "1.5"), ("true", "true")])
+BAD_PARTS = [("0", "0"), ("-1", "-1"), ("zwei", "'zwei'"), ("1.5", "1.5"), ("true", "true")]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("value", "shown"), BAD_PARTS)
+def test_bad_teil_is_reported_naming_file_field_and_value(value, shown):
+    from schema import split_front_matter, validate_article
+
+    src = "kooperation-netzwerke/kaputt.md"
+    meta, _body, _problems = split_front_matter(src, article("Kaputt", teil=value))
+    _clean, problems = validate_article(src, meta, comments_default=False)
+    output = "\n".join(str(p) for p in problems)
+    for needle in (f"Fehler in '{src}'", "Feld 'teil'", shown, "ganze Zahl ab 1"):
+        assert needle in output, f"{needle!r} not in {output!r}"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(("value", "shown"), [BAD_PARTS[2]])  # wiring; all values: the unit test above
 def test_bad_teil_fails_naming_file_and_field(project, value, shown):
     project.write("docs/kooperation-netzwerke/kaputt.md", article("Kaputt", teil=value))
     result, built = project.build()

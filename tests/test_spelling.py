@@ -1,73 +1,20 @@
-"""Spelling: hunspell (de_DE) over every Markdown file under docs/, with our word list.
-
-Under GitHub Actions (GITHUB_ACTIONS=true) every unknown word is also printed as
-`::warning file=docs/…,line=N::…`, so that it shows on its line in the pull
-request; only for the files listed in $KN_CHANGED_FILES (a file with one path
-per line, or `git diff --name-status` output) when that is set.
-"""
+"""Spelling rules (tools/spelling.py): what counts as prose, the word list,
+and the warnings under GitHub Actions. The owner's own pages are spell-checked
+by `make pruefen` (tools/pruefen.py), not here."""
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-from pathlib import Path
-
 import pytest
 
-from annotate import changed_files, enabled, lines_with, workflow_command
-from conftest import ROOT, require_tool
+from conftest import require_tool
+from tools.spelling import WORDLIST, annotated, misspelled, prose, spelling_annotations
 
-WORDLIST = ROOT / "tests" / "wortliste.txt"
-CHANGED_ENV = "KN_CHANGED_FILES"
-# Every Markdown file under docs/: all series, checklists, tags and legal pages.
-SOURCES = sorted((ROOT / "docs").rglob("*.md"))
-
-FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
-PROSE_FIELDS = ("title", "description")
-STRIP = [
-    (re.compile(r"^--8<--.*$", re.M), " "),  # checklist includes
-    (re.compile(r"`[^`]*`"), " "),  # inline code
-    (re.compile(r"<[^>]+>"), " "),  # HTML tags
-    (re.compile(r"\]\([^)]*\)"), "]"),  # link targets
-    (re.compile(r"^(?:!!!|\?\?\?\+?) *\w+", re.M), " "),  # admonition type
-    (re.compile(r"\[[ xX]\]"), " "),  # task boxes
-    (re.compile(r"^\|?[ :|-]*---[ :|-]*$", re.M), " "),  # table delimiter rows
-]
+pytestmark = pytest.mark.unit
 
 
-def prose(text: str) -> str:
-    """The words a reader sees, from a Markdown source."""
-    match = FRONT_MATTER.match(text)
-    head = ""
-    if match:
-        import yaml
-
-        meta = yaml.safe_load(match.group(1)) or {}
-        head = "\n".join(str(meta[k]) for k in PROSE_FIELDS if k in meta)
-        text = text[match.end():]
-    text = head + "\n" + text
-    for pattern, repl in STRIP:
-        text = pattern.sub(repl, text)
-    return re.sub(r"(?m)^ *(?:[-*]|\d+\.|#+|!!!|\?\?\?\+?) ", " ", text)
-
-
-def unknown(text: str) -> set[str]:
-    hunspell = require_tool("hunspell")
-    result = subprocess.run(
-        [hunspell, "-d", "de_DE", "-p", str(WORDLIST), "-l"],
-        input=text, capture_output=True, text=True, check=True,
-    )
-    return set(result.stdout.split())
-
-
-def misspelled(text: str) -> list[str]:
-    """Unknown words. The German dictionary reads a sentence's final period as
-    part of the word ('Netzwerk.'): such words are checked again without it."""
-    first = unknown(text)
-    dotted = {w for w in first if w.endswith(".")}
-    again = unknown("\n".join(w.rstrip(".") for w in dotted)) if dotted else set()
-    return sorted((first - dotted) | again)
+@pytest.fixture(autouse=True)
+def _hunspell():
+    require_tool("hunspell")
 
 
 def test_word_list_is_sorted_and_unique():
@@ -75,45 +22,34 @@ def test_word_list_is_sorted_and_unique():
     assert words == sorted(set(words), key=str.casefold)
 
 
-def spelling_annotations(rel: str, text: str, words: list[str]) -> list[str]:
-    """One warning per line on which an unknown word stands (the file alone
-    when the word is not found verbatim, e.g. split by markup)."""
-    found = []
-    for word in words:
-        message = (
-            f"„{word}“ steht nicht im Wörterbuch. Bitte prüfen Sie die Schreibweise; "
-            "ist das Wort richtig, tragen Sie es in tests/wortliste.txt ein."
-        )
-        for line in lines_with(text, word) or [None]:
-            found.append(workflow_command("warning", message, file=rel, line=line))
-    return found
-
-
-def annotated(rel: str, environ: dict[str, str] | os._Environ = os.environ) -> bool:
-    """Whether to annotate a file: under GitHub Actions, and among the changed
-    files of the pull request when their list is given."""
-    if not enabled(environ):
-        return False
-    listing = environ.get(CHANGED_ENV)
-    if not listing:
-        return True
-    try:
-        changed = changed_files(Path(listing).read_text(encoding="utf-8").splitlines())
-    except OSError:
-        return True
-    return changed.get(rel, "D") != "D"
-
-
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT / "docs")))
-def test_no_unknown_words(path, capsys):
-    text = path.read_text(encoding="utf-8")
-    words = misspelled(prose(text))
-    rel = path.relative_to(ROOT).as_posix()
-    if words and annotated(rel):
-        with capsys.disabled():  # workflow commands must reach the log, at the start of a line
-            print("\n" + "\n".join(spelling_annotations(rel, text, words)), flush=True)
-    assert words == []
-
-
 def test_spell_check_catches_a_typo():
     assert misspelled("Eine Kooperatoin mit Netzwerkk.") == ["Kooperatoin", "Netzwerkk"]
+
+
+def test_prose_keeps_title_description_and_text_but_no_markup():
+    text = ('---\ntitle: Ein Titel\ndescription: Ein Satz.\ntags: [Zzzthema]\n---\n\n'
+            '!!! checkliste "Liste"\n\n    - [ ] Ein `code` und <b>fett</b> [Link](https://xqzv.example/)\n'
+            '--8<-- "checklisten/xqzv.md"\n[Ein Video](https://www.youtube.com/watch?v=x){ .video }\n')
+    seen = prose(text)
+    for word in ("Titel", "Satz.", "Liste", "fett", "Link"):
+        assert word in seen
+    for hidden in ("Zzzthema", "code", "checkliste", "xqzv", "<b>", "example", ".video"):
+        assert hidden not in seen
+
+
+def test_annotations_name_file_and_line_of_each_unknown_word():
+    text = "---\ntitle: T\n---\n\nEine Kooperatoin.\n"
+    assert spelling_annotations("docs/s/a.md", text, ["Kooperatoin"]) == [
+        "::warning file=docs/s/a.md,line=5::„Kooperatoin“ steht nicht im Wörterbuch. Bitte prüfen Sie die "
+        "Schreibweise; ist das Wort richtig, tragen Sie es in tests/wortliste.txt ein."
+    ]
+
+
+def test_only_changed_files_are_annotated_under_github_actions(tmp_path):
+    listing = tmp_path / "changed.txt"
+    listing.write_text("A\tdocs/s/neu.md\nD\tdocs/s/weg.md\n", encoding="utf-8")
+    env = {"GITHUB_ACTIONS": "true", "KN_CHANGED_FILES": str(listing)}
+    assert annotated("docs/s/neu.md", env)
+    assert not annotated("docs/s/alt.md", env) and not annotated("docs/s/weg.md", env)
+    assert annotated("docs/s/alt.md", {"GITHUB_ACTIONS": "true"})
+    assert not annotated("docs/s/neu.md", {})

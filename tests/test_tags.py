@@ -8,13 +8,21 @@ import re
 import pytest
 import yaml
 
-from conftest import ARTICLES, ROOT, article, article_url, assert_fails
-from schema import closest_tags, parse_vocabulary, unknown_tags, validate_vocabulary, vocabulary_note
+from conftest import ARTICLES, DEMO, article, article_url, assert_fails
+from schema import (
+    closest_tags,
+    parse_vocabulary,
+    split_front_matter,
+    unknown_tags,
+    validate_article,
+    validate_vocabulary,
+    vocabulary_note,
+)
 from search import index_pages
 from text import format_date_de, german_key, slugify
 
 SERIES = "kooperation-netzwerke"  # where the negative fixtures put their articles
-VOCABULARY = yaml.safe_load((ROOT / "data" / "tags.yml").read_text(encoding="utf-8"))
+VOCABULARY = yaml.safe_load((DEMO / "data" / "tags.yml").read_text(encoding="utf-8"))
 GERMAN_DATE = re.compile(r"^\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}$")
 
 
@@ -82,7 +90,7 @@ def test_german_key_orders_pairs(first, second):
 
 
 def test_real_vocabulary_is_valid():
-    vocabulary, problems = parse_vocabulary((ROOT / "data" / "tags.yml").read_text(encoding="utf-8"))
+    vocabulary, problems = parse_vocabulary((DEMO / "data" / "tags.yml").read_text(encoding="utf-8"))
     assert problems == []
     assert vocabulary == VOCABULARY
 
@@ -273,7 +281,7 @@ def test_unused_vocabulary_tag_is_mentioned_at_info_level(project):
 BROKEN = f"{SERIES}/kaputt.md"
 
 
-@pytest.mark.parametrize(("tags", "needles"), [
+BAD_TAGS = [
     ("[Netzwerkk]", ["'Netzwerkk'", "unbekanntes Thema", "Meinten Sie 'Netzwerken'?", "data/tags.yml"]),
     ("[vertraege, Partnersuche]", ["'vertraege'", "Meinten Sie 'Verträge'"]),
     ("Netzwerken", ["'Netzwerken' ist keine Liste"]),
@@ -281,7 +289,25 @@ BROKEN = f"{SERIES}/kaputt.md"
     ('[Netzwerken, ""]', ["leeren Eintrag"]),
     ("[Netzwerken, Vertrauen, Netzwerken]", ["'Netzwerken' steht doppelt"]),
     ("[]", ["Die Liste ist leer"]),
-])
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("tags", "needles"), BAD_TAGS)
+def test_bad_tags_are_reported_naming_file_field_and_value(tags, needles):
+    """The rules of the build (schema.validate_article, then tags.check_articles'
+    unknown_tags) as functions, on the test site's vocabulary."""
+    meta, _body, problems = split_front_matter(BROKEN, article("Kaputt", tags=tags))
+    clean, problems = validate_article(BROKEN, meta, comments_default=False)
+    if "tags" in clean:
+        problems += unknown_tags(BROKEN, clean["tags"], VOCABULARY, note=vocabulary_note(VOCABULARY))
+    output = "\n".join(str(p) for p in problems)
+    for needle in [f"Fehler in '{BROKEN}', Feld 'tags'", *needles]:
+        assert needle in output, f"{needle!r} not in {output!r}"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(("tags", "needles"), [BAD_TAGS[0], BAD_TAGS[2]])  # wiring; all: the unit test above
 def test_bad_tags_in_article_fail_the_build(project, tags, needles):
     project.write(f"docs/{BROKEN}", article("Kaputt", tags=tags))
     result, built = project.build()
@@ -303,12 +329,25 @@ def test_missing_vocabulary_fails(project):
     assert not built.exists("tags/")
 
 
-@pytest.mark.parametrize(("text", "needles"), [
+BAD_VOCABULARIES = [
     ("Netzwerken: [kaputt\nVertrauen: Ein Satz.\n", ["Fehler in 'data/tags.yml', Zeile 2", "ungültiges YAML"]),
     ("- Netzwerken\n- Vertrauen\n", ["Fehler in 'data/tags.yml'", "keine Zuordnung", "[Netzwerken, Vertrauen]"]),
     ("Netzwerken: [a, b]\nVertrauen: Ein Satz.\n", ["Fehler in 'data/tags.yml', Feld 'Netzwerken'", "[a, b] ist kein Text"]),
     ("Netzwerken: Ein Satz.\nNetzwerken: Noch ein Satz.\n", ["Feld 'Netzwerken'", "doppelt"]),
-])
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("text", "needles"), BAD_VOCABULARIES)
+def test_malformed_vocabulary_is_reported_by_parse_vocabulary(text, needles):
+    _vocabulary, problems = parse_vocabulary(text)
+    output = "\n".join(str(p) for p in problems)
+    for needle in needles:
+        assert needle in output, f"{needle!r} not in {output!r}"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(("text", "needles"), BAD_VOCABULARIES[:1])  # wiring; all: the unit test above
 def test_malformed_vocabulary_fails(project, text, needles):
     project.write("data/tags.yml", text)
     result, built = project.build()

@@ -42,15 +42,44 @@ CHROMIUM_ARGS = (
 GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
 
 
-def copy_sources(target: Path) -> Path:
-    """Copy what a build reads (config, docs, overrides, hooks, data) to `target`."""
+# The purpose-built site of the product tests: its own docs/ and data/.
+DEMO = ROOT / "tests" / "sites" / "demo"
+# What belongs to the product, not to the content: kept from the repository
+# when a site is built on other content (`copy_sources(..., content=DEMO)`).
+PRODUCT_PARTS = ("docs/assets", "docs/impressum.md", "docs/datenschutz.md", "data/fonts")
+
+
+def _copy(src: Path, dest: Path) -> None:
+    if src.is_dir():
+        shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    elif src.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, dest)
+
+
+def copy_sources(target: Path, content: Path | None = None) -> Path:
+    """Copy what a build reads (config, docs, overrides, hooks, data) to `target`.
+
+    With `content`, docs/ and data/ come from that folder (e.g. DEMO, the test
+    site) and only the product's parts of them (PRODUCT_PARTS) from the repository.
+    """
     target.mkdir(parents=True)
     for part in SITE_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        if content is not None and part in ("docs", "data"):
+            _copy(content / part, target / part)
         else:
-            shutil.copy(src, target / part)
+            _copy(ROOT / part, target / part)
+    if content is not None:
+        for part in PRODUCT_PARTS:
+            _copy(ROOT / part, target / part)
+    return target
+
+
+def demo_site(target: Path) -> Path:
+    """The test site (tests/sites/demo) with the repository's config, hooks and
+    templates, and the invented example comments: what product tests build."""
+    copy_sources(target, content=DEMO)
+    copy_example_comments(target)
     return target
 
 def article(title: str = "Ein Testartikel", **fields: str) -> str:

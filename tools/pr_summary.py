@@ -36,6 +36,7 @@ from schema import split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_SUMMARY = "GITHUB_STEP_SUMMARY"
+STATUS_ENV = "KN_STATUS_DIR"  # written by make test: inhalte (tools/pruefen.py), produkt (pytest)
 ARTIFACT = "Vorschau der Website"
 STATUS = {"A": "neu", "D": "entfernt"}  # everything else: „geändert“
 COMMENT_STATES = {"open": "offen", "closed": "geschlossen", "off": "ausgeschaltet"}
@@ -137,6 +138,32 @@ def build_site(config_file: Path, site_dir: Path) -> Build:
 # -----------------------------------------------------------------------------
 
 
+def which_failed(environ: dict[str, str] | os._Environ) -> list[str]:
+    """Which part of `make test` failed, from $KN_STATUS_DIR: the content check
+    (make pruefen, „Ihr Artikel“) or the product tests („der Code der Website“)."""
+    folder = environ.get(STATUS_ENV)
+    if not folder:
+        return []
+    def state(name: str) -> str | None:
+        try:
+            return (Path(folder) / name).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+    content, product = state("inhalte"), state("produkt")
+    out = []
+    if content == "fehler":
+        out.append("**Was fehlgeschlagen ist: Ihr Artikel.** Die Prüfung der Inhalte (`make pruefen`) hat Fehler "
+                   "gefunden; sie stehen unten und an der betreffenden Zeile. Bitte korrigieren Sie Ihre Datei.")
+    if product == "fehler":
+        out.append("**Was fehlgeschlagen ist: der Code der Website.** Die Tests des Codes sind fehlgeschlagen – "
+                   "das liegt nicht an Ihrem Artikel. Die Betreuer der Website kümmern sich darum.")
+    if content == "ok" and product == "ok":
+        out.append("Prüfung Ihres Artikels (`make pruefen`) und Tests des Codes der Website: bestanden.")
+    elif content == "ok" and product is None:
+        out.append("Prüfung Ihres Artikels (`make pruefen`): bestanden.")
+    return [*out, ""] if out else []
+
+
 def render(changed: dict[str, str], build: Build, *, environ: dict[str, str] | os._Environ = None) -> str:
     """The summary as GitHub-flavoured Markdown."""
     if environ is None:
@@ -155,6 +182,7 @@ def render(changed: dict[str, str], build: Build, *, environ: dict[str, str] | o
         out += ["**Der Bau meldet Warnungen** (siehe unten); bitte beheben Sie sie.", ""]
     else:
         out += ["**Alles in Ordnung:** Die Website ließ sich ohne Probleme bauen.", ""]
+    out += which_failed(environ)
     if not changed:
         out += ["Dieser Pull Request ändert keine Dateien.", ""]
     if articles:
