@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+    from paging import Pager
 
     from reader import Author
     from social import SocialImage
@@ -150,6 +151,10 @@ class Site:
     related: dict[str, list[Article]] = field(default_factory=dict)  # src_uri -> up to three articles
     checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, newest first
     previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
+    # --- hooks/listings.py: pages of the start page and the tag pages (hooks/paging.py), archive
+    page_size: int = 10  # extra.listen.seitengroesse
+    pagers: dict[str, Pager] = field(default_factory=dict)  # src_uri -> its page of a paged list
+    home_pages: dict[str, Pager] = field(default_factory=dict)  # "seite/<n>.md" -> page n of the start page
     _env: Environment | None = None
 
     def sorted_series(self) -> list[Series]:
