@@ -155,6 +155,8 @@ class Site:
     page_size: int = 10  # extra.listen.seitengroesse
     pagers: dict[str, Pager] = field(default_factory=dict)  # src_uri -> its page of a paged list
     home_pages: dict[str, Pager] = field(default_factory=dict)  # "seite/<n>.md" -> page n of the start page
+    # --- hooks/feed_content.py: each article's full text for the feeds
+    feed_html: dict[str, str] = field(default_factory=dict)  # src_uri -> HTML
     _env: Environment | None = None
 
     def sorted_series(self) -> list[Series]:
