@@ -32,7 +32,7 @@ bench: $(STAMP)
 
 artikel: $(STAMP)
 	@test -n "$(TITEL)" || { echo 'Bitte einen Titel angeben: make artikel TITEL="Mein Titel" SERIE="Name der Reihe"' >&2; exit 2; }
-	@$(BIN)/python -m tools.new_article "$(TITEL)" --serie "$(SERIE)"
+	@$(BIN)/python -m tools.new_article "$(TITEL)" --serie "$(SERIE)" $(if $(NEU),--neue-reihe)
 
 # Import a blog: make import QUELLE=export.xml [SERIE=ordner] [MEDIEN=uploads] [ERSETZEN=1] [OPTIONEN=…]
 import: $(STAMP)
