@@ -102,7 +102,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     for tag in site.tags.values():
         if all(a.draft for a in tag.articles):
             continue
-        path = f"{tag.url}{FEED_PATH}"
+        path = f"{tag_folder(tag)}{FEED_PATH}"  # tags/<slug>/feed.xml, whatever the page addresses
         info = feed_info(f"{config.site_name} – Thema „{tag.name}“", site_url, path,
                          f"Artikel zum Thema „{tag.name}“.")
         write_feed(out / path, info, tag.articles, authors, content)
@@ -259,6 +259,11 @@ def series_position(site: registry.Site, article: Article) -> Position | None:
 # -----------------------------------------------------------------------------
 # Helpers: tags and feeds
 # -----------------------------------------------------------------------------
+
+
+def tag_folder(tag: registry.Tag) -> str:
+    """The folder of a tag's feed: 'tags/<slug>/' (its page may be tags/<slug>.html)."""
+    return tag.src_uri.removesuffix(".md") + "/"
 
 
 def feed_info(title: str, site_url: str, path: str, subtitle: str) -> dict[str, str]:
