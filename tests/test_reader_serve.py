@@ -22,6 +22,12 @@ def served(tmp_path_factory):
         yield project, server.base
 
 
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def test_edit_in_docs_is_served(served):
     project, base = served
     path = project / "docs/probe-reihe/artikel-0001.md"
@@ -31,35 +37,27 @@ def test_edit_in_docs_is_served(served):
 
 def test_edit_in_overrides_is_served(served):
     project, base = served
-    path = project / "overrides/fragments/kn/archive.html"
-    path.write_text(path.read_text(encoding="utf-8").replace("die neuesten zuerst.", "die neuesten zuerst (geändert)."), encoding="utf-8")
+    edit(project / "overrides/fragments/kn/archive.html", "die neuesten zuerst.", "die neuesten zuerst (geändert).")
     wait_for(base + "archiv/", "die neuesten zuerst (geändert).", TIMEOUT)
 
 
 def test_edit_in_a_hook_is_served(served):
     project, base = served
-    path = project / "hooks/listings.py"
-    text = path.read_text(encoding="utf-8").replace('ARCHIVE_TITLE = "Archiv"', 'ARCHIVE_TITLE = "Jahresarchiv"')
-    path.write_text(text, encoding="utf-8")
+    edit(project / "hooks/listings.py", 'ARCHIVE_TITLE = "Archiv"', 'ARCHIVE_TITLE = "Jahresarchiv"')
     wait_for(base + "archiv/", "<title>Jahresarchiv", TIMEOUT)
 
 
 def test_edit_in_a_helper_module_is_served(served):
     project, base = served
-    path = project / "hooks/paging.py"
-    text = path.read_text(encoding="utf-8")
-    assert "DEFAULT_SIZE = 10" in text
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("    seitengroesse: 10\n", ""), encoding="utf-8")
-    path.write_text(text.replace("DEFAULT_SIZE = 10", "DEFAULT_SIZE = 1"), encoding="utf-8")
+    # Without the setting, the default of the helper module (not a hook) decides.
+    edit(project / "mkdocs.yml", "    seitengroesse: 10\n", "")
+    edit(project / "hooks/paging.py", "DEFAULT_SIZE = 10", "DEFAULT_SIZE = 1")
     wait_for(base, 'rel="next" href="seite/2/"', TIMEOUT)
 
 
 def test_edit_in_data_is_served(served):
     project, base = served
-    path = project / "data/tags.yml"
-    text = path.read_text(encoding="utf-8").replace("Ein Thema mit wenigen Artikeln.", "Ein seltenes Thema (neu).")
-    path.write_text(text, encoding="utf-8")
+    edit(project / "data/tags.yml", "Ein Thema mit wenigen Artikeln.", "Ein seltenes Thema (neu).")
     wait_for(base + "tags/selten/", "Ein seltenes Thema (neu).", TIMEOUT)
 
 

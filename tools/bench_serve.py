@@ -4,7 +4,10 @@ Starts the real `mkdocs serve` on a free port of 127.0.0.1 for a temporary
 copy of the site (optionally with N generated articles, as `make bench`),
 then edits an article's Markdown several times and a hook once, and measures
 the time from saving the file until the dev server serves the changed page
-(the browser reloads at that moment). Prints the medians.
+(the browser reloads at that moment). Prints the medians and, as the machine
+may be busy, their ratio to one plain `mkdocs build --strict` of the same
+project measured in the same run (that build also fills the preview-image
+cache, as an author's first `make serve` does).
 
 Run with `make bench-serve` or `python -m tools.bench_serve --articles 1000`.
 """
@@ -24,7 +27,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tools.benchmark import generate, machine
+from tools.benchmark import build, generate, machine
 from tools.localsite import copy_sources
 
 TIMEOUT = 300
@@ -124,11 +127,16 @@ def main() -> None:
         url = f"kooperation-netzwerke/{article.stem}/"
         if args.articles:
             generate(project, args.articles)
-        print(f"mkdocs serve mit {args.articles} erzeugten Artikeln zusätzlich ({machine()}):")
+        print(f"mkdocs serve mit {args.articles} erzeugten Artikeln zusätzlich ({machine()}, "
+              f"Last {os.getloadavg()[0]:.1f}):")
+        build(project / "mkdocs.yml", tmp / "warm", strict=True)  # fills the image cache, not measured
+        plain, _cpu = build(project / "mkdocs.yml", tmp / "plain", strict=True)
+        print(f"  mkdocs build --strict zum Vergleich: {plain:.1f} s")
         startup, markdown, hook = measure(project, article, url, args.runs)
         print(f"  Start bis zur ersten Seite: {startup:.1f} s")
-        print(f"  Änderung am Markdown bis zur neuen Seite (Median von {args.runs}): {markdown:.1f} s")
-        print(f"  Änderung an einem Hook bis zur neuen Seite: {hook:.1f} s")
+        print(f"  Änderung am Markdown bis zur neuen Seite (Median von {args.runs}): {markdown:.1f} s "
+              f"(Verhältnis zum Build: {markdown / plain:.2f})")
+        print(f"  Änderung an einem Hook bis zur neuen Seite: {hook:.1f} s (Verhältnis zum Build: {hook / plain:.2f})")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
