@@ -4,8 +4,8 @@ contents on phones, and the video consent by keyboard (focus, failure)."""
 from __future__ import annotations
 
 import pytest
-from reader_fixtures import build_project, fixture_project
 
+from tests.reader_fixtures import build_project, fixture_project
 from tools.localsite import serve
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,8 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from reader_fixtures import build_project, fixture_project
 
+from tests.reader_fixtures import build_project, fixture_project
 from tools.localsite import ROOT
 
 CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")

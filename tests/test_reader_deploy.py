@@ -16,8 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from reader_fixtures import build_project, fixture_project
 
+from tests.reader_fixtures import build_project, fixture_project
 from tools.bench_serve import free_port
 from tools.localsite import ROOT
 

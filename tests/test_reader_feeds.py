@@ -7,7 +7,8 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from feed_content import feed_html
-from reader_fixtures import build_project, fixture_project
+
+from tests.reader_fixtures import build_project, fixture_project
 
 PAGE = "https://example.org/blog/reihe/artikel/"
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from paging import DEFAULT_SIZE, directory_url, later_source, page_size, paginate
-from reader_fixtures import build_project, fixture_project
+
+from tests.reader_fixtures import build_project, fixture_project
 
 # -----------------------------------------------------------------------------
 # Unit: the paging helper

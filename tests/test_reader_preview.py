@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from preview import file_links
-from reader_fixtures import build_project, fixture_project
 
+from tests.reader_fixtures import build_project, fixture_project
 from tools.localsite import ROOT
 
 FILES = {"index.html", "tags/index.html", "impressum.html", "reihe/index.html", "reihe/x.html", "archiv.html"}

@@ -5,8 +5,8 @@ server runs on a free port of 127.0.0.1 and is stopped by its PID."""
 from __future__ import annotations
 
 import pytest
-from reader_fixtures import fixture_project
 
+from tests.reader_fixtures import fixture_project
 from tools.bench_serve import DevServer, wait_for
 
 pytestmark = pytest.mark.build
