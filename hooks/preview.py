@@ -1,6 +1,8 @@
 """A preview that opens by double-click: the pull-request artifact is built
-with `use_directory_urls: false` (KN_DIRECTORY_URLS=false, see mkdocs.yml and
-.github/workflows/test.yml), so every page is a file `…/name.html`.
+with the environment variable KN_DIRECTORY_URLS=false (.github/workflows/test.yml),
+which sets `use_directory_urls: false` in `on_config`, so every page is a file
+`…/name.html`. (Not as `!ENV` in mkdocs.yml: tools and tests read that file
+with a plain YAML loader.)
 
 From a folder on disk (file://) a browser does not open `index.html` for a
 link to a folder, it lists the folder. So after such a build every relative
@@ -15,6 +17,7 @@ refuse for file://); assets/kn-datei.js says so in German on such a page.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -28,10 +31,18 @@ if TYPE_CHECKING:
 # href="…" and src="…" in our and Material's HTML (always double-quoted).
 LINK_RE = re.compile(r'(\s(?:href|src)=")([^"#?]*)((?:[?#][^"]*)?)(")')
 SCHEME_RE = re.compile(r"\A[a-zA-Z][a-zA-Z0-9+.-]*:|\A//|\A/")
+ENV = "KN_DIRECTORY_URLS"
 
 # -----------------------------------------------------------------------------
 # Events
 # -----------------------------------------------------------------------------
+
+
+@event_priority(100)  # before any hook computes an address
+def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
+    if os.environ.get(ENV, "").strip().lower() in ("false", "0", "nein"):
+        config.use_directory_urls = False
+    return config
 
 
 @event_priority(-100)  # last: after every hook has written its files
