@@ -9,7 +9,7 @@ ISSO_VENV := .venv-isso
 ISSO_STAMP := $(ISSO_VENV)/.requirements-installed
 ISSO_PORT ?= 8010
 
-.PHONY: serve test test-schnell pruefen build bench audit artikel import bench-import bench-hostile clean kommentare kommentare-archivieren
+.PHONY: serve test test-schnell pruefen build bench audit artikel import bench-import bench-hostile bench-serve deploy clean kommentare kommentare-archivieren
 
 # (Re)create the venv when it is missing or requirements.txt is newer than it.
 $(STAMP): requirements.txt
@@ -18,6 +18,7 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
+# Rebuilds on edits to docs/, mkdocs.yml, data/, overrides/ and hooks/ (hooks/devserver.py).
 serve: $(STAMP)
 	KN_ISSO_URL=$${KN_ISSO_URL:-http://127.0.0.1:$(ISSO_PORT)/} $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
@@ -46,7 +47,7 @@ bench: $(STAMP)
 
 artikel: $(STAMP)
 	@test -n "$(TITEL)" || { echo 'Bitte einen Titel angeben: make artikel TITEL="Mein Titel" SERIE="Name der Reihe"' >&2; exit 2; }
-	@$(BIN)/python -m tools.new_article "$(TITEL)" --serie "$(SERIE)"
+	@$(BIN)/python -m tools.new_article "$(TITEL)" --serie "$(SERIE)" $(if $(NEU),--neue-reihe)
 
 # Import a blog: make import QUELLE=export.xml [SERIE=ordner] [MEDIEN=uploads] [MEDIEN_LADEN=1] [ERSETZEN=1] [OPTIONEN=…]
 import: $(STAMP)
@@ -75,6 +76,16 @@ kommentare: $(STAMP) $(ISSO_STAMP)
 # Archive the approved comments of closed articles: make kommentare-archivieren [OPTIONEN=…]
 kommentare-archivieren: $(STAMP)
 	@$(BIN)/python -m tools.comments_archive $(OPTIONEN)
+
+# Seconds from saving a file to the changed page under `make serve` (site + 1000 articles).
+bench-serve: $(STAMP)
+	$(BIN)/python -m tools.bench_serve --articles 0
+	$(BIN)/python -m tools.bench_serve --articles 1000
+
+# Build strictly and publish on the gh-pages branch (GitHub Pages "Deploy from a branch"),
+# for repositories that do not use .github/workflows/deploy.yml. Other web servers: deploy/.
+deploy: $(STAMP)
+	$(BIN)/mkdocs gh-deploy --strict --no-history --message "Website gebaut aus {sha} (mkdocs {version})"
 
 clean:
 	rm -rf site $(VENV) $(ISSO_VENV)

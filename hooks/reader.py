@@ -9,7 +9,8 @@ and the data for social previews.
   article has been rendered).
 - „Teil n von N“ with the previous and next part of the series.
 - Atom feeds (feedgen): `/feed.xml` with the newest articles, and
-  `/tags/<slug>/feed.xml` for every tag in use. Drafts never appear.
+  `/tags/<slug>/feed.xml` for every tag in use, each entry with its summary
+  and its full text (hooks/feed_content.py). Drafts never appear.
 - `fragments/kn/head.html` links the feeds and writes the Open Graph meta.
 """
 
@@ -94,16 +95,17 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     site_url = config.site_url or "/"
     authors = site.authors
     out = Path(config.site_dir)
+    content = site.feed_html  # full texts (hooks/feed_content.py)
     write_feed(out / FEED_PATH, feed_info(config.site_name, site_url, FEED_PATH, config.site_description),
-               site.articles, authors)
+               site.articles, authors, content)
     # The used tags, each with its articles newest first, come from hooks/tags.py.
     for tag in site.tags.values():
         if all(a.draft for a in tag.articles):
             continue
-        path = f"{tag.url}{FEED_PATH}"
+        path = f"{tag_folder(tag)}{FEED_PATH}"  # tags/<slug>/feed.xml, whatever the page addresses
         info = feed_info(f"{config.site_name} – Thema „{tag.name}“", site_url, path,
                          f"Artikel zum Thema „{tag.name}“.")
-        write_feed(out / path, info, tag.articles, authors)
+        write_feed(out / path, info, tag.articles, authors, content)
 
 
 # -----------------------------------------------------------------------------
@@ -261,6 +263,11 @@ def series_position(site: registry.Site, article: Article) -> Position | None:
 # -----------------------------------------------------------------------------
 
 
+def tag_folder(tag: registry.Tag) -> str:
+    """The folder of a tag's feed: 'tags/<slug>/' (its page may be tags/<slug>.html)."""
+    return tag.src_uri.removesuffix(".md") + "/"
+
+
 def feed_info(title: str, site_url: str, path: str, subtitle: str) -> dict[str, str]:
     base = site_url if site_url.endswith("/") else site_url + "/"
     return {"title": title, "home": base, "url": base + path, "subtitle": subtitle}
@@ -278,8 +285,10 @@ def last_change(article: Article) -> datetime.datetime:
     return max(article.moment(), feed_date(article.updated)) if article.updated else article.moment()
 
 
-def write_feed(path: Path, info: dict[str, str], articles: list[Article], authors: dict[str, Author]) -> None:
-    """An Atom feed of the newest FEED_SIZE of `articles` (already newest first)."""
+def write_feed(path: Path, info: dict[str, str], articles: list[Article], authors: dict[str, Author],
+               content: dict[str, str] | None = None) -> None:
+    """An Atom feed of the newest FEED_SIZE of `articles` (already newest first),
+    each entry with its summary and, where `content` has it, its full text."""
     base = info["home"]
     entries = [a for a in articles if not a.draft][:FEED_SIZE]
     feed = FeedGenerator()
@@ -302,6 +311,8 @@ def write_feed(path: Path, info: dict[str, str], articles: list[Article], author
             if author_id in authors:
                 entry.author(name=authors[author_id].name)
         entry.summary(article.description)
+        if content and article.src_uri in content:
+            entry.content(content[article.src_uri], type="html")
         for tag in article.tags:
             entry.category(term=tag, label=tag)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+    from paging import Pager
 
     from checklist_pdf import ChecklistPdf
     from reader import Author
@@ -169,6 +170,12 @@ class Site:
     previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
     # --- hooks/checklist_pdf.py: each checklist's PDF
     checklist_pdfs: dict[str, ChecklistPdf] = field(default_factory=dict)  # name -> its PDF
+    # --- hooks/listings.py: pages of the start page and the tag pages (hooks/paging.py), archive
+    page_size: int = 10  # extra.listen.seitengroesse
+    pagers: dict[str, Pager] = field(default_factory=dict)  # src_uri -> its page of a paged list
+    home_pages: dict[str, Pager] = field(default_factory=dict)  # "seite/<n>.md" -> page n of the start page
+    # --- hooks/feed_content.py: each article's full text for the feeds
+    feed_html: dict[str, str] = field(default_factory=dict)  # src_uri -> HTML
     _env: Environment | None = None
 
     def sorted_series(self) -> list[Series]:

@@ -150,5 +150,8 @@ def render_tag_listing(site: registry.Site, page: Page) -> str | None:
         return site.render("fragments/kn/tag-index.html", page, tags=tags)
     tag = page.meta.get("kn_tag")
     if tag is not None:
-        return site.render("fragments/kn/tag-page.html", page, tag=tag)
+        # Its page of articles (hooks/listings.py pages every tag's list).
+        pager = site.pagers.get(src_uri)
+        return site.render("fragments/kn/tag-page.html", page, tag=tag, pager=pager,
+                           articles=pager.items if pager else tag.articles)
     return None

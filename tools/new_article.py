@@ -5,18 +5,25 @@ writes `docs/<series>/<slug>.md` with today's date, `draft: true` and
 placeholders that already build under `--strict`, and prints the path. A
 series that does not exist yet gets its overview page `index.md` first.
 Without SERIE the only existing series is used.
+
+SERIE names an existing series by its folder or its title (umlauts, case and
+„&“/„und“ do not matter); the tool says on stderr which one it chose. A name
+close to an existing series but not it is refused with „Meinten Sie …“;
+`--neue-reihe` (make artikel … NEU=1) creates the new series anyway.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import difflib
 import sys
 from pathlib import Path
 
 from articles import RESERVED
 from schema import split_front_matter
 from text import slugify
+from typography import h1_headings, markdown_to_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SERIES_TEMPLATE = """\
@@ -61,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serie", default="", help="Ordner oder Titel der Reihe; ohne Angabe die einzige Reihe")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs")
     parser.add_argument("--datum", default=None, help="JJJJ-MM-TT, Standard: heute")
+    parser.add_argument("--neue-reihe", action="store_true", help="eine neue Reihe anlegen, auch wenn eine ähnlich heißt")
     args = parser.parse_args(argv)
 
     title = " ".join(args.titel.split())
@@ -68,10 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     if not slug:
         print(f"Aus dem Titel '{args.titel}' lässt sich kein Dateiname bilden.", file=sys.stderr)
         return 2
-    series, problem = choose_series(args.serie, args.docs)
+    series, note, problem = choose_series(args.serie, args.docs, new=args.neue_reihe)
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    print(note, file=sys.stderr)
     folder = args.docs / series
     target = folder / f"{slug}.md"
     if target.exists():
@@ -89,20 +98,80 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def choose_series(wanted: str, docs: Path) -> tuple[str, str | None]:
-    """The series folder for SERIE (a folder name or a title), or a German problem."""
-    existing = sorted(p.parent.name for p in docs.glob("*/index.md") if p.parent.name not in RESERVED)
+SIMILAR = 0.75  # difflib ratio from which a new name is "close" to an existing series
+
+
+def choose_series(wanted: str, docs: Path, *, new: bool = False) -> tuple[str, str, str | None]:
+    """The series folder for SERIE (a folder name or a title), a German note
+    saying which series was chosen, and a German problem (or None)."""
+    titles = series_titles(docs)
+    existing = sorted(titles)
     if not wanted.strip():
         if len(existing) == 1:
-            return existing[0], None
-        known = ", ".join(existing) or "keine"
-        return "", f'Bitte die Reihe angeben: make artikel TITEL="…" SERIE="…". Vorhandene Reihen: {known}.'
+            return existing[0], chosen(existing[0], titles), None
+        known = ", ".join(f"„{titles[f]}“ ({f})" for f in existing) or "keine"
+        return "", "", f'Bitte die Reihe angeben: make artikel TITEL="…" SERIE="…". Vorhandene Reihen: {known}.'
     series = slugify(wanted)
     if not series:
-        return "", f"Aus dem Namen der Reihe '{wanted}' lässt sich kein Ordnername bilden."
+        return "", "", f"Aus dem Namen der Reihe '{wanted}' lässt sich kein Ordnername bilden."
+    found = find_series(wanted, titles)
+    if found:
+        return found, chosen(found, titles), None
     if series in RESERVED:
-        return "", f"Der Ordner '{series}' ist für andere Seiten reserviert. Bitte einen anderen Namen für die Reihe wählen."
-    return series, None
+        return "", "", f"Der Ordner '{series}' ist für andere Seiten reserviert. Bitte einen anderen Namen für die Reihe wählen."
+    close = [] if new else similar_series(wanted, titles)
+    if close:
+        names = " oder ".join(f"„{titles[f]}“ (SERIE={f})" for f in close)
+        return "", "", (
+            f"Eine Reihe „{wanted.strip()}“ gibt es nicht. Meinten Sie {names}? "
+            f"Für eine wirklich neue Reihe mit diesem Namen: make artikel … NEU=1 (bzw. --neue-reihe)."
+        )
+    return series, f"Neue Reihe „{' '.join(wanted.split())}“ in docs/{series}/.", None
+
+
+def series_titles(docs: Path) -> dict[str, str]:
+    """Folder -> title of every series (its index.md's `title` or first '# ' heading)."""
+    titles = {}
+    for index in sorted(docs.glob("*/index.md")):
+        folder = index.parent.name
+        if folder in RESERVED:
+            continue
+        meta, body, _problems = split_front_matter(str(index), index.read_text(encoding="utf-8"))
+        title = (meta or {}).get("title")
+        if not isinstance(title, str) or not title.strip():
+            headings = h1_headings(body)
+            title = markdown_to_text(headings[0][1]) if headings else folder
+        titles[folder] = " ".join(str(title).split())
+    return titles
+
+
+def comparable(name: str) -> str:
+    """A name as compared: as its folder name would be (ä = ae, „&“ = und, lower case), without hyphens."""
+    return slugify(name).replace("-", "")
+
+
+def find_series(wanted: str, titles: dict[str, str]) -> str | None:
+    """The series SERIE names exactly: its folder, or its title as written or as a folder name."""
+    if wanted.strip() in titles:
+        return wanted.strip()
+    key = comparable(wanted)
+    for folder, title in titles.items():
+        if key in (comparable(title), comparable(folder)):
+            return folder
+    return None
+
+
+def similar_series(wanted: str, titles: dict[str, str]) -> list[str]:
+    """Existing series whose folder or title is close to `wanted` (best first)."""
+    key = comparable(wanted)
+    scores = {}
+    for folder, title in titles.items():
+        scores[folder] = max(difflib.SequenceMatcher(None, key, comparable(name)).ratio() for name in (folder, title))
+    return sorted((f for f, score in scores.items() if score >= SIMILAR), key=lambda f: -scores[f])
+
+
+def chosen(folder: str, titles: dict[str, str]) -> str:
+    return f"Reihe „{titles[folder]}“ (docs/{folder}/)."
 
 
 def part_line(folder: Path) -> str:

@@ -254,12 +254,25 @@ def preview_section(build: Build, articles: list[str], environ: dict[str, str] |
         return out + ["Eine Vorschau gibt es, sobald die Probleme oben behoben sind und die Website gebaut werden kann.", ""]
     run = run_url(environ)
     where = f"auf der [Übersichtsseite dieses Laufs]({run})" if run else "auf der Übersichtsseite dieses Laufs"
+    pages = [build.site.by_uri[uri] for uri in (article_uri(p, build.docs) for p in articles) if uri in build.site.by_uri]
+    pages = [a for a in pages if not a.draft]
     out += [
         f"Die gebaute Website liegt {where} ganz unten im Abschnitt „Artifacts“ als „{ARTIFACT}“. "
         "So sehen Sie Ihren Artikel, ohne etwas zu installieren:",
         "",
         f"1. „{ARTIFACT}“ anklicken; Ihr Browser lädt eine ZIP-Datei herunter.",
         "2. Die ZIP-Datei entpacken (unter Windows: Rechtsklick, „Alle extrahieren“; auf dem Mac: Doppelklick).",
+    ]
+    config = build.site.config
+    if config is not None and not config.use_directory_urls:
+        # Built for file:// (KN_DIRECTORY_URLS=false, hooks/preview.py): opens by double-click.
+        out.append("3. Im entpackten Ordner `index.html` doppelt anklicken. Alle Seiten und Links funktionieren so; "
+                   "nur die Suche braucht einen Webserver und ist in der Vorschau ausgeschaltet.")
+        if pages:
+            out += ["", "Ihre Seiten im entpackten Ordner:", ""]
+            out += [f"- „{md(a.title)}“: `{a.url}`" for a in pages]
+        return out + [""]
+    out += [
         "3. Im entpackten Ordner die Datei `index.html` im Browser öffnen. Das genügt zum Lesen; "
         "manche Links zeigen dann allerdings nur einen Ordner, und die Suche funktioniert nicht.",
         "",
@@ -273,8 +286,6 @@ def preview_section(build: Build, articles: list[str], environ: dict[str, str] |
         "Unter Windows heißt der Befehl `py -m http.server --bind 127.0.0.1 8000`. "
         "Dann im Browser http://127.0.0.1:8000/ aufrufen; beenden mit Strg+C.",
     ]
-    pages = [build.site.by_uri[uri] for uri in (article_uri(p, build.docs) for p in articles) if uri in build.site.by_uri]
-    pages = [a for a in pages if not a.draft]
     if pages:
         out += ["", "Ihre Seiten in der Vorschau:", ""]
         out += [f"- „{md(a.title)}“: http://127.0.0.1:8000/{a.url}" for a in pages]

@@ -70,7 +70,56 @@
     });
   });
 
-  /* Videos: the iframe only after „Video laden“ (or a remembered choice). */
+  /* Videos: the iframe only after „Video laden“ (or a remembered choice).
+     After a click, focus moves to the player; where it cannot load (offline,
+     refused by the page's CSP or a blocker, no answer within
+     window.knVideoTimeout ms) a German message with the direct link says so. */
+  var VIDEO_TIMEOUT = 15000;
+
+  function videoFailed(box, frame) {
+    if (box.hasAttribute("data-kn-video-failed")) {
+      return;
+    }
+    box.setAttribute("data-kn-video-failed", "");
+    frame.hidden = true;
+    var status = box.querySelector("[data-kn-video-status]");
+    var link = box.querySelector(".kn-video__link a");
+    status.textContent = "Das Video konnte nicht geladen werden: Ihr Browser hat keine Verbindung zu " +
+      box.getAttribute("data-kn-video-host") + " bekommen (vielleicht sind Sie offline, oder ein " +
+      "Inhaltsblocker oder eine Firewall verhindert sie). Sie können es direkt bei " +
+      box.getAttribute("data-kn-video-name") + " ansehen: ";
+    if (link) {
+      var copy = link.cloneNode(true);
+      status.appendChild(copy);
+      status.appendChild(document.createTextNode("."));
+    }
+    status.hidden = false;
+    status.setAttribute("tabindex", "-1");
+    if (box.contains(document.activeElement) || document.activeElement === frame) {
+      status.focus();
+    }
+  }
+
+  function watchVideo(box, frame) {
+    var loaded = false;
+    frame.addEventListener("load", function () { loaded = true; });
+    if (navigator.onLine === false) {
+      videoFailed(box, frame);
+      return;
+    }
+    var origin = frame.src.split("/").slice(0, 3).join("/");
+    document.addEventListener("securitypolicyviolation", function (event) {
+      if (String(event.blockedURI).indexOf(origin) === 0) {
+        videoFailed(box, frame);
+      }
+    });
+    window.setTimeout(function () {
+      if (!loaded) {
+        videoFailed(box, frame);
+      }
+    }, window.knVideoTimeout || VIDEO_TIMEOUT);
+  }
+
   function loadVideo(box, autoplay) {
     if (box.hasAttribute("data-kn-video-loaded")) {
       return;
@@ -87,15 +136,23 @@
     placeholder.hidden = true;
     box.insertBefore(frame, placeholder);
     box.querySelector("[data-kn-video-revoke-box]").hidden = !remembered(box.getAttribute("data-kn-video-provider"));
+    watchVideo(box, frame);
+    return frame;
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-kn-video]"), function (box) {
     var provider = box.getAttribute("data-kn-video-provider");
+    /* The script runs: offer the button instead of the note for browsers without it. */
+    box.querySelector("[data-kn-video-nojs]").hidden = true;
+    box.querySelector("[data-kn-video-actions]").hidden = false;
     box.querySelector("[data-kn-video-load]").addEventListener("click", function () {
       if (box.querySelector("[data-kn-video-remember]").checked) {
         remember(provider, true);
       }
-      loadVideo(box, true);
+      var frame = loadVideo(box, true);
+      if (frame && !box.hasAttribute("data-kn-video-failed")) {
+        frame.focus(); /* keyboard users continue in the player, not at <body> */
+      }
     });
     if (remembered(provider)) {
       loadVideo(box, false);
