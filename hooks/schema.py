@@ -518,8 +518,10 @@ def german_fold(text: str) -> str:
 # -----------------------------------------------------------------------------
 
 # Folders directly under docs/ that are not series (articles.RESERVED is their
-# union): those of generated pages, and those that hold files, never pages.
-PAGE_FOLDERS = ("checklisten", "tags")
+# union): those of generated pages (checklists, tags, and the listing pages of
+# hooks/listings.py: later pages of the start page /seite/<n>/, the archive
+# /archiv/), and those that hold files, never pages.
+PAGE_FOLDERS = ("checklisten", "tags", "seite", "archiv")
 FILE_FOLDERS = ("assets", "javascripts", "stylesheets", "bilder")
 # Page templates a page may choose with `template:`, and the kinds of page
 # that may (CONTRIBUTING.md, „Kopfbereich anderer Seiten“). Material's

@@ -167,7 +167,7 @@ def test_imported_series_title_is_text_in_the_overview():
     ("checklisten/partner.md", "checklist"), (f"{SERIES}/seiten/ueber-uns.md", "series-page"),
     (f"{SERIES}/seiten/alt/x.md", None), ("checklisten/seiten/x.md", None),
     (f"{SERIES}/2024/x.md", None), ("bilder/x.md", None), ("assets/x.md", None), ("tags/neu.md", "listing"),
-    ("checklisten/alt/x.md", None),
+    ("checklisten/alt/x.md", None), ("seite/2.md", "listing"), ("archiv/index.md", "listing"),
 ])
 def test_page_kind(src, kind):
     from schema import page_kind
@@ -240,6 +240,8 @@ class Hostile:
         return HOSTILE
 
     def __getattr__(self, name: str) -> Hostile:
+        if not isinstance(name, str):  # an index or a slice: value[0], value[:-3]
+            return Hostile(self.depth + 1)
         if name.startswith("__"):
             raise AttributeError(name)
         if name in HTML_BY_DESIGN:
@@ -281,13 +283,25 @@ HTML_BY_DESIGN = {
     "html": "HTML rendered by the hooks (comments through nh3)",
     "copyright": "mkdocs.yml: HTML by Material's design, written by the site's owner, not a pull request's author",
     "admonition": "the checklist's HTML, rendered from its Markdown (checked by the leash)",
+    "css": "docs/assets/kn.css in the checklist PDF's <style>: the site's own stylesheet, CSS by design",
 }
 # Fields the hooks compute as whole numbers.
-NUMBERS = {"number", "total", "reading_minutes", "comment_count", "width", "height", "words"}
+NUMBERS = {
+    "number", "total", "reading_minutes", "comment_count", "width", "height", "words",
+    "count", "offset",  # paging.Pager: pages of the list, articles before this page
+}
 # Fields the hooks compute from constants or escape themselves, as they do.
 COMPUTED = {
     "icon": lambda: "fontawesome/solid/link",  # share.py: one of its fixed icons
     "kn_jsonld": lambda: [__import__("structured_data").script_json({"name": HOSTILE})],
+}
+# Context values of a given shape, as the hooks pass them: pairs are unpacked
+# (`for a, b in ...`), which a one-element Hostile iteration cannot be.
+SHAPED = {
+    # listings.archive_years: (year as a whole number, its articles)
+    "years": lambda: [(2026, [Hostile(1)])],
+    # checklist_pdf.document: font weight -> font file (a file URI there)
+    "fonts": lambda: {400: Hostile()},
 }
 FRAGMENTS = sorted(
     p.relative_to(Path(__file__).resolve().parent.parent / "overrides").as_posix()
@@ -295,17 +309,29 @@ FRAGMENTS = sorted(
 ) + ["partials/tags.html", "partials/comments.html", "partials/copyright.html", "partials/actions.html"]
 
 
-@pytest.mark.parametrize("name", FRAGMENTS)
-def test_fragment_escapes_every_field_it_reads(env, name):
+def fields_read(env, name: str, seen: set[str] | None = None) -> set[str]:
+    """The context variables `name` reads, and those of the fragments it includes
+    (they see its context): every one of them gets a hostile value."""
     from jinja2 import meta
 
+    seen = set() if seen is None else seen
+    seen.add(name)
+    ast = env.parse(env.loader.get_source(env, name)[0])
+    names = set(meta.find_undeclared_variables(ast))
+    for included in meta.find_referenced_templates(ast):
+        if included and included.startswith("fragments/kn/") and included not in seen:
+            names |= fields_read(env, included, seen)
+    return names
+
+
+@pytest.mark.parametrize("name", FRAGMENTS)
+def test_fragment_escapes_every_field_it_reads(env, name):
     env = env.overlay()
     env.filters["url"] = str  # Material's `url` filter does not escape either
     env.filters["datum_de"] = lambda value: "20. November 2026"  # of validated dates only
 
-    source = env.loader.get_source(env, name)[0]
-    names = meta.find_undeclared_variables(env.parse(source))
-    context = {key: 3 if key in NUMBERS else Hostile() for key in names if key not in HTML_BY_DESIGN}
+    names = fields_read(env, name)
+    context = {key: 3 if key in NUMBERS else SHAPED.get(key, Hostile)() for key in names if key not in HTML_BY_DESIGN}
     context.update({key: "" for key in names if key in HTML_BY_DESIGN})
     env.filters.setdefault("tojson", lambda value: "{}")
     html = env.get_template(name).render(**context)
