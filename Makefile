@@ -1,4 +1,5 @@
-# Kooperation & Netzwerke: one venv, made from requirements.txt, for every target.
+# Kooperation & Netzwerke: one venv, made from requirements.lock (every package pinned with its
+# hashes, generated from the direct pins in requirements.txt by `make lock`), for every target.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,13 +10,13 @@ ISSO_VENV := .venv-isso
 ISSO_STAMP := $(ISSO_VENV)/.requirements-installed
 ISSO_PORT ?= 8010
 
-.PHONY: serve test test-schnell pruefen build bench audit artikel import bench-import bench-hostile bench-serve deploy clean kommentare kommentare-archivieren
+.PHONY: lock serve test test-schnell pruefen build bench audit artikel import bench-import bench-hostile bench-serve deploy clean kommentare kommentare-archivieren
 
-# (Re)create the venv when it is missing or requirements.txt is newer than it.
-$(STAMP): requirements.txt
+# (Re)create the venv when it is missing or the lock file is newer than it.
+$(STAMP): requirements.lock
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	touch $(STAMP)
 
 # Rebuilds on edits to docs/, mkdocs.yml, data/, overrides/ and hooks/ (hooks/devserver.py).
@@ -64,10 +65,10 @@ bench-hostile: $(STAMP)
 # `make kommentare` runs a real Isso on 127.0.0.1:$(ISSO_PORT) with its SQLite file in .cache/isso/;
 # `make serve` points the open articles at it. Secrets only from the environment (README, „Kommentare“).
 
-$(ISSO_STAMP): requirements-isso.txt
+$(ISSO_STAMP): requirements-isso.lock
 	rm -rf $(ISSO_VENV)
 	$(PYTHON) -m venv $(ISSO_VENV)
-	$(ISSO_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-isso.txt
+	$(ISSO_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-isso.lock
 	touch $(ISSO_STAMP)
 
 kommentare: $(STAMP) $(ISSO_STAMP)
@@ -89,3 +90,18 @@ deploy: $(STAMP)
 
 clean:
 	rm -rf site $(VENV) $(ISSO_VENV)
+
+# Regenerate both lock files after changing a pin in requirements.txt or requirements-isso.txt:
+# pip-tools (in a throw-away venv) resolves every indirect package and records the hashes of
+# all its files on PyPI. Commit requirements*.txt and requirements*.lock together.
+LOCK_VENV := .cache/lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2
+	for name in requirements requirements-isso; do \
+	  $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	    --no-emit-find-links --no-header -o $$name.lock $$name.txt || exit 1; \
+	done
+	rm -rf $(LOCK_VENV)
+

@@ -77,7 +77,10 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     article = registry.SITE.by_uri.get(page.file.src_uri)
     # A draft (shown only by `mkdocs serve`) is never indexed.
     draft = article is not None and article.draft
-    page.meta["kn_search"] = None if draft else entry_for(registry.SITE, page.file.src_uri, str(page.title or ""))
+    # Generated pages that repeat other pages (later pages of a list, the archive) say `search: {exclude: true}`.
+    search = page.meta.get("search")
+    excluded = isinstance(search, dict) and search.get("exclude") is True
+    page.meta["kn_search"] = None if draft or excluded else entry_for(registry.SITE, page.file.src_uri, str(page.title or ""))
     return None
 
 

@@ -161,6 +161,19 @@ class Project:
         assert old in text, f"{old!r} not in {relpath}"
         self.write(relpath, text.replace(old, new, 1))
 
+    def clear_series(self, *, checklists: bool = False) -> None:
+        """Remove the demo site's series and their archived comments (and with
+        `checklists` its checklists), for a test that writes its own content."""
+        docs = self.root / "docs"
+        for index in docs.glob("*/index.md"):
+            if index.parent.name not in {"checklisten", "tags"}:
+                shutil.rmtree(index.parent)
+        shutil.rmtree(self.root / "data" / "comments", ignore_errors=True)
+        if checklists:
+            for path in (docs / "checklisten").glob("*.md"):
+                if path.name != "index.md":
+                    path.unlink()
+
     def remove(self, relpath: str) -> None:
         (self.root / relpath).unlink()
 

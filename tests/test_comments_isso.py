@@ -100,7 +100,9 @@ document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.vi
 """
 # Focus the article's last paragraph, as a reader who has read to the end.
 END_OF_TEXT = """() => {
-  const last = document.querySelector("p.kn-comments-skip").previousElementSibling;
+  // The article's text ends the search body (display: contents), which ends right before the skip link.
+  const before = document.querySelector("p.kn-comments-skip").previousElementSibling;
+  const last = before.classList.contains("kn-search-body") ? before.lastElementChild : before;
   last.tabIndex = -1;
   last.focus();
 }"""

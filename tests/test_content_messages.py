@@ -3,8 +3,6 @@ what to do, and every problem of an article in one run."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 import schema
@@ -91,10 +89,7 @@ def valid(title: str, **fields: str) -> str:
 @pytest.fixture
 def own_series(tmp_path):
     project = Project(tmp_path / "project")
-    docs = project.root / "docs"
-    for folder in docs.iterdir():
-        if folder.is_dir() and (folder / "index.md").is_file() and folder.name not in ("tags", "checklisten"):
-            shutil.rmtree(folder)
+    project.clear_series()
     project.write(f"docs/{SERIES}/index.md", OVERVIEW)
     project.write(f"docs/{SERIES}/eins.md", valid("Eins", teil="3"))
     return project

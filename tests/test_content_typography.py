@@ -3,8 +3,6 @@ a small site of our own in which every page, title and teaser gets them."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from conftest import Project
@@ -80,10 +78,7 @@ Die Reihe im Überblick.
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     project = Project(tmp_path_factory.mktemp("nbsp") / "project")
-    docs = project.root / "docs"
-    for folder in docs.iterdir():  # the site's own series and checklists go: only ours remains
-        if folder.is_dir() and (folder / "index.md").is_file() and folder.name not in ("tags", "checklisten"):
-            shutil.rmtree(folder)
+    project.clear_series()
     project.write("docs/testreihe/index.md", OVERVIEW)
     project.write("docs/testreihe/fristen.md", PAGE)
     result, site = project.build()

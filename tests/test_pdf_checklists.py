@@ -55,13 +55,8 @@ CHECKLISTS = {
 def make_project(root: Path) -> Project:
     """The site's code with our own content: three checklists, one article."""
     project = Project(root)
-    docs = project.root / "docs"
-    for path in (docs / "checklisten").glob("*.md"):
-        if path.name != "index.md":
-            path.unlink()
-    for path in (docs / SERIES).glob("*.md"):
-        if path.name != "index.md":
-            path.unlink()
+    project.clear_series(checklists=True)
+    project.write(f"docs/{SERIES}/index.md", "---\ntitle: Testreihe\n---\n\nArtikel mit Checklisten.\n")
     for name, (text, *_rest) in CHECKLISTS.items():
         project.write(f"docs/checklisten/{name}.md", text)
     project.write(f"docs/{SERIES}/mit-checkliste.md", article("Mit Checkliste") + '\n--8<-- "checklisten/vertrag.md"\n')

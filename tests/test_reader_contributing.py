@@ -52,7 +52,7 @@ def test_contributing_opens_with_the_browser_way_and_keeps_the_terminal_and_limi
 @pytest.mark.unit
 def test_contributing_explains_its_words():
     words = dict(sections(CONTRIBUTING))["Begriffe kurz erklärt"]
-    for term in ("**Kopfbereich (YAML):**", "**`--8<--`:**", "**Artefakt:**", "**Pull Request:**", "**Entwurf (`draft: true`):**"):
+    for term in ("**Kopfbereich (YAML):**", "**`--8<--`:**", "**Artefakt:**", "**Pull-Request:**", "**Entwurf (`draft: true`):**"):
         assert term in words, term
 
 
