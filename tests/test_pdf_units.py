@@ -118,3 +118,18 @@ def test_a_missing_font_is_named(tmp_path):
 
     with pytest.raises(PluginError, match="fehlt die Schrift data/fonts/OpenSans-Regular.ttf"):
         checklist_pdf.font_files(tmp_path)
+
+
+@pytest.mark.unit
+def test_a_checklist_of_few_but_long_items_prints_smaller_like_a_long_one():
+    from registry import Checklist
+
+    def sheet(items: list[str]) -> str:
+        return checklists.page_modifiers(Checklist("x", "checklisten/x.md", "checklisten/x/", "X", items, ""))
+
+    assert "kn-checklist--long" not in sheet(["Kurz."] * checklists.LONG_CHECKLIST)
+    assert "kn-checklist--long" in sheet(["Kurz."] * (checklists.LONG_CHECKLIST + 1))
+    long_item = "Ein Punkt mit einem langen Satz, der über zwei Zeilen geht. " * 2
+    few_long = [long_item] * (checklists.LONG_CHECKLIST_CHARS // len(long_item) + 1)
+    assert len(few_long) < checklists.LONG_CHECKLIST
+    assert "kn-checklist--long" in sheet(few_long)
