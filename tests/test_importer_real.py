@@ -432,6 +432,30 @@ def test_markdown_blog_raw_html_is_made_safe_and_reported(tmp_path):
     assert len(converted.notes) >= 4
 
 
+def test_markdown_blog_styles_and_handlers_on_any_tag_go_so_that_the_page_builds(tmp_path):
+    import datetime
+
+    from security import active_html_problems
+    from tools.importer.mdblog import Blog, convert
+    from tools.importer.model import Post
+
+    body = ('<p style="text-align:center" onclick="x()">Zentriert</p>\n\n'
+            '<div class="hinweis" data-kn-consent="youtube" onmouseover=\'y()\'><span STYLE="color:red">rot</span></div>\n\n'
+            '```html\n<p style="bleibt">Code</p>\n```\n')
+    post = Post(source="x.md", kind="post", title="T", slug="x", when=datetime.datetime(2020, 1, 1), draft=False,
+                tags=[], authors=[], comments="off", body=body, path="s/x.md")
+    blog = Blog(tmp_path)
+    blog.files[id(post)] = "x.md"
+    converted, _missing = convert(post, blog, {}, "s/bilder", {})
+    text = converted.markdown
+    prose = text.split("```")[0]
+    assert "<p>Zentriert</p>" in prose and '<div class="hinweis">' in prose and "<span>rot</span>" in prose
+    assert '<p style="bleibt">Code</p>' in text  # code stays code
+    assert any("Attribute" in note[0] for note in converted.notes)
+    html = prose.replace("\n\n", "\n")
+    assert active_html_problems("s/x.md", text, html) == []
+
+
 def test_attachment_pages_lead_to_their_post_and_als_reihe_makes_a_series(tmp_path):
     from conftest import ROOT
 

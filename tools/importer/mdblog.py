@@ -65,6 +65,11 @@ RAW_TAG_RE = re.compile(r"<(img|video|audio|source|a)\b([^>]*)>", re.I)
 PLAYER_RE = re.compile(r"<(video|audio)\b([^>]*)>(.*?)</\1\s*>", re.S | re.I)
 EVENT_ATTR_RE = re.compile(r"""\s(?:on\w+|srcdoc|formaction)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 IFRAME_RE = re.compile(r"<iframe\b([^>]*)>(?:.*?</iframe\s*>)?", re.S | re.I)
+# Any start tag, and the attributes the build refuses in a body (hooks/security.py): inline
+# styles (the CSP blocks them), event handlers, and names the theme or our scripts use.
+START_TAG_RE = re.compile(r"<([a-zA-Z][\w-]*)(\s[^<>]*?)?(\s*/?)>")
+REFUSED_ATTR_RE = re.compile(
+    r"""\s(?:style|on\w+|srcdoc|formaction|data-(?:kn|md)-[\w-]*)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 ATTR_SRC_RE = re.compile(r"""\b(src|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 NOT_PAGES = frozenset({"readme.md", "changelog.md", "license.md", "licence.md", "contributing.md", "404.md", "tags.md"})
 FATAL_YAML = ("Anker und Verweise", "tiefer als", "mehr als")  # limits.yaml_problems: refuse before loading
@@ -489,6 +494,14 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
             return f"[{label.replace('[', '(').replace(']', ')')}]({src})" if URL_RE.match(src) and src.startswith("http") else ""
         return f"<{match.group(1)}{attrs}>"
 
+    def start_tag(match: re.Match[str]) -> str:
+        """Any other raw tag keeps its element, without what the build refuses."""
+        attrs = match.group(2) or ""
+        kept = REFUSED_ATTR_RE.sub("", attrs)
+        if kept != attrs:
+            notes.append((f"HTML-Attribute (Stil, Ereignis) in {match.group(0)[:40]!r} entfernt.", match.group(0)[:30]))
+        return f"<{match.group(1)}{kept}{match.group(3)}>"
+
     def player(match: re.Match[str]) -> str:
         """A raw <video>/<audio>: a link to its file (its poster goes), or a video paragraph."""
         inner = re.search(r"""<source\b[^>]*\ssrc\s*=\s*["']([^"']+)""", match.group(3), re.I)
@@ -507,6 +520,7 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
         text = ACTIVE_BLOCK_RE.sub(active, text)
         text = ACTIVE_TAG_RE.sub(active, text)
         text = RAW_TAG_RE.sub(raw_tag, text)
+        text = START_TAG_RE.sub(start_tag, text)
         text = IFRAME_RE.sub(iframe, text)
         text = HUGO_VIDEO_RE.sub(video, text)
         text = LIQUID_POST_RE.sub(liquid, text)
