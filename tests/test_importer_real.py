@@ -8,6 +8,7 @@ import contextlib
 import http.server
 import re
 import threading
+from pathlib import Path
 
 import importer_cases
 import pytest
@@ -409,21 +410,28 @@ def test_one_setting_turns_a_blog_into_a_series_and_bad_values_are_named(wxr, tm
         index.write_text(text, encoding="utf-8")
 
 
-def test_markdown_blog_raw_html_is_made_safe_and_reported(tmp_path):
+def convert_markdown_post(folder: Path, body: str):
+    """One Markdown-blog post with this body, converted as the importer does."""
+    import datetime
+
     from tools.importer.mdblog import Blog, convert
     from tools.importer.model import Post
 
+    post = Post(source="x.md", kind="post", title="T", slug="x", when=datetime.datetime(2020, 1, 1), draft=False,
+                tags=[], authors=[], comments="off", body=body, path="s/x.md")
+    blog = Blog(folder)
+    blog.files[id(post)] = "x.md"
+    converted, _missing = convert(post, blog, {}, "s/bilder", {})
+    return converted
+
+
+def test_markdown_blog_raw_html_is_made_safe_and_reported(tmp_path):
     body = ('Text <script>alert(1)</script> und <img src="https://fremd.example/a.png" alt="Alt" onerror="x()">\n\n'
             '<a href="javascript:alert(1)" onclick="y()">k</a>\n\n'
             '<video controls poster="https://v.example/p.jpg"><source src="https://v.example/a.mp4"></video>\n\n'
             '<form action="https://fremd.example/"><input name="q"></form>\n\n'
             "```html\n<script>bleibt</script>\n```\n")
-    import datetime
-    post = Post(source="x.md", kind="post", title="T", slug="x", when=datetime.datetime(2020, 1, 1), draft=False,
-                tags=[], authors=[], comments="off", body=body, path="s/x.md")
-    blog = Blog(tmp_path)
-    blog.files[id(post)] = "x.md"
-    converted, _missing = convert(post, blog, {}, "s/bilder", {})
+    converted = convert_markdown_post(tmp_path, body)
     text = converted.markdown
     assert "alert(1)" not in text.split("```")[0] and "onerror" not in text and "onclick" not in text
     assert "[Alt](https://fremd.example/a.png)" in text and "[Video: a.mp4](https://v.example/a.mp4)" in text
@@ -433,20 +441,12 @@ def test_markdown_blog_raw_html_is_made_safe_and_reported(tmp_path):
 
 
 def test_markdown_blog_styles_and_handlers_on_any_tag_go_so_that_the_page_builds(tmp_path):
-    import datetime
-
     from security import active_html_problems
-    from tools.importer.mdblog import Blog, convert
-    from tools.importer.model import Post
 
     body = ('<p style="text-align:center" onclick="x()">Zentriert</p>\n\n'
             '<div class="hinweis" data-kn-consent="youtube" onmouseover=\'y()\'><span STYLE="color:red">rot</span></div>\n\n'
             '```html\n<p style="bleibt">Code</p>\n```\n')
-    post = Post(source="x.md", kind="post", title="T", slug="x", when=datetime.datetime(2020, 1, 1), draft=False,
-                tags=[], authors=[], comments="off", body=body, path="s/x.md")
-    blog = Blog(tmp_path)
-    blog.files[id(post)] = "x.md"
-    converted, _missing = convert(post, blog, {}, "s/bilder", {})
+    converted = convert_markdown_post(tmp_path, body)
     text = converted.markdown
     prose = text.split("```")[0]
     assert "<p>Zentriert</p>" in prose and '<div class="hinweis">' in prose and "<span>rot</span>" in prose
