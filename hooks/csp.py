@@ -26,19 +26,19 @@ from pathlib import Path
 # Constants
 # -----------------------------------------------------------------------------
 
-GISCUS = "https://giscus.app"
 VIDEO_HOSTS = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
 # Directive -> sources; "script-src" gets the page's hashes appended.
 POLICY: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
     # 'wasm-unsafe-eval': the search (Pagefind) runs its WebAssembly from the
     # site itself; it allows compiling WebAssembly only, not eval() of scripts.
-    "script-src": ("'self'", "'wasm-unsafe-eval'", GISCUS),
-    "style-src": ("'self'", GISCUS),
+    # A comment provider's origins are added only on open articles (hooks/comment_providers/).
+    "script-src": ("'self'", "'wasm-unsafe-eval'"),
+    "style-src": ("'self'",),
     "img-src": ("'self'", "data:"),
     "font-src": ("'self'",),
-    "connect-src": ("'self'", GISCUS),
-    "frame-src": ("'self'", GISCUS, *VIDEO_HOSTS),
+    "connect-src": ("'self'",),
+    "frame-src": ("'self'", *VIDEO_HOSTS),
     "worker-src": ("'self'",),
     "object-src": ("'none'",),
     "base-uri": ("'self'",),
