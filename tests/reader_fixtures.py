@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from articles import RESERVED
-from tools.localsite import build, copy_sources
+from tools.localsite import DEMO, build, copy_sources
 
 TAGS = {
     "Vertrauen": "Wie Vertrauen zwischen Partnern entsteht.",
@@ -28,7 +28,7 @@ def fixture_project(root: Path, count: int, *, page_size: int | None = None, dro
     """A site with one series of `count` articles, one a week backwards from
     2026-11-20 (so they span years), tagged: every article 'Vertrauen', every
     third 'Größe & Wachstum', the first two 'Selten'."""
-    project = copy_sources(root)
+    project = copy_sources(root, content=DEMO)  # never the owner's docs/ or data/
     docs = project / "docs"
     for folder in [p for p in docs.iterdir() if p.is_dir() and p.name not in RESERVED]:
         shutil.rmtree(folder)

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools.localsite import ROOT, article, copy_sources
+from tools.localsite import DEMO, ROOT, article, copy_sources
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 TOPICS = ["Werkstattalltag", "Lieferketten", "Gemeinschaftsstand", "Ausbildung", "Nachfolge", "Förderung",
@@ -25,8 +25,9 @@ WORDS = ("Gemeinsam planen kleine Betriebe ihre Aufträge, teilen Werkzeuge und 
 
 
 def owner_site(target: Path) -> Path:
-    """A copy of the repository's site (config, content, data) to change."""
-    root = copy_sources(target)
+    """The test site with the repository's config, hooks and templates, to change
+    as an owner would (never the owner's own docs/ or data/, which may hold imports)."""
+    root = copy_sources(target, content=DEMO)
     (root / "tests").mkdir(exist_ok=True)
     (root / "tests" / "wortliste.txt").write_text((ROOT / "tests" / "wortliste.txt").read_text(encoding="utf-8"), encoding="utf-8")
     return root

@@ -21,6 +21,7 @@ from conftest import build, copy_sources
 from tools.importer import Options, run
 from tools.importer.html2md import html_to_markdown, prepare_wordpress, video_url
 from tools.importer.media import clean_relative, content_type
+from tools.localsite import DEMO
 
 pytestmark = pytest.mark.build
 
@@ -45,7 +46,7 @@ def wxr(tmp_path_factory):
     (base / "aussen").mkdir()
     export = wordpress_export(base / "export.xml")
     media = uploads(base / "uploads", base / "aussen")
-    root = copy_sources(base / "site")
+    root = copy_sources(base / "site", content=DEMO)
     report = run(Options(source=export, root=root, media=media))
     assert report.ok, report.format()
     result = build(root, root / "site")
@@ -201,7 +202,7 @@ def mdblog(tmp_path_factory):
     base = tmp_path_factory.mktemp("real-md")
     (base / "aussen").mkdir()
     source = markdown_blog(base / "blog", base / "aussen")
-    root = copy_sources(base / "site")
+    root = copy_sources(base / "site", content=DEMO)
     report = run(Options(source=source, root=root))
     assert report.ok, report.format()
     result = build(root, root / "site")
@@ -295,7 +296,7 @@ def fetched(tmp_path_factory):
     try:
         base = tmp_path_factory.mktemp("fetch")
         export = fetch_export(base / "export.xml", f"http://{address}")
-        root = copy_sources(base / "site")
+        root = copy_sources(base / "site", content=DEMO)
         report = run(Options(source=export, root=root, series="bilder-blog", fetch=True, connect_to={
             "example.files.wordpress.com": address, "fremd.example": address}))
     finally:
@@ -352,7 +353,7 @@ def test_a_post_over_its_time_budget_becomes_text_and_a_note(tmp_path, monkeypat
         return slow(post, resolver)
 
     monkeypatch.setattr(sys.modules["tools.importer.wxr"], "convert", convert)
-    root = copy_sources(tmp_path / "site")
+    root = copy_sources(tmp_path / "site", content=DEMO)
     report = run(Options(source=wordpress_export(tmp_path / "export.xml"), root=root))
     assert report.ok
     text = (root / "docs" / SERIES / "erster.md").read_text(encoding="utf-8")
@@ -459,7 +460,7 @@ def test_markdown_blog_styles_and_handlers_on_any_tag_go_so_that_the_page_builds
 def test_attachment_pages_lead_to_their_post_and_als_reihe_makes_a_series(tmp_path):
     from conftest import ROOT
 
-    root = copy_sources(tmp_path / "site")
+    root = copy_sources(tmp_path / "site", content=DEMO)
     source = ROOT / "tests" / "fixtures" / "import" / "wordpress.xml"
     report = run(Options(source=source, root=root, series="werkstatt", as_series=True))
     assert report.ok, report.format()
@@ -489,7 +490,7 @@ def test_markdown_blog_pictures_are_fetched_from_its_own_site_only(tmp_path):
         (source / "posts" / "bild.md").write_text(
             f"---\ndate: 2024-05-01\ntitle: Bild\n---\n\n![Team]({base}/wp-content/uploads/2019/05/team.png)\n\n"
             "![Fremd](https://cdn.example/y.png)\n", encoding="utf-8")
-        root = copy_sources(tmp_path / "site")
+        root = copy_sources(tmp_path / "site", content=DEMO)
         report = run(Options(source=source, root=root, fetch=True))
     finally:
         server.shutdown()
