@@ -117,9 +117,12 @@ def previews(site: registry.Site, site_name: str, site_url: str) -> list[tuple[s
     for series in site.series.values():
         for number, article in enumerate(series.articles, start=1):
             # A series named like the site is not named twice on the image.
-            kicker = "Artikel der Reihe" if series.title == site_name else f"Reihe „{series.title}“"
+            if series.kind == "blog":
+                kicker = f"Blog „{series.title}“"
+            else:
+                kicker = "Artikel der Reihe" if series.title == site_name else f"Reihe „{series.title}“"
             found.append((article.src_uri, Preview(
-                site_name, article.title, "Blog „%s“" % series.title if series.kind == "blog" else kicker,
+                site_name, article.title, kicker,
                 format_date_de(article.date) if series.kind == "blog" else f"Teil {number} von {len(series.articles)}",
                 address,
             )))

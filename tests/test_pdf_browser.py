@@ -9,8 +9,6 @@ import pytest
 from pypdf import PdfReader
 from test_pdf_checklists import make_project, squeeze
 
-from conftest import serve
-
 pytestmark = pytest.mark.browser
 
 
@@ -22,16 +20,9 @@ def fixture_site(tmp_path_factory):
     return site
 
 
-@pytest.fixture(scope="module")
-def served(fixture_site):
-    server, url = serve(fixture_site.root)
-    yield url
-    server.shutdown()
-
-
 @pytest.mark.parametrize(("name", "fields", "legal"), [("vertrag", True, True), ("treffen", False, False)])
-def test_printed_page_shows_fields_legal_line_and_date(browser_page, served, tmp_path, name, fields, legal):
-    browser_page.goto(f"{served}checklisten/{name}/")
+def test_printed_page_shows_fields_legal_line_and_date(browser_page, fixture_url, tmp_path, name, fields, legal):
+    browser_page.goto(f"{fixture_url}checklisten/{name}/")
     path = tmp_path / f"{name}.pdf"
     browser_page.pdf(path=str(path), format="A4", print_background=False)
     reader = PdfReader(str(path))
@@ -45,17 +36,17 @@ def test_printed_page_shows_fields_legal_line_and_date(browser_page, served, tmp
         assert "Stand:5.Oktober2026" in text
 
 
-def test_fields_are_hidden_on_screen_and_legal_line_shown(browser_page, served):
-    browser_page.goto(f"{served}checklisten/vertrag/")
+def test_fields_are_hidden_on_screen_and_legal_line_shown(browser_page, fixture_url):
+    browser_page.goto(f"{fixture_url}checklisten/vertrag/")
     assert not browser_page.locator(".kn-checklist__fields").is_visible()
     assert browser_page.locator(".kn-checklist__legal").is_visible()
 
 
-def test_download_button_delivers_the_pdf(browser, served, fixture_site):
+def test_download_button_delivers_the_pdf(browser, fixture_url, fixture_site):
     context = browser.new_context(accept_downloads=True)
     try:
         page = context.new_page()
-        page.goto(f"{served}kooperation-netzwerke/mit-checkliste/")
+        page.goto(f"{fixture_url}kooperation-netzwerke/mit-checkliste/")
         with page.expect_download() as info:
             page.locator("a.kn-checklist__pdf").click()
         download = info.value
@@ -65,8 +56,8 @@ def test_download_button_delivers_the_pdf(browser, served, fixture_site):
         context.close()
 
 
-def test_chromium_opens_the_pdf_in_its_viewer(browser_page, served):
-    response = browser_page.goto(f"{served}checklisten/vertrag/vertrag.pdf")
+def test_chromium_opens_the_pdf_in_its_viewer(browser_page, fixture_url):
+    response = browser_page.goto(f"{fixture_url}checklisten/vertrag/vertrag.pdf")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     browser_page.wait_for_timeout(1500)
     assert any(frame.url.startswith("chrome-extension://") for frame in browser_page.frames)
