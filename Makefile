@@ -13,10 +13,12 @@ ISSO_PORT ?= 8010
 .PHONY: lock serve test test-schnell pruefen build bench audit artikel import bench-import bench-hostile bench-serve deploy clean kommentare kommentare-archivieren
 
 # (Re)create the venv when it is missing or the lock file is newer than it.
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock pyproject.toml
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	# The build code `kn` (hooks/kn/) as an editable package: tools/ import it by its one name.
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # Rebuilds on edits to docs/, mkdocs.yml, data/, overrides/ and hooks/ (hooks/devserver.py).

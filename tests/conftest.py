@@ -23,8 +23,8 @@ from bs4 import BeautifulSoup
 
 # pytest.ini puts the repository root and hooks/ on sys.path: tests import the
 # tools (`from tools import audit`) and the hooks' helpers (`import registry`).
-from articles import RESERVED
-from schema import split_front_matter
+from kn.read.articles import RESERVED
+from kn.schema import split_front_matter
 from tools.localsite import (
     CHROMIUM,
     CHROMIUM_ARGS,

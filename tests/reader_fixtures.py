@@ -8,7 +8,7 @@ import datetime
 import shutil
 from pathlib import Path
 
-from articles import RESERVED
+from kn.read.articles import RESERVED
 from tools.localsite import DEMO, build, copy_sources
 
 TAGS = {

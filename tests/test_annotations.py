@@ -1,5 +1,5 @@
-"""Problems where authors wrote them: registry.Problem, line numbers, and the
-GitHub workflow commands (hooks/annotate.py), in the build and in the spell check."""
+"""Problems where authors wrote them: problems.Problem, line numbers, and the
+GitHub workflow commands (hooks/kn/annotate.py), in the build and in the spell check."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ import copy
 import pytest
 import yaml
 
-import annotate
-import registry
-import schema
 from conftest import CHECKLISTS, DOCS, ROOT, article, require_tool
+from kn import annotate, problems, schema
 from tools import pruefen
 
 BAD_DATE = "docs/kooperation-netzwerke/falsches-datum.md"
@@ -26,13 +24,13 @@ BAD_YAML = "- author: Anna\n  text: [kaputt\n"
 
 
 def test_problem_is_the_same_text_as_before_with_its_place():
-    problem = registry.error("serie/a.md", "tags", "unbekanntes Thema 'X'.", line=5)
+    problem = problems.error("serie/a.md", "tags", "unbekanntes Thema 'X'.", line=5)
     assert problem == "Fehler in 'serie/a.md', Feld 'tags': unbekanntes Thema 'X'."
     assert isinstance(problem, str) and str(problem) == problem
     assert (problem.src, problem.field, problem.line, problem.detail) == ("serie/a.md", "tags", 5, "unbekanntes Thema 'X'.")
     copied = copy.deepcopy(problem)
     assert copied == problem and (copied.src, copied.line, copied.detail) == ("serie/a.md", 5, problem.detail)
-    plain = registry.error("data/tags.yml", None, "Die Themenliste fehlt.")
+    plain = problems.error("data/tags.yml", None, "Die Themenliste fehlt.")
     assert plain == "Fehler in 'data/tags.yml': Die Themenliste fehlt." and plain.field is None and plain.line is None
 
 
@@ -116,7 +114,7 @@ def test_changed_files_reads_names_and_name_status():
 
 def test_nothing_is_printed_outside_github_actions(monkeypatch, capsys):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    annotate.print_annotations([registry.error("a.md", None, "x")], root=ROOT, docs_dir=DOCS)
+    annotate.print_annotations([problems.error("a.md", None, "x")], root=ROOT, docs_dir=DOCS)
     assert capsys.readouterr().out == ""
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import markdown
 import pytest
 
-import checklists
 from conftest import CHECKLISTS, DOCS, article, assert_fails, checklist_includes
+from kn.read import checklists
 
 
 def item_count(name: str) -> int:

@@ -9,12 +9,12 @@ import datetime
 import pytest
 import yaml
 
-import comments
-import typography
-from comment_providers import giscus as giscus_provider
 from conftest import ROOT, Project, article, assert_fails, copy_example_comments
+from kn.comment_providers import giscus as giscus_provider
+from kn.markdown import typography
+from kn.read import comments
 
-# The site's smarty settings (German quotation marks, set by hooks/typography.py),
+# The site's smarty settings (German quotation marks, set by hooks/kn/markdown/typography.py),
 # which comments.on_files passes on.
 SITE_SMARTY = typography.SMARTY_DE["smarty"]
 CLOSED_NOTICE = "Kommentarfunktion für diesen Artikel geschlossen."

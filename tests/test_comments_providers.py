@@ -1,4 +1,4 @@
-"""The comment-provider seam (hooks/comment_providers/): settings and their
+"""The comment-provider seam (hooks/kn/comment_providers/): settings and their
 errors, the e-mail box, the CSP per page, the privacy text per provider; the
 archive command's merging and the Isso runner's configuration as pure
 functions. Builds use a small site of their own (one open, one closed article)."""
@@ -12,10 +12,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from comment_providers import PROVIDERS
-from comment_providers import email as email_provider
-from comment_providers import isso as isso_provider
 from conftest import Project, article, assert_fails
+from kn.comment_providers import PROVIDERS
+from kn.comment_providers import email as email_provider
+from kn.comment_providers import isso as isso_provider
 from tools import comments_archive
 from tools.importer.model import Comment
 from tools.isso_server import config_text

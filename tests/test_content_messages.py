@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-import schema
 from conftest import Project, assert_fails
+from kn import schema
 from tools import new_article
 
 

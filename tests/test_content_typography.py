@@ -1,4 +1,4 @@
-"""No-break spaces (hooks/typography.py `nbsp`): the pure rules, and a build of
+"""No-break spaces (hooks/kn/markdown/typography.py `nbsp`): the pure rules, and a build of
 a small site of our own in which every page, title and teaser gets them."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import Project
-from typography import NBSP, nbsp
+from kn.markdown.typography import NBSP, nbsp
 
 NB = NBSP
 

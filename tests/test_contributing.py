@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-import schema
 from conftest import ARTICLES, ROOT, article, article_url, assert_fails
+from kn import schema
 
 NEW = "docs/kooperation-netzwerke/neu.md"
 NEW_SRC = "kooperation-netzwerke/neu.md"

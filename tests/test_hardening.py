@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import DEMO, ROOT, Project, assert_fails, copy_example_comments
-from security import check_data, check_page, outside_links
+from kn.security import check_data, check_page, outside_links
 from tools.bench_hostile import CASES
 
 FAILING = [name for name, case in CASES.items() if not case.passes and case.in_tests]
@@ -36,7 +36,7 @@ def content_copy(target: Path) -> Path:
 
 
 def preflight(root: Path) -> list[str]:
-    """What hooks/security.py checks before any other hook reads a file
+    """What hooks/kn/security.py checks before any other hook reads a file
     (on_config: symbolic links; on_files: every page and data file)."""
     problems = outside_links(root, [root / "docs", root / "data", root / "overrides"])
     if problems:
@@ -90,7 +90,7 @@ def test_hostile_input_fails_the_build_with_german_message(project: Project, mon
 
 
 def test_shorten_cuts_and_shows_control_characters():
-    from limits import shorten
+    from kn.limits import shorten
 
     assert shorten("kurz") == "kurz"
     assert shorten("x" * 100) == "x" * 40 + "…"
@@ -105,7 +105,7 @@ def test_shorten_cuts_and_shows_control_characters():
     (b"x" * 11, "11 Bytes groß"),
 ])
 def test_decode(data, needle):
-    from limits import decode
+    from kn.limits import decode
 
     text, problem = decode("f.md", data, 10 if needle and "groß" in needle else 100)
     if needle is None:
@@ -123,7 +123,7 @@ def test_decode(data, needle):
     ("title: " + "x" * 201 + "\n", ["Feld 'title'", "201 Zeichen", "höchstens 200"]),
 ])
 def test_yaml_problems(text, needles):
-    from limits import yaml_problems
+    from kn.limits import yaml_problems
 
     problems = yaml_problems("d.yml", text)
     assert len(problems) == 1
@@ -132,14 +132,14 @@ def test_yaml_problems(text, needles):
 
 
 def test_yaml_problems_accepts_ordinary_data_and_leaves_syntax_errors_to_the_loader():
-    from limits import yaml_problems
+    from kn.limits import yaml_problems
 
     assert yaml_problems("d.yml", (DEMO / "data" / "authors.yml").read_text(encoding="utf-8")) == []
     assert yaml_problems("d.yml", "a: [kaputt\n") == []
 
 
 def test_reply_depth_is_computed_without_recursion():
-    from limits import reply_depth_problem
+    from kn.limits import reply_depth_problem
 
     chain = [{"text": "x"}] + [{"reply_to": n} for n in range(1, 5000)]
     assert "Eintrag 32" in reply_depth_problem("c.yml", chain)
@@ -151,13 +151,13 @@ def test_reply_depth_is_computed_without_recursion():
     "> Zitat\n> > im Zitat\n",
 ])
 def test_markdown_problem_accepts_real_text(text):
-    from limits import markdown_problem
+    from kn.limits import markdown_problem
 
     assert markdown_problem("a.md", text) is None
 
 
 def test_plain_checklist_title_is_escaped_for_markdown():
-    from checklists import plain_title
+    from kn.read.checklists import plain_title
 
     source = '!!! checkliste "Q&A: <Tipps> *x*"\n\n    - [ ] Punkt'
     assert plain_title(source).splitlines()[0] == '!!! checkliste "Q&amp;A: &lt;Tipps&gt; \\*x\\*"'
@@ -166,7 +166,7 @@ def test_plain_checklist_title_is_escaped_for_markdown():
 def test_contributing_names_every_limit():
     from dataclasses import fields
 
-    from limits import FIELD_CHARS, LIMITS
+    from kn.limits import FIELD_CHARS, LIMITS
 
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     values = [getattr(LIMITS, f.name) for f in fields(LIMITS) if f.name != "excerpt"] + list(FIELD_CHARS.values())

@@ -42,7 +42,7 @@ def script_src(policy_html: str) -> list[str]:
 
 @pytest.mark.parametrize("base", [".", "..", "../..", "/kooperation-netzwerke/"])
 def test_material_scope_script_is_shipped_for_every_base(base):
-    from csp import is_shipped
+    from kn.csp import is_shipped
 
     assert is_shipped(MATERIAL_SCOPE.format(base=base))
 
@@ -55,13 +55,13 @@ def test_material_scope_script_is_shipped_for_every_base(base):
     "var target=document.getElementById(location.hash.slice(1));alert(1)",
 ])
 def test_scripts_not_in_our_templates_are_not_shipped(script):
-    from csp import is_shipped
+    from kn.csp import is_shipped
 
     assert not is_shipped(script)
 
 
 def test_injected_head_and_nav_scripts_get_no_hash():
-    from csp import add_policy
+    from kn.csp import add_policy
 
     shipped = MATERIAL_SCOPE.format(base="..")
     page = (
@@ -77,8 +77,8 @@ def test_injected_head_and_nav_scripts_get_no_hash():
 def test_preview_allows_only_the_live_reload_script_by_nonce():
     from mkdocs.livereload import LiveReloadServer
 
-    from csp import add_policy
-    from security import nonce_live_reload
+    from kn.csp import add_policy
+    from kn.security import nonce_live_reload
 
     server = types.SimpleNamespace()
     server._inject_js_into_html = functools.partial(LiveReloadServer._inject_js_into_html, server)
@@ -170,7 +170,7 @@ def test_imported_series_title_is_text_in_the_overview():
     ("checklisten/alt/x.md", None), ("seite/2.md", "listing"), ("archiv/index.md", "listing"),
 ])
 def test_page_kind(src, kind):
-    from schema import page_kind
+    from kn.schema import page_kind
 
     found, reason = page_kind(src)
     assert found == kind
@@ -180,8 +180,8 @@ def test_page_kind(src, kind):
 
 
 def test_page_folders_are_the_reserved_folders():
-    from articles import RESERVED
-    from schema import FILE_FOLDERS, PAGE_FOLDERS
+    from kn.read.articles import RESERVED
+    from kn.schema import FILE_FOLDERS, PAGE_FOLDERS
 
     assert set(RESERVED) == set(PAGE_FOLDERS) | set(FILE_FOLDERS)
 
@@ -189,7 +189,7 @@ def test_page_folders_are_the_reserved_folders():
 @pytest.mark.parametrize("kind", ["start", "page", "series", "listing", "checklist", "series-page"])
 @pytest.mark.parametrize("key", ["subtitle", "status", "author", "icon", "hide", "search", "robots", "location"])
 def test_material_keys_are_refused_on_every_kind(kind, key):
-    from schema import validate_page
+    from kn.schema import validate_page
 
     problems = validate_page("x.md", kind, {key: HOSTILE})
     assert len(problems) == 1 and f"Feld '{key}'" in problems[0] and "Erlaubt sind" in problems[0]
@@ -201,7 +201,7 @@ def test_material_keys_are_refused_on_every_kind(kind, key):
     ("page", "../../etc/passwd", False), ("start", None, False), ("start", ["home.html"], False),
 ])
 def test_template_is_limited_to_the_documented_list(kind, value, ok):
-    from schema import validate_page
+    from kn.schema import validate_page
 
     problems = validate_page("x.md", kind, {"template": value})
     assert (problems == []) == ok
@@ -211,14 +211,14 @@ def test_template_is_limited_to_the_documented_list(kind, value, ok):
 
 @pytest.mark.parametrize("key", [True, None, 3])
 def test_keys_that_are_no_names_are_refused(key):
-    from schema import validate_page
+    from kn.schema import validate_page
 
     problems = validate_page("x.md", "page", {key: "x"})
     assert len(problems) == 1 and "kein Feldname" in problems[0]
 
 
 def test_title_of_other_pages_must_be_text():
-    from schema import validate_page
+    from kn.schema import validate_page
 
     assert validate_page("x.md", "series", {"title": {"a": 1}})
     assert validate_page("x.md", "series", {"title": "Q&A <b>", "description": "Ein Satz."}) == []
@@ -293,7 +293,7 @@ NUMBERS = {
 # Fields the hooks compute from constants or escape themselves, as they do.
 COMPUTED = {
     "icon": lambda: "fontawesome/solid/link",  # share.py: one of its fixed icons
-    "kn_jsonld": lambda: [__import__("structured_data").script_json({"name": HOSTILE})],
+    "kn_jsonld": lambda: [__import__("kn.render.structured_data", fromlist=["script_json"]).script_json({"name": HOSTILE})],
 }
 # Context values of a given shape, as the hooks pass them: pairs are unpacked
 # (`for a, b in ...`), which a one-element Hostile iteration cannot be.

@@ -26,7 +26,7 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "needle"), CASES)
 def test_constructs_over_the_limit_are_refused_fast(text, needle):
-    from limits import markdown_problem
+    from kn.limits import markdown_problem
 
     started = time.perf_counter()
     problem = markdown_problem("serie/x.md", text, first_line=10)
@@ -41,13 +41,13 @@ def test_constructs_over_the_limit_are_refused_fast(text, needle):
     "<p>" * 500 + "<li>" * 500,  # elements that close themselves do not nest
 ])
 def test_real_content_stays_inside_the_limits(text):
-    from limits import markdown_problem
+    from kn.limits import markdown_problem
 
     assert markdown_problem("serie/x.md", text) is None
 
 
 def test_html_depth_names_the_line():
-    from limits import markdown_problem
+    from kn.limits import markdown_problem
 
     problem = markdown_problem("serie/x.md", "Text.\n\n" + "<div>\n" * 150, first_line=10)
     assert "Zeile 112" in problem  # the 101st <div>

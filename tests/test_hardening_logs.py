@@ -26,7 +26,7 @@ def is_command(line: str) -> bool:
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_log_value_is_one_line_and_no_command(value):
-    from annotate import log_value
+    from kn.annotate import log_value
 
     safe = log_value(value)
     assert "\n" not in safe and "\r" not in safe and "\x1b" not in safe and "\u2028" not in safe
@@ -35,7 +35,7 @@ def test_log_value_is_one_line_and_no_command(value):
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_log_lines_keeps_our_lines_and_defuses_commands(value):
-    from annotate import log_lines
+    from kn.annotate import log_lines
 
     message = "2 Probleme:\n  Fehler in 'x.md', Feld 'tags': unbekanntes Thema '" + value + "'."
     safe = log_lines(message)
@@ -45,13 +45,13 @@ def test_log_lines_keeps_our_lines_and_defuses_commands(value):
 
 
 def test_log_value_uses_githubs_escapes():
-    from annotate import log_value
+    from kn.annotate import log_value
 
     assert log_value("a%b\nc\rd") == "a%25b%0Ac%0Dd"
 
 
 def test_every_mkdocs_log_record_is_guarded():
-    from annotate import guard_log_records
+    from kn.annotate import guard_log_records
 
     guard_log_records()
     guard_log_records()  # once, however often the hooks start
@@ -73,8 +73,8 @@ def test_every_mkdocs_log_record_is_guarded():
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_problems_are_one_line(value):
-    from limits import problem
-    from registry import error
+    from kn.limits import problem
+    from kn.problems import error
 
     for message in (error("x.md", value, f"unbekanntes Thema '{value}'."), problem(value, value, value)):
         assert "\n" not in message and "\r" not in message and "\u2028" not in message and "\x1b" not in message
@@ -93,7 +93,7 @@ def test_summary_shows_author_text_as_text(value):
 
 @pytest.mark.parametrize("text", ['"a\\n::warning::x": 1\n', '"Thema\\r\\n::add-mask::y": Satz.\n', '"a\\u2028b": 1\n'])
 def test_names_with_line_breaks_are_refused(text):
-    from limits import yaml_problems
+    from kn.limits import yaml_problems
 
     problems = yaml_problems("data/tags.yml", text, top_keys_are_names=True)
     assert len(problems) == 1 and "Zeilenumbruch" in problems[0] and "\n" not in problems[0]

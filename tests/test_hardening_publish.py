@@ -62,7 +62,7 @@ ALLOWED = [
 
 @pytest.mark.parametrize(("html", "needle"), REFUSED)
 def test_active_html_is_found(html, needle):
-    from sanitize import active_html
+    from kn.sanitize import active_html
 
     found = active_html(html)
     assert found, html
@@ -71,13 +71,13 @@ def test_active_html_is_found(html, needle):
 
 @pytest.mark.parametrize("html", ALLOWED)
 def test_plain_html_is_allowed(html):
-    from sanitize import active_html
+    from kn.sanitize import active_html
 
     assert active_html(html) == []
 
 
 def test_active_html_problem_names_file_and_line():
-    from security import active_html_problems
+    from kn.security import active_html_problems
 
     source = "---\ntitle: x\n---\n\nText.\n\n<p>ok</p>\n\n<img src=x.png\n  onerror=alert(1)>\n"
     problems = active_html_problems("serie/x.md", source, '<p>ok</p><img src=x.png onerror="alert(1)">')
@@ -119,7 +119,7 @@ FILES = [
 
 @pytest.mark.parametrize(("src", "content", "needle"), FILES)
 def test_published_files_by_allow_list_and_content(tmp_path, src, content, needle):
-    from security import published_file_problems
+    from kn.security import published_file_problems
 
     path = tmp_path / "f"
     path.write_bytes(content)
@@ -145,7 +145,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 def problems_of(root: Path) -> list[str]:
-    from security import outside_links
+    from kn.security import outside_links
 
     return outside_links(root, [root / "docs", root / "data", root / "overrides"])
 
@@ -210,8 +210,8 @@ def test_latin1_file_name_is_refused_without_traceback(tmp_path):
 def test_markdown_table_alignment_becomes_classes():
     import markdown
 
-    from embeds import TableAlignExtension
-    from sanitize import active_html
+    from kn.markdown.embeds import TableAlignExtension
+    from kn.sanitize import active_html
 
     html = markdown.markdown("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n", extensions=["tables", TableAlignExtension()])
     assert "style=" not in html and active_html(html) == []

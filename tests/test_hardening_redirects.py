@@ -12,7 +12,7 @@ OUTPUTS = set(PAGES.values()) | {"tags/netzwerken/index.html"}
 
 
 def parse(data):
-    from redirects import parse_redirects
+    from kn.publish.redirects import parse_redirects
 
     return parse_redirects(data, PAGES, OUTPUTS, generated=True)
 
@@ -57,7 +57,7 @@ def test_targets_are_only_pages_of_the_site(target):
 
 @pytest.mark.parametrize("text", ["yes: a.md\n", "~: a.md\n", "12: a.md\n", "on: a.md\n", "null: a.md\n"])
 def test_plain_keys_yaml_reads_as_no_text_are_found_with_line(text):
-    from limits import yaml_problems
+    from kn.limits import yaml_problems
 
     problems = yaml_problems("data/redirects.yml", "'alt/': a.md\n" + text, string_keys=True)
     assert len(problems) == 1 and "Zeile 2" in problems[0] and "kein Text" in problems[0]
@@ -65,13 +65,13 @@ def test_plain_keys_yaml_reads_as_no_text_are_found_with_line(text):
 
 @pytest.mark.parametrize("text", ["'yes': a.md\n", '"~": a.md\n', "2019/03/x/: a.md\n", "'?p=12': a.md\n", "2019-03-01/: a.md\n"])
 def test_text_keys_pass(text):
-    from limits import yaml_problems
+    from kn.limits import yaml_problems
 
     assert yaml_problems("data/redirects.yml", text, string_keys=True) == []
 
 
 def test_duplicate_and_control_character_keys_are_refused():
-    from limits import yaml_problems
+    from kn.limits import yaml_problems
 
     assert "doppelt" in yaml_problems("r.yml", "alt/: a.md\nalt/: b.md\n", string_keys=True)[0]
     assert "Steuerzeichen" in yaml_problems("r.yml", '"alt\\e[31m/": a.md\n', string_keys=True)[0]
@@ -80,7 +80,7 @@ def test_duplicate_and_control_character_keys_are_refused():
 def test_deep_yaml_is_refused_before_any_tree_is_built():
     import time
 
-    from limits import yaml_problems
+    from kn.limits import yaml_problems
 
     started = time.perf_counter()
     problems = yaml_problems("data/redirects.yml", "a: " + "[" * 200_000)
@@ -88,7 +88,7 @@ def test_deep_yaml_is_refused_before_any_tree_is_built():
 
 
 def test_pages_at_the_same_address_are_named_both():
-    from security import collisions
+    from kn.security import collisions
 
     problems = collisions([("neu.md", "neu/index.html"), ("neu/index.md", "neu/index.html"), ("a.md", "a/index.html")])
     assert len(problems) == 1 and "'docs/neu/index.md'" in problems[0] and "'docs/neu.md'" in problems[0]

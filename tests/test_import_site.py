@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 import tools  # noqa: F401  (puts hooks/ on sys.path)
 from conftest import DEMO, ROOT, Site, build, copy_sources
-from redirects import output_path, parse_redirects
+from kn.publish.redirects import output_path, parse_redirects
 from tools.importer import Options, run
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"

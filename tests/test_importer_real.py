@@ -158,7 +158,7 @@ def test_deep_html_long_slug_and_comment_cycle_are_reported_not_raised(wxr):
     ("https://media.ccc.de/v/abc", None),
 ])
 def test_video_urls_are_what_the_build_accepts(url, canonical):
-    from embeds import parse_video
+    from kn.markdown.embeds import parse_video
 
     assert video_url(url) == canonical
     if canonical:
@@ -442,7 +442,7 @@ def test_markdown_blog_raw_html_is_made_safe_and_reported(tmp_path):
 
 
 def test_markdown_blog_styles_and_handlers_on_any_tag_go_so_that_the_page_builds(tmp_path):
-    from security import active_html_problems
+    from kn.security import active_html_problems
 
     body = ('<p style="text-align:center" onclick="x()">Zentriert</p>\n\n'
             '<div class="hinweis" data-kn-consent="youtube" onmouseover=\'y()\'><span STYLE="color:red">rot</span></div>\n\n'

@@ -14,10 +14,9 @@ import feedparser
 import pytest
 from test_comments import foreign
 
-import embeds
-import schema
-import typography
 from conftest import Project, article, assert_fails
+from kn import schema
+from kn.markdown import embeds, typography
 
 SERIES = "kooperation-netzwerke"
 VIDEO_ID = "dQw4w9WgXcQ"

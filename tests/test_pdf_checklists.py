@@ -1,4 +1,4 @@
-"""Checklist PDFs (hooks/checklist_pdf.py): a small site of our own with three
+"""Checklist PDFs (hooks/kn/publish/checklist_pdf.py): a small site of our own with three
 checklists (one legal, one long and collapsible without fields, one with
 hostile strings), built once; every PDF read back with pypdf."""
 

@@ -1,5 +1,5 @@
-"""Checklist PDFs: the pure helpers of hooks/checklist_pdf.py and
-hooks/pdf_document.py, without a build."""
+"""Checklist PDFs: the pure helpers of hooks/kn/publish/checklist_pdf.py and
+hooks/kn/publish/pdf_document.py, without a build."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ import datetime
 
 import pytest
 
-import checklist_pdf
-import checklists
-import pdf_document
+from kn.publish import checklist_pdf, pdf_document
+from kn.read import checklists
 
 pytestmark = pytest.mark.unit
 
@@ -122,7 +121,7 @@ def test_a_missing_font_is_named(tmp_path):
 
 @pytest.mark.unit
 def test_a_checklist_of_few_but_long_items_prints_smaller_like_a_long_one():
-    from registry import Checklist
+    from kn.registry import Checklist
 
     def sheet(items: list[str]) -> str:
         return checklists.page_modifiers(Checklist("x", "checklisten/x.md", "checklisten/x/", "X", items, ""))

@@ -1,5 +1,5 @@
 """Reach: related articles, share links, social preview images, JSON-LD and
-checklist backlinks (hooks/related.py, share.py, social.py, structured_data.py)."""
+checklist backlinks (hooks/kn/derive/related.py, share.py, social.py, structured_data.py)."""
 
 from __future__ import annotations
 
@@ -15,15 +15,15 @@ import pytest
 import yaml
 from PIL import Image
 
-import preview_image
 from conftest import ARTICLES, CHECKLISTS, DEMO, DOCS, ROOT, article, article_url, normalise
-from preview_image import FOOTER_TOP, HEIGHT, MARGIN, TITLE_TOP, WIDTH, Preview, layout_title
-from registry import Article
-from related import related_articles, tag_weights
-from share import share_links
-from social import css_colours
-from structured_data import script_json
-from typography import typeset
+from kn.derive.related import related_articles, tag_weights
+from kn.markdown.typography import typeset
+from kn.registry import Article
+from kn.render import preview_image
+from kn.render.preview_image import FOOTER_TOP, HEIGHT, MARGIN, TITLE_TOP, WIDTH, Preview, layout_title
+from kn.render.share import share_links
+from kn.render.social import css_colours
+from kn.render.structured_data import script_json
 
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
 # Published articles of every series of the test site (drafts have no page).
@@ -355,8 +355,8 @@ def test_title_with_script_end_tag_and_quotes_stays_valid_json(project):
 
 
 def test_updated_date_becomes_date_modified():
-    from registry import Series
-    from structured_data import blog_posting
+    from kn.registry import Series
+    from kn.render.structured_data import blog_posting
 
     art = make("a", 0, ["Vertrauen"])
     art.updated = datetime.date(2026, 3, 1)  # the field another issue adds to Article
@@ -441,7 +441,7 @@ def test_preview_helper_draws_a_png_of_the_right_size():
 
 def test_every_tag_combination_is_indexed_once():
     weights = {"a": 3, "b": 2, "c": 1}
-    from related import tag_combinations
+    from kn.derive.related import tag_combinations
 
     combos = tag_combinations(["a", "b", "c"], weights)
     assert len(combos) == len(set(combos)) == 7
@@ -449,8 +449,8 @@ def test_every_tag_combination_is_indexed_once():
 
 
 def test_author_is_person_unless_marked_as_team():
-    from reader import Author
-    from structured_data import author_node
+    from kn.derive.reader import Author
+    from kn.render.structured_data import author_node
 
     publisher = {"name": "Kooperation & Netzwerke"}
     assert author_node(Author("r", "Redaktion X", "", None, True), publisher, "https://x.example/")["@type"] == "Organization"

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from articles import HOME_NEWEST
 from conftest import ARTICLES as ARTICLE_FILES
 from conftest import DEMO, DOCS, FIXTURES, ROOT, SERIES, article, article_url, assert_fails, normalise
-from reader import check_avatar, parse_authors, reading_minutes
-from text import count_words, slugify
+from kn.derive.reader import check_avatar, parse_authors, reading_minutes
+from kn.read.articles import HOME_NEWEST
+from kn.text import count_words, slugify
 
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
 AUTHORS = yaml.safe_load((DEMO / "data" / "authors.yml").read_text(encoding="utf-8"))

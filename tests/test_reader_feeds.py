@@ -1,4 +1,4 @@
-"""Feeds with the full text (hooks/feed_content.py) and the 404 page's links,
+"""Feeds with the full text (hooks/kn/render/feed_content.py) and the 404 page's links,
 on a fixture site of our own; the rewriting itself as a pure function."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from feed_content import feed_html
 
+from kn.render.feed_content import feed_html
 from tests.reader_fixtures import build_project, fixture_project
 
 PAGE = "https://example.org/blog/reihe/artikel/"

@@ -1,4 +1,4 @@
-"""Archive and paging (hooks/listings.py, hooks/paging.py) on fixture sites of
+"""Archive and paging (hooks/kn/derive/listings.py, hooks/kn/paging.py) on fixture sites of
 our own: the pure paging helper, a site of 1000 generated articles, and the
 German errors for a bad page size or a file in the way."""
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from paging import DEFAULT_SIZE, directory_url, later_source, page_size, paginate
 
-from search import index_pages
+from kn.paging import DEFAULT_SIZE, directory_url, later_source, page_size, paginate
+from kn.publish.search import index_pages
 from tests.reader_fixtures import build_project, fixture_project
 
 # -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The pull-request preview opens by double-click: built with file addresses
 (KN_DIRECTORY_URLS=false), every relative link of every page names a file
-(hooks/preview.py), the search says in German that it needs a server
+(hooks/kn/publish/preview.py), the search says in German that it needs a server
 (assets/kn-datei.js), and the PR summary says how to open it."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from preview import file_links
 
+from kn.publish.preview import file_links
 from tests.reader_fixtures import build_project, fixture_project
 from tools.localsite import ROOT
 

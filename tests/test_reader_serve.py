@@ -1,5 +1,5 @@
 """`mkdocs serve` (make serve) rebuilds on edits to docs/, data/, overrides/
-and hooks/ (hooks/devserver.py), on a fixture site of our own. The real dev
+and hooks/ (hooks/kn/devserver.py), on a fixture site of our own. The real dev
 server runs on a free port of 127.0.0.1 and is stopped by its PID."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_edit_in_overrides_is_served(served):
 
 def test_edit_in_a_hook_is_served(served):
     project, base = served
-    edit(project / "hooks/listings.py", 'ARCHIVE_TITLE = "Archiv"', 'ARCHIVE_TITLE = "Jahresarchiv"')
+    edit(project / "hooks/kn/derive/listings.py", 'ARCHIVE_TITLE = "Archiv"', 'ARCHIVE_TITLE = "Jahresarchiv"')
     wait_for(base + "archiv/", "<title>Jahresarchiv", TIMEOUT)
 
 
@@ -51,7 +51,7 @@ def test_edit_in_a_helper_module_is_served(served):
     project, base = served
     # Without the setting, the default of the helper module (not a hook) decides.
     edit(project / "mkdocs.yml", "    seitengroesse: 10\n", "")
-    edit(project / "hooks/paging.py", "DEFAULT_SIZE = 10", "DEFAULT_SIZE = 1")
+    edit(project / "hooks/kn/paging.py", "DEFAULT_SIZE = 10", "DEFAULT_SIZE = 1")
     wait_for(base, 'rel="next" href="seite/2/"', TIMEOUT)
 
 

@@ -1,4 +1,4 @@
-"""Search (hooks/search.py, docs/assets/kn-search.js): the Pagefind index of a
+"""Search (hooks/kn/publish/search.py, docs/assets/kn-search.js): the Pagefind index of a
 small site this module writes itself, and the header's search field in Chromium."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import shutil
 import pytest
 from mkdocs.exceptions import PluginError
 
-import registry
 from conftest import Project, article
-from search import EXCLUDE, SearchEntry, entry_for, for_index, index_pages, indexed_pages
+from kn import registry
+from kn.publish.search import EXCLUDE, SearchEntry, entry_for, for_index, index_pages, indexed_pages
 
 SERIES = "suchtest"
 SERIES_TITLE = "Suchen & Finden"
@@ -114,8 +114,7 @@ def test_entry_names_kind_and_series():
 
 @pytest.mark.unit
 def test_failing_pagefind_stops_the_build_with_a_german_message(tmp_path, monkeypatch):
-    import search
-
+    from kn.publish import search
     (tmp_path / "index.html").write_text('<html lang="de"><body><main data-pagefind-body>Text</main></body></html>')
     monkeypatch.setattr(search, "executable", lambda: "/bin/false")
     with pytest.raises(PluginError, match=r"Suchindex: Pagefind ist fehlgeschlagen \(Rückgabewert 1\)"):

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import Project, article, serve
-from search import index_pages
+from kn.publish.search import index_pages
 
 SERIES = "kooperation-netzwerke"
 ENTITY_RE = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
@@ -79,7 +79,7 @@ def test_every_inline_script_of_the_theme_has_its_hash(site):
 
 
 def test_policy_gives_no_hash_to_scripts_in_the_content():
-    from csp import add_policy, inline_script_hashes
+    from kn.csp import add_policy, inline_script_hashes
 
     content = "<p>x</p><script>alert(1)</script>"
     theme = ('var target=document.getElementById(location.hash.slice(1));'
@@ -225,7 +225,7 @@ INJECTED = """\
 
 
 def test_browser_blocks_injected_handlers_and_foreign_images(project: Project, browser):
-    # The build refuses foreign images (hooks/embeds.py): the payload stands for
+    # The build refuses foreign images (hooks/kn/markdown/embeds.py): the payload stands for
     # content that slipped through anyway, put into the built page afterwards.
     project.write(f"docs/{SERIES}/injiziert.md", article("Injiziert").replace("Ein Absatz mit Text.", "Hier-wird-injiziert."))
     result, built = project.build()
@@ -362,7 +362,7 @@ def test_plain_text_fields_in_the_feeds(payload_site):
 
 
 def test_plain_text_fields_in_the_search_index(payload_site):
-    # Pagefind's index (hooks/search.py) holds text, not HTML: every field
+    # Pagefind's index (hooks/kn/publish/search.py) holds text, not HTML: every field
     # exactly as written (the payload's tags as characters, never as an
     # element and never escaped); kn-search.js shows it as text.
     pages = {page["url"].strip("/") + "/": page for page in index_pages(payload_site.root / "pagefind")}
@@ -415,6 +415,6 @@ def test_browser_plain_text_payload_runs_nothing_and_requests_nothing(payload_si
      "<blockquote><p><em>a</em> <strong>b</strong> <code>c</code></p></blockquote>"),
 ])
 def test_sanitize_html_keeps_only_the_allow_list(dirty, clean):
-    from comments import sanitize_html
+    from kn.read.comments import sanitize_html
 
     assert sanitize_html(dirty) == clean

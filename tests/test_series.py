@@ -10,7 +10,7 @@ import pytest
 from test_contributing import own_words
 
 from conftest import ROOT, SERIES, Project, article, assert_fails, normalise
-from schema import check_part
+from kn.schema import check_part
 
 SECOND = "marketing-im-handwerk"
 SECOND_TITLE = "Marketing im Handwerk"
@@ -120,7 +120,7 @@ BAD_PARTS = [("0", "0"), ("-1", "-1"), ("zwei", "'zwei'"), ("1.5", "1.5"), ("tru
 @pytest.mark.unit
 @pytest.mark.parametrize(("value", "shown"), BAD_PARTS)
 def test_bad_teil_is_reported_naming_file_field_and_value(value, shown):
-    from schema import split_front_matter, validate_article
+    from kn.schema import split_front_matter, validate_article
 
     src = "kooperation-netzwerke/kaputt.md"
     meta, _body, _problems = split_front_matter(src, article("Kaputt", teil=value))

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ARTICLES as ARTICLE_FILES
 from conftest import CHECKLISTS, ROOT, SERIES, article, article_url
-from schema import split_front_matter
+from kn.schema import split_front_matter
 
 ARTICLES = [p.stem for p in ARTICLE_FILES]
 GERMAN_DATE = re.compile(r"^\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}$")
@@ -50,7 +50,7 @@ def test_start_page_has_the_site_name_as_heading_and_title_once(site):
 
 
 def test_start_page_lists_articles_newest_first_with_descriptions(site):
-    from articles import HOME_NEWEST
+    from kn.read.articles import HOME_NEWEST
 
     page = site.page("")
     items = page.select("#neueste-artikel + ul .kn-list__item")
@@ -106,7 +106,7 @@ def test_body_text_hyphenates(site):
 def test_search_is_german(site):
     import json
 
-    # Pagefind (hooks/search.py) indexes every page as German: stemming for German words.
+    # Pagefind (hooks/kn/publish/search.py) indexes every page as German: stemming for German words.
     entry = json.loads((site.root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["de"]
     assert site.page("").html["lang"] == "de"

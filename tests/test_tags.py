@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from conftest import ARTICLES, DEMO, article, article_url, assert_fails
-from schema import (
+from kn.publish.search import index_pages
+from kn.schema import (
     closest_tags,
     parse_vocabulary,
     split_front_matter,
@@ -18,8 +19,7 @@ from schema import (
     validate_vocabulary,
     vocabulary_note,
 )
-from search import index_pages
-from text import format_date_de, german_key, slugify
+from kn.text import format_date_de, german_key, slugify
 
 SERIES = "kooperation-netzwerke"  # where the negative fixtures put their articles
 VOCABULARY = yaml.safe_load((DEMO / "data" / "tags.yml").read_text(encoding="utf-8"))
@@ -226,7 +226,7 @@ def test_navigation_has_one_entry_for_topics_and_none_per_tag(site):
 
 def test_tag_pages_are_in_sitemap_and_search_index(site):
     sitemap = (site.root / "sitemap.xml").read_text(encoding="utf-8")
-    # Pagefind (hooks/search.py): a topic page is found by its name and
+    # Pagefind (hooks/kn/publish/search.py): a topic page is found by its name and
     # description; its list of articles is left out (the articles are found themselves).
     docs = {page["url"].strip("/") + "/": page for page in index_pages(site.root / "pagefind")}
     for name, metas in used_tags().items():

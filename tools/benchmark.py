@@ -11,9 +11,9 @@ social preview images in their cache (`.cache/social-images/`, filled by the
 warm-up), as a deploy with a restored cache does; one more build after
 emptying the cache is reported separately (cold cache: every image drawn).
 Then a site with 50 more checklists is built with an empty and with a full
-cache of checklist PDFs (`.cache/checklist-pdfs/`, hooks/checklist_pdf.py).
+cache of checklist PDFs (`.cache/checklist-pdfs/`, hooks/kn/publish/checklist_pdf.py).
 
-Then the search (hooks/search.py): on the large site, the size of Pagefind's
+Then the search (hooks/kn/publish/search.py): on the large site, the size of Pagefind's
 index, the bytes Chromium fetches for one query and the time from the first
 keystroke to the first result, served on 127.0.0.1; beside the same figures
 for Material's own search (lunr), from one more build of the same site with
@@ -158,7 +158,7 @@ def bench_pdfs(tmp: Path, count: int) -> None:
     pdfs = len(list((out / "checklisten").glob("*/*.pdf")))
     # The same site without the PDF hook: what the PDFs cost a build with a full cache.
     without = project / "mkdocs-ohne-pdf.yml"
-    without.write_text(config.read_text(encoding="utf-8").replace("  - hooks/checklist_pdf.py\n", ""), encoding="utf-8")
+    without.write_text(config.read_text(encoding="utf-8").replace("  - hooks/kn/publish/checklist_pdf.py\n", ""), encoding="utf-8")
     _plain, plain_cpu = build(without, tmp / "out-pdf-ohne", strict=True)
     print(f"Checklisten-PDFs ({pdfs} Checklisten, davon {count} erzeugte): leerer Zwischenspeicher {cold:.2f} s "
           f"(CPU {cold_cpu:.2f} s), gefüllter {warm:.2f} s (CPU {warm_cpu:.2f} s); "
@@ -223,11 +223,11 @@ def build(config: Path, out: Path, *, strict: bool) -> tuple[float, float]:
 
 def material_search_project(project: Path, target: Path) -> Path:
     """A copy of `project` that searches with Material's plugin and templates:
-    no hooks/search.py, no kn-search.js, no overrides of search and header."""
+    no hooks/kn/publish/search.py, no kn-search.js, no overrides of search and header."""
     shutil.copytree(project, target, ignore=shutil.ignore_patterns("site"))
     config = target / "mkdocs.yml"
     lines = [line for line in config.read_text(encoding="utf-8").splitlines()
-             if line.strip() not in ("- hooks/search.py", "- assets/kn-search.js")]
+             if line.strip() not in ("- hooks/kn/publish/search.py", "- assets/kn-search.js")]
     text = "\n".join(lines) + "\n"
     assert "plugins: []\n" in text, "mkdocs.yml: 'plugins: []' not found"
     config.write_text(text.replace("plugins: []\n", MATERIAL_SEARCH), encoding="utf-8")

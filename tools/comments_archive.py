@@ -9,12 +9,12 @@ from the SQLite file (`--datenbank`, read-only) or from Isso's public HTTP API
 anyway is kept: name, date, text and the thread (reply_to); never the e-mail
 address, the IP address or a website. The file is written by the importer's own
 planner (tools/importer/plan.py), checked by the build's own reader
-(hooks/comments.py) and written only when something is new, so a second run
+(hooks/kn/read/comments.py) and written only when something is new, so a second run
 changes nothing. Comments already in the file (imported from WordPress, or an
 earlier run) are recognised by name, date and text and not added twice.
 
 The page then shows them statically with „Kommentarfunktion für diesen Artikel
-geschlossen.“ and makes no request to Isso (hooks/comments.py).
+geschlossen.“ and makes no request to Isso (hooks/kn/read/comments.py).
 
 `--nach-isso --datenbank FILE`: the other way round, for open articles whose
 archived comments (e.g. imported from WordPress) should live on in Isso: they are
@@ -41,10 +41,10 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-import comments
-from articles import RESERVED
-from comment_providers import isso as isso_provider
-from schema import LOCAL_ZONE, _Loader, check_comments, check_date, split_front_matter
+from kn.comment_providers import isso as isso_provider
+from kn.read import comments
+from kn.read.articles import RESERVED
+from kn.schema import LOCAL_ZONE, _Loader, check_comments, check_date, split_front_matter
 from tools.importer.model import Comment
 from tools.importer.plan import dump, thread_entries
 from tools.localsite import ROOT as ROOT_DIR

@@ -20,10 +20,10 @@ import difflib
 import sys
 from pathlib import Path
 
-from articles import RESERVED
-from schema import split_front_matter
-from text import slugify
-from typography import h1_headings, markdown_to_text
+from kn.markdown.typography import h1_headings, markdown_to_text
+from kn.read.articles import RESERVED
+from kn.schema import split_front_matter
+from kn.text import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 SERIES_TEMPLATE = """\

@@ -9,7 +9,7 @@ how to open the built site, the artifact „Vorschau der Website“.
 
 The summary goes to the file named by $GITHUB_STEP_SUMMARY (GitHub shows it on
 the run's page), else to standard output. Under GitHub Actions the build also
-prints every problem as an annotation (hooks/annotate.py).
+prints every problem as an annotation (hooks/kn/annotate.py).
 
     git diff --name-status main | python -m tools.pr_summary --site-dir site
     python -m tools.pr_summary docs/kooperation-netzwerke/neu.md data/tags.yml
@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-import annotate
-import registry
-from articles import series_of
-from checklists import checklist_name as checklist_of
-from schema import split_front_matter
+from kn import annotate, registry
+from kn.read.articles import series_of
+from kn.read.checklists import checklist_name as checklist_of
+from kn.schema import split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -265,7 +264,7 @@ def preview_section(build: Build, articles: list[str], environ: dict[str, str] |
     ]
     config = build.site.config
     if config is not None and not config.use_directory_urls:
-        # Built for file:// (KN_DIRECTORY_URLS=false, hooks/preview.py): opens by double-click.
+        # Built for file:// (KN_DIRECTORY_URLS=false, hooks/kn/publish/preview.py): opens by double-click.
         out.append("3. Im entpackten Ordner `index.html` doppelt anklicken. Alle Seiten und Links funktionieren so; "
                    "nur die Suche braucht einen Webserver und ist in der Vorschau ausgeschaltet.")
         if pages:

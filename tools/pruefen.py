@@ -3,7 +3,7 @@ content, separate from the product tests under tests/.
 
 1. The strict build (`mkdocs build --strict`): front matter, tags, authors,
    comments, checklists, limits and MkDocs' own link checks. Its messages
-   already name file, field and line (hooks/registry.py, hooks/annotate.py).
+   already name file, field and line (hooks/kn/registry.py, hooks/kn/annotate.py).
 2. Internal links of the built pages: every link and every embedded file of
    the site points to a page or file that exists.
 3. Nothing from other servers: no page or stylesheet loads a script, style,
@@ -37,7 +37,7 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))  # the hooks' helpers, as MkDocs loads them
 
-import annotate  # noqa: E402
+from kn import annotate  # noqa: E402
 from tools import spelling  # noqa: E402
 from tools.localsite import build  # noqa: E402
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from annotate import changed_files, enabled, lines_with, workflow_command
+from kn.annotate import changed_files, enabled, lines_with, workflow_command
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDLIST = ROOT / "tests" / "wortliste.txt"

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlparse
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdownify import MarkdownConverter
 
-from embeds import PROVIDERS, parse_video
+from kn.markdown.embeds import PROVIDERS, parse_video
 
 # -----------------------------------------------------------------------------
 # Constants
@@ -633,7 +633,7 @@ class _Converter(MarkdownConverter):
 
 
 class _CommentConverter(_Converter):
-    """Comments are rendered with plain Markdown (hooks/comments.py: no tables,
+    """Comments are rendered with plain Markdown (hooks/kn/read/comments.py: no tables,
     fences or strike-through): write what that renderer shows."""
 
     def convert_pre(self, el, text, parent_tags):

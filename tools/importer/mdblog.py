@@ -24,9 +24,9 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from limits import LIMITS, yaml_problems
-from schema import _Loader
-from text import slugify
+from kn.limits import LIMITS, yaml_problems
+from kn.schema import _Loader
+from kn.text import slugify
 
 from .fetch import Fetcher
 from .html2md import Converted, video_markdown, video_title, video_url
@@ -65,7 +65,7 @@ RAW_TAG_RE = re.compile(r"<(img|video|audio|source|a)\b([^>]*)>", re.I)
 PLAYER_RE = re.compile(r"<(video|audio)\b([^>]*)>(.*?)</\1\s*>", re.S | re.I)
 EVENT_ATTR_RE = re.compile(r"""\s(?:on\w+|srcdoc|formaction)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 IFRAME_RE = re.compile(r"<iframe\b([^>]*)>(?:.*?</iframe\s*>)?", re.S | re.I)
-# Any start tag, and the attributes the build refuses in a body (hooks/security.py): inline
+# Any start tag, and the attributes the build refuses in a body (hooks/kn/security.py): inline
 # styles (the CSP blocks them), event handlers, and names the theme or our scripts use.
 START_TAG_RE = re.compile(r"<([a-zA-Z][\w-]*)(\s[^<>]*?)?(\s*/?)>")
 REFUSED_ATTR_RE = re.compile(
@@ -164,7 +164,7 @@ def material_authors(root: Path) -> dict[str, str]:
 
 
 def load_yaml(text: str, src: str) -> tuple[Any, str | None]:
-    """YAML read with the build's limits (hooks/limits.py): aliases (billion
+    """YAML read with the build's limits (hooks/kn/limits.py): aliases (billion
     laughs), depth and size are checked on the event stream before any tree is
     built. Returns (data, problem)."""
     if len(text) > LIMITS.data_bytes:

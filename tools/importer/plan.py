@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from text import german_key, slugify
-from typography import TEASER_LENGTH, shorten, teaser
+from kn.markdown.typography import TEASER_LENGTH, shorten, teaser
+from kn.text import german_key, slugify
 
 from .model import Comment, Post
 

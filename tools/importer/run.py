@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
-from schema import _Loader
-from text import slugify
-from typography import teaser
+from kn.markdown.typography import teaser
+from kn.schema import _Loader
+from kn.text import slugify
 
 from . import mdblog, wxr
 from .fetch import Fetcher
@@ -43,7 +43,7 @@ AUTHORS_FILE = "data/authors.yml"
 REDIRECTS_FILE = "data/redirects.yml"
 REDIRECTS_HEADER = (
     "# Old addresses of imported articles (paths under the site's root) and the page that\n"
-    "# replaced them, written by the importer (tools/importer). hooks/redirects.py turns each\n"
+    "# replaced them, written by the importer (tools/importer). hooks/kn/publish/redirects.py turns each\n"
     "# into a small static redirect page. Entries may be edited or added by hand.\n"
 )
 
@@ -273,7 +273,7 @@ PATH_SEGMENT_BYTES = 200  # a file name may have 255 bytes
 
 
 def redirectable(old: str) -> bool:
-    """An old path that a static redirect page can answer (hooks/redirects.py writes <old>/index.html)."""
+    """An old path that a static redirect page can answer (hooks/kn/publish/redirects.py writes <old>/index.html)."""
     parts = old.strip("/").split("/")
     return (all(0 < len(part.encode("utf-8")) <= PATH_SEGMENT_BYTES for part in parts) and ".." not in parts
             and not any(c in old for c in "?#\\") and not any(ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in old))
@@ -289,7 +289,7 @@ def reserved_path(old: str, taken: set[str]) -> bool:
 
 
 RESERVED_TAG_SLUGS = frozenset({"index", "feed", "page", "seite"})
-TAG_CHARS = 60  # hooks/limits.py LIMITS.tag_chars
+TAG_CHARS = 60  # hooks/kn/limits.py LIMITS.tag_chars
 
 
 def rename_reserved_tags(mapping: dict[str, str], vocabulary: dict[str, Any], report: Report) -> None:

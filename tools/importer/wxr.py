@@ -22,7 +22,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from text import slugify
+from kn.text import slugify
 
 from .fetch import Fetcher
 from .html2md import ANY_ATTR_RE, HTML_TAGS, IMAGE_FILE_RE, Converted, html_to_markdown, prepare_wordpress

@@ -1,0 +1,1 @@
+"""kn.markdown"""

@@ -1,0 +1,218 @@
+"""The build, step by step: which part of `kn` runs when, in one place.
+
+hooks/main.py (the one module MkDocs loads) calls these functions from its
+event functions; nothing here imports MkDocs' event API, and no module of
+`kn` decides its own place in the order. Read it top to bottom:
+
+    0. start      the process starts (`mkdocs build` or `mkdocs serve`)
+    1. configure  settings: new empty state, our settings read and checked
+    2. guard      the input before anything is read (file names, sizes, links)
+    3. read       every source: articles, checklists, tags, comments, authors, redirects
+    4. derive     what follows from all of it: listing pages, related articles,
+                  preview images, checklist PDFs
+    5. validate   every problem collected in 2–4, reported at once (the build stops)
+    6. render     each page: its Markdown, then its HTML
+    7. listings   article lists appended once every page is rendered
+    8. templates  what each page's template gets (share links, metadata, search)
+    9. publish    files beside the pages: feeds, redirects, preview images,
+                  PDFs, the Content Security Policy, the search index
+
+Within a step the order of the calls is the order of the work; where one
+call relies on another, the comment says so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+from kn import devserver, security
+from kn.derive import listings, reader, related, tags
+from kn.markdown import embeds, typography
+from kn.publish import checklist_pdf, preview, redirects, search
+from kn.read import articles, checklists, comments
+from kn.render import feed_content, share, social, structured_data
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+T = TypeVar("T")
+
+
+def _chain(value: T, steps: list[Callable[[T], T | None]]) -> T:
+    """Each step gets the previous step's result (None: unchanged), as MkDocs
+    passes an event's value from one handler to the next."""
+    for step in steps:
+        result = step(value)
+        if result is not None:
+            value = result
+    return value
+
+
+# --- 0. start -----------------------------------------------------------------
+
+
+def start(command: str, dirty: bool) -> None:
+    articles.on_startup(command=command, dirty=dirty)  # the state of the first build
+    security.on_startup(command=command, dirty=dirty)  # log guard, once per process
+    devserver.on_startup(command=command, dirty=dirty)  # remembers `mkdocs serve` outside the modules
+
+
+# --- 1. configure ---------------------------------------------------------------
+
+
+def configure(config: MkDocsConfig) -> MkDocsConfig:
+    return _chain(config, [
+        devserver.on_config,  # the command, kept across the reset that follows
+        articles.on_config,  # a new, empty state for this build
+        security.on_config,  # settings that guard the output (extra.sicherheit)
+        preview.on_config,  # file addresses for the unpacked preview, before any address is made
+        checklists.on_config,
+        listings.on_config,  # extra.listen
+        comments.on_config,  # extra.comments: provider, default state, archive
+        typography.on_config,  # German quotes and apostrophes (Markdown extension)
+        embeds.on_config,  # videos and tables (Markdown extensions)
+        redirects.on_config,
+    ])
+
+
+# --- 2. guard, 3. read, 4. derive -------------------------------------------------
+
+
+def read_and_derive(files: Files, config: MkDocsConfig) -> Files:
+    def step(handler: Callable[..., Files | None]) -> Callable[[Files], Files | None]:
+        return lambda value: handler(value, config=config)
+
+    return _chain(files, [step(handler) for handler in (
+        # 2. guard: names, sizes and links of the input, before any page is read
+        security.on_files,
+        # 3. read: every article and series first; everything else refers to them
+        articles.on_files,
+        checklists.on_files,
+        tags.on_files,  # data/tags.yml, the articles' tags, the tag pages
+        comments.on_files,  # archived comments and each article's comment state
+        reader.on_files,  # data/authors.yml, reading times, feeds
+        redirects.on_files,  # data/redirects.yml
+        # 4. derive: from everything read
+        listings.on_files,  # pages of the start page and tag lists, archive by year
+        related.on_files,  # related articles
+        social.on_files,  # preview images
+        checklist_pdf.on_files,  # one PDF per checklist
+    )])
+
+
+# --- 5. validate ------------------------------------------------------------------
+
+
+def validate(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    return _chain(nav, [
+        lambda value: articles.on_nav(value, config=config, files=files),  # every problem at once, or stop
+        lambda value: tags.on_nav(value, config=config, files=files),
+    ])
+
+
+# --- 6. render --------------------------------------------------------------------
+
+
+def render_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def step(handler: Callable[..., str | None]) -> Callable[[str], str | None]:
+        return lambda value: handler(value, page=page, config=config, files=files)
+
+    return _chain(markdown, [step(handler) for handler in (
+        articles.on_page_markdown,  # first: the others read page.meta["kn_article"]
+        checklists.on_page_markdown,
+        tags.on_page_markdown,
+        listings.on_page_markdown,
+        comments.on_page_markdown,
+        reader.on_page_markdown,
+        related.on_page_markdown,
+        redirects.on_page_markdown,
+        security.on_page_markdown,  # last: what every step above left in the Markdown
+    )])
+
+
+def render_html(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def step(handler: Callable[..., str | None]) -> Callable[[str], str | None]:
+        return lambda value: handler(value, page=page, config=config, files=files)
+
+    return _chain(html, [step(handler) for handler in (
+        security.on_page_content,  # the author's HTML, before any of ours is added
+        reader.on_page_content,  # reading time, before the checklists go in
+        checklists.on_page_content,
+        related.on_page_content,
+        embeds.on_page_content,  # videos, after every step that adds HTML
+        feed_content.on_page_content,  # last: the full text for the feeds
+    )])
+
+
+# --- 7. listings ------------------------------------------------------------------
+
+
+def listings_and_templates(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    def step(handler: Callable[..., Environment | None]) -> Callable[[Environment], Environment | None]:
+        return lambda value: handler(value, config=config, files=files)
+
+    return _chain(env, [step(handler) for handler in (
+        articles.on_env,  # filters, the start page and series overviews
+        tags.on_env,  # the tag pages
+        listings.on_env,  # further pages and the archive
+        embeds.on_env,
+        checklist_pdf.on_env,
+    )])
+
+
+# --- 8. templates -----------------------------------------------------------------
+
+
+def template_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    def step(handler: Callable[..., dict[str, Any] | None]) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+        return lambda value: handler(value, page=page, config=config, nav=nav)
+
+    return _chain(context, [step(handler) for handler in (
+        listings.on_page_context,
+        share.on_page_context,
+        social.on_page_context,
+        checklist_pdf.on_page_context,
+        structured_data.on_page_context,
+        search.on_page_context,
+    )])
+
+
+def rendered_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    return _chain(output, [lambda value: security.on_post_template(value, template_name=template_name, config=config)])
+
+
+def rendered_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return _chain(output, [lambda value: security.on_post_page(value, page=page, config=config)])
+
+
+# --- 9. publish -------------------------------------------------------------------
+
+
+def publish(config: MkDocsConfig) -> None:
+    reader.on_post_build(config=config)  # feeds, archive, tag feeds
+    social.on_post_build(config=config)  # preview images
+    checklist_pdf.on_post_build(config=config)  # checklist PDFs
+    redirects.on_post_build(config=config)  # redirect pages
+    security.on_post_build(config=config)  # after every step that writes files: CSP, checks
+    preview.on_post_build(config=config)  # file addresses in the written files
+    search.on_post_build(config=config)  # the search index, of the final pages
+    devserver.on_post_build(config=config)  # `mkdocs serve`: forget our modules for the next rebuild
+
+
+# --- `mkdocs serve` ---------------------------------------------------------------
+
+
+def serve(server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+    def step(handler: Callable[..., LiveReloadServer | None]) -> Callable[[LiveReloadServer], LiveReloadServer | None]:
+        return lambda value: handler(value, config=config, builder=builder)
+
+    return _chain(server, [step(handler) for handler in (articles.on_serve, security.on_serve, devserver.on_serve)])
+
+
+def failed(error: Exception) -> None:
+    devserver.on_build_error(error=error)

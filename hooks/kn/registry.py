@@ -1,0 +1,248 @@
+"""Shared state of one build: the articles, checklists and collected errors.
+
+This is not a hook module (it is not listed under `hooks:`). Hook modules are
+loaded by MkDocs with `hooks/` on `sys.path`, so they all import this one
+module object and share its state. `reset()` runs in `articles.on_config`
+(first of all hooks, by its event priority), because MkDocs does not reload
+hook modules between rebuilds of `mkdocs serve`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from mkdocs.utils import get_relative_url
+
+from kn.markdown.typography import nbsp
+from kn.text import format_date_de, german_key, moment
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markdown import Markdown
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    from kn.derive.reader import Author
+    from kn.paging import Pager
+    from kn.publish.checklist_pdf import ChecklistPdf
+    from kn.render.social import SocialImage
+
+# -----------------------------------------------------------------------------
+# Data
+# -----------------------------------------------------------------------------
+
+
+@dataclass
+class Article:
+    """One article, read once from its Markdown file in `articles.on_files`."""
+
+    src_uri: str  # relative to docs/, e.g. "kooperation-netzwerke/x.md"
+    url: str  # e.g. "kooperation-netzwerke/x/"
+    series: str  # folder name, e.g. "kooperation-netzwerke"
+    title: str
+    description: str
+    date: datetime.date
+    tags: list[str]
+    comments: str | None  # "open", "closed", "off" or None (use the default)
+    authors: list[str]
+    draft: bool
+    body: str  # Markdown without front matter
+    part: int | None = None  # front matter `teil`: place in the series
+    # Filled in by later hooks:
+    checklists: list[str] = field(default_factory=list)
+    words: int = 0
+    reading_minutes: int = 0
+    comment_count: int = 0
+    comment_state: str = "off"
+    # The date as written with its time (None for a date alone), and the date
+    # of the last revision (`updated`, a date or a datetime), see schema.check_date.
+    published: datetime.datetime | None = None
+    updated: datetime.date | None = None
+    # No `description`: it is the teaser, so the page shows no extra lead.
+    teaser: bool = False
+    pinned: bool = False  # front matter `angeheftet`: first in a blog section
+    guid: str = ""  # front matter `guid`: the feed id of an imported post (the old blog's)
+
+    def moment(self) -> datetime.datetime:
+        """When the article appeared, for sorting and feeds (a date alone: midnight UTC)."""
+        return moment(self.published or self.date)
+
+
+@dataclass
+class Series:
+    """A folder of articles under docs/ with its overview page `index.md`."""
+
+    name: str
+    title: str
+    index_uri: str
+    url: str
+    articles: list[Article] = field(default_factory=list)  # reading order (a blog: pinned, then newest first)
+    kind: str = "reihe"  # front matter `art` of index.md: "reihe" (parts in order) or "blog" (newest first)
+
+
+@dataclass
+class Checklist:
+    """A checklist file `docs/checklisten/<name>.md`."""
+
+    name: str
+    src_uri: str
+    url: str
+    title: str
+    items: list[str]
+    source: str  # the Markdown, included verbatim into articles
+    # Front matter (optional, hooks/kn/read/checklists.py CHECKLIST_FIELDS):
+    legal: bool = False  # `rechtlich: true`: print and PDF say „Kein Rechtsrat“
+    fields: bool = True  # `felder: false`: no fields for partner, date and notes
+    updated: datetime.date | None = None  # `updated`: date of the last change
+
+
+# --- Tags (hooks/kn/derive/tags.py) ----------------------------------------------------
+
+
+@dataclass
+class Tag:
+    """A topic from data/tags.yml that at least one article uses."""
+
+    name: str
+    slug: str
+    description: str
+    src_uri: str  # the generated page, "tags/<slug>.md"
+    url: str  # "tags/<slug>/"
+    articles: list[Article] = field(default_factory=list)  # newest first
+
+
+# --- Comments (hooks/kn/read/comments.py) ----------------------------------------------
+
+
+@dataclass
+class CommentSettings:
+    """`extra.comments` of mkdocs.yml, checked once per build in comments.on_config."""
+
+    default: str | None = None  # open, closed, off; None: every article must say
+    close_after_days: int | None = None
+    giscus: dict[str, Any] = field(default_factory=dict)
+    # Comment provider (hooks/kn/comment_providers/): its name, raw section and checked settings.
+    provider: str = "isso"
+    sections: dict[str, Any] = field(default_factory=dict)  # provider name -> raw extra.comments.<name>
+    provider_settings: dict[str, Any] = field(default_factory=dict)  # set in comments.on_files
+
+
+# -----------------------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    command: str = "build"
+    config: MkDocsConfig | None = None
+    articles: list[Article] = field(default_factory=list)  # newest first
+    # Drafts left out of `mkdocs build`: not published, but still validated.
+    drafts: list[Article] = field(default_factory=list)
+    # Articles with a broken front-matter field: never published, but their other
+    # fields (tags, authors, teil, checklists) are still checked, so that one
+    # build reports every problem at once.
+    rejected: list[Article] = field(default_factory=list)
+    by_uri: dict[str, Article] = field(default_factory=dict)
+    series: dict[str, Series] = field(default_factory=dict)
+    checklists: dict[str, Checklist] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)  # name -> used tag (hooks/kn/derive/tags.py)
+    unused_tags: list[str] = field(default_factory=list)  # vocabulary without articles (hooks/kn/derive/tags.py)
+    errors: list[str] = field(default_factory=list)
+    # --- hooks/kn/read/checklists.py: each checklist's HTML, converted once per build
+    checklist_html: dict[str, str] = field(default_factory=dict)  # name -> HTML
+    checklist_markdown: Markdown | None = None  # the site's Markdown, made once
+    checklist_words: dict[str, int] = field(default_factory=dict)  # name -> words (hooks/kn/derive/reader.py)
+    # --- hooks/kn/derive/tags.py: the generated tag pages
+    tag_pages: dict[str, Tag] = field(default_factory=dict)  # "tags/<slug>.md" -> tag
+    # --- hooks/kn/derive/reader.py: data/authors.yml
+    authors: dict[str, Author] = field(default_factory=dict)  # id -> author
+    # --- hooks/kn/read/comments.py: settings, archived comments and the build's "today"
+    comment_settings: CommentSettings = field(default_factory=CommentSettings)
+    comment_threads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # src_uri -> thread
+    comments_today: datetime.date = field(default_factory=datetime.date.today)
+    # Reach (hooks/kn/derive/related.py, hooks/kn/render/social.py):
+    related: dict[str, list[Article]] = field(default_factory=dict)  # src_uri -> up to three articles
+    checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, reading order
+    previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
+    # --- hooks/kn/publish/checklist_pdf.py: each checklist's PDF
+    checklist_pdfs: dict[str, ChecklistPdf] = field(default_factory=dict)  # name -> its PDF
+    # --- hooks/kn/derive/listings.py: pages of the start page and the tag pages (hooks/kn/paging.py), archive
+    page_size: int = 10  # extra.listen.seitengroesse
+    pagers: dict[str, Pager] = field(default_factory=dict)  # src_uri -> its page of a paged list
+    home_pages: dict[str, Pager] = field(default_factory=dict)  # "seite/<n>.md" -> page n of the start page
+    # --- hooks/kn/render/feed_content.py: each article's full text for the feeds
+    feed_html: dict[str, str] = field(default_factory=dict)  # src_uri -> HTML
+    _env: Environment | None = None
+
+    def sorted_series(self) -> list[Series]:
+        """Series in German alphabetical order of their titles."""
+        return sorted(self.series.values(), key=lambda s: german_key(s.title))
+
+    def sorted_checklists(self) -> list[Checklist]:
+        """Checklists in the order a reader meets them: by the first article that includes
+        each (`checklist_users` is in reading order), then unused ones alphabetically."""
+        def key(checklist: Checklist) -> tuple:
+            users = self.checklist_users.get(checklist.name)
+            if not users:
+                return (1, (), german_key(checklist.title))
+            first = users[0]
+            place = list(first.checklists).index(checklist.name) if checklist.name in first.checklists else 0
+            return (0, (first.series, first.part is None, first.part or 0, first.moment(), first.src_uri, place),
+                    german_key(checklist.title))
+        return sorted(self.checklists.values(), key=key)
+
+    def validated_articles(self) -> list[Article]:
+        """Every article whose fields must be checked, published or not."""
+        return self.articles + self.drafts + self.rejected
+
+    @property
+    def serving(self) -> bool:
+        return self.command == "serve"
+
+    def env(self) -> Environment:
+        """The theme's Jinja environment, made once per build."""
+        if self._env is None:
+            assert self.config is not None
+            self._env = self.config.theme.get_env()
+            install_filters(self._env)
+        return self._env
+
+    def render(self, template: str, page: Page, **context: Any) -> str:
+        """Render one of our templates for `page` (the `url` filter needs it)."""
+        base_url = get_relative_url(".", page.url)
+        return self.env().get_template(template).render(
+            page=page, base_url=base_url, config=self.config, site=self, **context
+        )
+
+
+SITE = Site()
+
+
+def reset(command: str | None = None) -> Site:
+    """Start a new build with empty state (keeping the command)."""
+    global SITE
+    SITE = Site(command=command or SITE.command)
+    return SITE
+
+
+def install_filters(env: Environment) -> None:
+    """Our Jinja filters, for the theme's templates and for our own templates."""
+    env.filters["datum_de"] = format_date_de
+    env.filters["kn_moment"] = moment
+    env.filters["kn_nbsp"] = nbsp  # no-break spaces in template texts („§ 5“, „e. Kfr.“)
+
+
+def append_listings(files: Files, listing: Callable[[Page], str | None]) -> None:
+    """Append `listing(page)` to the HTML of every rendered page it returns
+    something for. Called in `on_env`: MkDocs has then converted every page
+    (so reading times are known) and not yet written any (nor indexed it for
+    search)."""
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.content is not None:
+            html = listing(page)
+            if html:
+                page.content += html
+
