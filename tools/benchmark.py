@@ -146,6 +146,20 @@ def generate_checklists(project: Path, count: int, seed: int = 2) -> None:
             f'{front}!!! checkliste "{title}"\n\n{items}', encoding="utf-8")
 
 
+def entry_without(project: Path, name: str, module: str, steps: tuple[str, ...]) -> str:
+    """Write hooks/<name>.py: the build's entry module with the steps `steps` of
+    `module` left out (kn/pipeline.py looks each step up when it runs it), for
+    the cost of one part alone; return the line for `hooks:` in mkdocs.yml."""
+    package, _, leaf = module.rpartition(".")
+    (project / "hooks" / f"{name}.py").write_text(
+        f"from {package} import {leaf}\n\n"
+        f"for _name in {steps!r}:\n"
+        f"    getattr({leaf}, _name)  # a step that was renamed fails here, not silently\n"
+        f"    setattr({leaf}, _name, lambda *args, **kwargs: None)\n\n"
+        "from main import *  # noqa: E402, F403\n", encoding="utf-8")
+    return f"  - hooks/{name}.py\n"
+
+
 def bench_pdfs(tmp: Path, count: int) -> None:
     """Build a site with `count` extra checklists with an empty and a full PDF cache."""
     project = copy_sources(tmp / "pdf")
@@ -158,7 +172,8 @@ def bench_pdfs(tmp: Path, count: int) -> None:
     pdfs = len(list((out / "checklisten").glob("*/*.pdf")))
     # The same site without the PDF hook: what the PDFs cost a build with a full cache.
     without = project / "mkdocs-ohne-pdf.yml"
-    without.write_text(config.read_text(encoding="utf-8").replace("  - hooks/kn/publish/checklist_pdf.py\n", ""), encoding="utf-8")
+    entry = entry_without(project, "ohne_pdf", "kn.publish.checklist_pdf", ("on_files", "on_env", "on_page_context", "on_post_build"))
+    without.write_text(config.read_text(encoding="utf-8").replace("  - hooks/main.py\n", entry), encoding="utf-8")
     _plain, plain_cpu = build(without, tmp / "out-pdf-ohne", strict=True)
     print(f"Checklisten-PDFs ({pdfs} Checklisten, davon {count} erzeugte): leerer Zwischenspeicher {cold:.2f} s "
           f"(CPU {cold_cpu:.2f} s), gefüllter {warm:.2f} s (CPU {warm_cpu:.2f} s); "
@@ -226,9 +241,9 @@ def material_search_project(project: Path, target: Path) -> Path:
     no hooks/kn/publish/search.py, no kn-search.js, no overrides of search and header."""
     shutil.copytree(project, target, ignore=shutil.ignore_patterns("site"))
     config = target / "mkdocs.yml"
-    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
-             if line.strip() not in ("- hooks/kn/publish/search.py", "- assets/kn-search.js")]
-    text = "\n".join(lines) + "\n"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines() if line.strip() != "- assets/kn-search.js"]
+    entry = entry_without(target, "ohne_suche", "kn.publish.search", ("on_page_context", "on_post_build"))
+    text = ("\n".join(lines) + "\n").replace("  - hooks/main.py\n", entry)
     assert "plugins: []\n" in text, "mkdocs.yml: 'plugins: []' not found"
     config.write_text(text.replace("plugins: []\n", MATERIAL_SEARCH), encoding="utf-8")
     for partial in ("search.html", "header.html"):
