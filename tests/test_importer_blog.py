@@ -20,8 +20,6 @@ from kn.publish.redirects import parse_redirects
 from tools.importer import Options, run
 from tools.localsite import DEMO
 
-pytestmark = pytest.mark.build
-
 BLOG = "tagebuch"
 POSTS = 60
 PAGE_SIZE = 10  # extra.listen.seitengroesse of the test site
@@ -80,6 +78,7 @@ def blog_export(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
+    """The generated blog imported into a copy of the test site and built strictly: (root, site, report)."""
     base = tmp_path_factory.mktemp("blog-import")
     root = copy_sources(base / "site", content=DEMO)
     report = run(Options(source=blog_export(base / "export.xml"), root=root, series=BLOG))
@@ -95,6 +94,7 @@ def imported(tmp_path_factory):
 # -----------------------------------------------------------------------------
 
 
+@pytest.mark.build
 def test_page_comments_are_archived_without_private_fields(imported):
     root, _site, report = imported
     archive = root / "data" / "comments" / BLOG / "seiten" / "ueber-uns.yml"
@@ -107,6 +107,7 @@ def test_page_comments_are_archived_without_private_fields(imported):
     assert report.comments["archiviert"] == 4 and not any("Seite" in k for k in report.comments)
 
 
+@pytest.mark.build
 def test_page_shows_its_thread_closed_and_escaped_like_an_article(imported):
     _root, site, _report = imported
     page = site.page(PAGE_URL)
@@ -143,6 +144,7 @@ def link(page, selector: str) -> str | None:
     return element["href"] if element else None
 
 
+@pytest.mark.build
 def test_blog_overview_is_paged_newest_first_with_pinned_post_on_top(imported):
     _root, site, _report = imported
     pages = POSTS // PAGE_SIZE
@@ -167,6 +169,7 @@ def test_blog_overview_is_paged_newest_first_with_pinned_post_on_top(imported):
     assert first.find("a", string="Über uns")  # the pages stay linked from the first page
 
 
+@pytest.mark.build
 def test_later_blog_pages_have_their_own_title_and_stay_out_of_the_search(imported):
     _root, site, _report = imported
     second = site.page(f"{BLOG}/seite/2/")
@@ -183,6 +186,7 @@ def test_later_blog_pages_have_their_own_title_and_stay_out_of_the_search(import
 # -----------------------------------------------------------------------------
 
 
+@pytest.mark.build
 def test_old_feed_address_leads_to_the_atom_feed(imported):
     root, site, report = imported
     redirects = yaml.safe_load((root / "data" / "redirects.yml").read_text(encoding="utf-8"))
@@ -199,6 +203,7 @@ def test_old_feed_address_leads_to_the_atom_feed(imported):
 # -----------------------------------------------------------------------------
 
 
+@pytest.mark.build
 def test_comments_for_an_overview_or_with_a_private_field_fail_with_file_and_field(tmp_path):
     root = copy_sources(tmp_path / "site", content=DEMO)
     series = "kooperation-netzwerke"
@@ -220,3 +225,27 @@ def test_redirect_to_the_feed_is_allowed_and_other_files_are_not():
     redirects, problems = parse_redirects({"feed/": "feed.xml", "alt/": "sitemap.xml"}, {"a.md": "a/index.html"}, set())
     assert [(r.old, r.output, r.target) for r in redirects] == [("feed/", "feed/index.html", "feed.xml")]
     assert len(problems) == 1 and "'sitemap.xml'" in problems[0] and "'feed.xml' für den Feed" in problems[0]
+
+
+@pytest.fixture(scope="module")
+def fixture_site(imported):
+    return imported[1]  # served by conftest's fixture_url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_paged_blog_and_page_comments_fit_phone_and_desktop(browser_page, fixture_url, width):
+    browser_page.set_viewport_size({"width": width, "height": 900})
+    for url in (f"{BLOG}/", f"{BLOG}/seite/2/", PAGE_URL):
+        browser_page.goto(fixture_url + url)
+        assert browser_page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), url
+    # On a later page both pager links are visible and lead to the neighbours.
+    browser_page.goto(fixture_url + f"{BLOG}/seite/2/")
+    newer, older = browser_page.locator(".kn-pager a[rel=prev]"), browser_page.locator(".kn-pager a[rel=next]")
+    assert newer.is_visible() and older.is_visible()
+    older.click()
+    assert browser_page.url.endswith(f"/{BLOG}/seite/3/")
+    # The deepest reply of the page's thread keeps a readable width.
+    browser_page.goto(fixture_url + PAGE_URL)
+    deepest = browser_page.locator(".kn-comments__list--replies .kn-comments__list--replies .kn-comment__text").first
+    assert deepest.bounding_box()["width"] > width * 0.4
