@@ -129,3 +129,21 @@ def test_nginx_answers_a_missing_page_with_the_german_404(nginx_site):
 @pytest.mark.build
 def test_nginx_lists_no_folders(nginx_site):
     assert get(nginx_site + "assets/").status in (403, 404)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.build
+def test_nginx_sends_an_old_wordpress_feed_to_the_atom_feed_with_301(nginx_site):
+    opener = urllib.request.build_opener(_NoRedirect)
+    for old in ("feed/", "feed", "feed/atom/", "feed/rss2/"):
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            opener.open(nginx_site + old, timeout=5)
+        assert answer.value.code == 301, old
+        assert answer.value.headers["Location"].endswith("/feed.xml"), old
+        assert answer.value.headers["X-Content-Type-Options"] == "nosniff"
+    assert get(nginx_site + "feed.xml").status == 200
+    assert get(nginx_site + "feeds/").status == 404

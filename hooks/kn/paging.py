@@ -79,7 +79,7 @@ def page_size(extra: Any) -> tuple[int, list[Problem]]:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SIZE:
         return DEFAULT_SIZE, [error(CONFIG, SETTING, (
             f"{value!r} ist keine erlaubte Seitengröße. Erwartet wird eine ganze Zahl von 1 bis {MAX_SIZE} "
-            f"(Artikel je Seite der Startseite und der Themenseiten), z. B. 'seitengroesse: {DEFAULT_SIZE}'."
+            f"(Artikel je Seite der Startseite, der Themenseiten und der Blog-Übersichten), z. B. 'seitengroesse: {DEFAULT_SIZE}'."
         ))]
     return value, []
 

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from kn.markdown.typography import teaser
+from kn.publish.redirects import FEED  # the site's Atom feed: a redirect target besides pages
 from kn.schema import _Loader
 from kn.text import slugify
 
@@ -41,6 +42,7 @@ RESERVED = frozenset({"assets", "checklisten", "tags", "javascripts", "styleshee
 TAGS_FILE = "data/tags.yml"
 AUTHORS_FILE = "data/authors.yml"
 REDIRECTS_FILE = "data/redirects.yml"
+OLD_FEED = "feed/"  # WordPress' feed address
 REDIRECTS_HEADER = (
     "# Old addresses of imported articles (paths under the site's root) and the page that\n"
     "# replaced them, written by the importer (tools/importer). hooks/kn/publish/redirects.py turns each\n"
@@ -104,6 +106,9 @@ def _run(options: Options, report: Report) -> None:
     if not index.exists() and any(p.kind == "post" for p in posts):
         writer.text(f"docs/{series}/index.md", series_index_text(source.title.strip() or series, posts,
                                                                  blog=not options.as_series))
+    if isinstance(context, wxr.Blog) and any(not p.draft and p.kind == "post" for p in posts):
+        # After the conversion: a link in a text to the old feed stays a link to the old blog.
+        targets.setdefault(OLD_FEED, FEED)
     plan_tags(writer, root, posts, vocabulary, source, report)
     plan_authors(writer, root, posts, source, report)
     plan_redirects(writer, root, posts, targets, options.replace, report)
@@ -232,7 +237,8 @@ def archive_targets(blog: wxr.Blog, posts: list[Post], series: str, mapping: dic
                     targets: dict[str, str], report: Report) -> None:
     """Old archive addresses of WordPress: /category/x/ and /tag/y/ lead to the
     topic's page, /author/z/ to the blog's overview, an attachment page to its
-    post. (/feed/ cannot be redirected by a static page; the report says where the feed is.)"""
+    post. The old feed /feed/ gets its redirect page in `_run` (to feed.xml; the
+    real 301 for feed readers is the web server's, deploy/nginx.conf)."""
     published = [p for p in posts if not p.draft and p.kind == "post"]
     used = {slugify(mapping.get(t, t)) for p in published for t in p.tags}
     overview = f"{series}/index.md"
@@ -249,8 +255,9 @@ def archive_targets(blog: wxr.Blog, posts: list[Post], series: str, mapping: dic
         if old not in targets:
             targets[old] = by_ident[parent].path if parent in by_ident else overview
     if published:
-        report.note(REDIRECTS_FILE, None, "Den Feed des alten Blogs (/feed/) kann keine statische Seite weiterleiten; "
-                                          "der neue Feed liegt unter /feed.xml (beim Webserver als Weiterleitung eintragen).")
+        report.note(REDIRECTS_FILE, None, f"Der Feed des alten Blogs (/{OLD_FEED}) führt Browser per Weiterleitungsseite "
+                                          f"zu /{FEED}; Feedleser brauchen eine echte Weiterleitung (301) des Webservers "
+                                          "(deploy/nginx.conf enthält sie; sonst siehe README „Ein bestehendes Blog importieren“).")
 
 
 def site_outputs(root: Path) -> set[str]:

@@ -233,11 +233,8 @@ def read_item(item: dict[str, Any], options: Options, report: Report, logins: di
         post.query_urls.append(f"?{'page_id' if kind == 'page' else 'p'}={post_id}")
         post.query_urls = list(dict.fromkeys(post.query_urls))
     blog.by_id[post_id] = post
-    if kind == "page":
-        for _ in comments:
-            report.comment("übersprungen: Kommentar zu einer Seite")
-    else:
-        post.thread = read_comments(comments, report)
+    # Pages keep their comments too: archived like a post's, shown closed on the page.
+    post.thread = read_comments(comments, report)
     return post
 
 

@@ -1,9 +1,10 @@
-"""Listings for readers: the start page and every tag page in pages of
+"""Listings for readers: the start page, every tag page and the overview of
+every blog section (`art: blog`) in pages of
 `extra.listen.seitengroesse` articles (hooks/kn/paging.py), the archive by year
 on /archiv/, and the sitemap's `lastmod` of every page.
 
-- The first page of a list keeps its address (`/`, `/tags/<slug>/`); page n
-  is a virtual file `seite/<n>.md` or `tags/<slug>/seite/<n>.md`
+- The first page of a list keeps its address (`/`, `/tags/<slug>/`, `/<blog>/`);
+  page n is a virtual file `seite/<n>.md`, `tags/<slug>/seite/<n>.md` or `<blog>/seite/<n>.md`
   (`File.generated`), kept out of the navigation and the search index (the
   articles it lists are found on their own pages). Its body comes from a
   template appended in `on_env`, like the tag pages (hooks/kn/derive/tags.py).
@@ -84,6 +85,14 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             site.pagers[pager.src_uri] = pager
             if not pager.first and add(pager.src_uri, later_meta(tag.name, pager)):
                 site.tag_pages[pager.src_uri] = tag
+    for series in site.series.values():
+        # A blog section's overview pages like the start page (a series keeps its parts on one page).
+        if series.kind != "blog" or not series.index_uri:
+            continue
+        for pager in paginate(series.articles, site.page_size, first_src=series.index_uri, url_of=url_of):
+            site.pagers[pager.src_uri] = pager
+            if not pager.first:
+                add(pager.src_uri, later_meta(series.title, pager))
     if site.articles and add(ARCHIVE_URI, archive_meta()):
         # In the navigation, after the topics (articles.derive_nav made the rest).
         config.nav = [*(config.nav or []), ARCHIVE_URI]
@@ -167,6 +176,12 @@ def render(site: registry.Site, page: Page) -> str | None:
     pager = site.home_pages.get(src_uri)
     if pager is not None:
         return site.render("fragments/kn/home-page.html", page, pager=pager, articles=pager.items)
+    pager = site.pagers.get(src_uri)
+    if pager is not None and not pager.first and page.file.generated_by:
+        # Page n > 1 of a blog section's overview: the section with this page's posts.
+        series = next((s for s in site.series.values() if s.kind == "blog" and s.url == pager.first_url), None)
+        if series is not None:
+            return site.render("fragments/kn/series.html", page, series=series, pager=pager)
     if src_uri == ARCHIVE_URI and page.file.generated_by:
         return site.render("fragments/kn/archive.html", page, years=archive_years(site.articles), total=len(site.articles))
     return None

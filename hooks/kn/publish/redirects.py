@@ -7,6 +7,10 @@ overrides/fragments/kn/redirect.html) that sends the reader to the new page.
 This has the effect of the mkdocs-redirects plugin, but in German and with its
 list in a data file that an import can extend without touching mkdocs.yml.
 
+The target may also be `feed.xml`, the site's Atom feed: the importer sends
+the old WordPress feed `feed/` there (a real 301 for feed readers comes from
+the web server, deploy/nginx.conf).
+
 Old WordPress short links like `/?p=123` cannot be static files: entries whose
 key is such a query (`"?p=123": serie/artikel.md`) go to `alte-adressen.json`,
 and the start page loads docs/assets/kn-alte-adressen.js, which looks the
@@ -42,6 +46,9 @@ QUERY_MAP = "alte-adressen.json"
 QUERY_RE = re.compile(r"\?[A-Za-z_][\w-]*=[\w-]+")
 TEMPLATE = "fragments/kn/redirect.html"
 FORM = "Jede Zeile hat die Form „alter/pfad/: serie/artikel.md“."
+# A target that is no page: the site's Atom feed (hooks/kn/derive/reader.py), for an old `feed/`.
+FEED = "feed.xml"
+FEED_TITLE = "Atom-Feed"
 
 
 @dataclass(frozen=True)
@@ -101,18 +108,19 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     base = (config.site_url or "").rstrip("/") + "/"
     queries: dict[str, str] = {}
     for redirect in _redirects:
-        file = _files[redirect.target]
-        if not (site_dir / file.dest_uri).is_file():
+        file = _files.get(redirect.target)
+        dest, url = (file.dest_uri, file.url) if file is not None else (FEED, FEED)
+        if not (site_dir / dest).is_file():
             log.info("Weiterleitung %s ausgelassen: %s wird nicht veröffentlicht (Entwurf?).", redirect.old, redirect.target)
             continue
         if not redirect.output:
-            queries[redirect.old] = file.url or "./"
+            queries[redirect.old] = url or "./"
             continue
         old_url = redirect.output.removesuffix("index.html")
-        title = file.page.title if file.page is not None and file.page.title else file.url
+        title = FEED_TITLE if file is None else (file.page.title if file.page is not None and file.page.title else file.url)
         html = template.render(
-            title=title, target=get_relative_url(file.url, old_url) if file.url else "./",
-            canonical=base + file.url if config.site_url else file.url,
+            title=title, target=get_relative_url(url, old_url) if url else "./",
+            canonical=base + url if config.site_url else url,
         )
         out = site_dir / redirect.output
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -192,10 +200,10 @@ def parse_redirects(
                 "ohne Domain und '#' – und Kurzadressen der Startseite wie '?p=12'."
             )))
             continue
-        if not isinstance(target, str) or target.strip() not in pages:
+        if not isinstance(target, str) or (target.strip() not in pages and target.strip() != FEED):
             problems.append(error(REDIRECTS_FILE, old, (
                 f"Das Ziel {show(target)} ist keine Seite unter docs/. Erwartet wird ein Pfad wie "
-                "'kooperation-netzwerke/mein-artikel.md'."
+                f"'kooperation-netzwerke/mein-artikel.md' (oder '{FEED}' für den Feed der Website)."
             )))
             continue
         if query:

@@ -336,5 +336,6 @@ def render_listing(site: registry.Site, page: Page) -> str | None:
         )
     name = page.meta.get("kn_series")
     if name:
-        return site.render("fragments/kn/series.html", page, series=site.series[name])
+        # A blog section's first page of posts (hooks/kn/derive/listings.py pages them); a series: all parts.
+        return site.render("fragments/kn/series.html", page, series=site.series[name], pager=site.pagers.get(page.file.src_uri))
     return None

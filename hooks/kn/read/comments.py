@@ -7,7 +7,9 @@ from another server before the reader's consent.
   articles dated more than N days before "today" as closed. "Today" is the
   build date, or the environment variable KN_HEUTE=JJJJ-MM-TT (for tests and
   for previewing a later date).
-- Archived comments: `data/comments/<article path under docs/ without .md>.yml`,
+- Archived comments: `data/comments/<article path under docs/ without .md>.yml`
+  (also for a page in a section's subfolder, e.g. an imported WordPress page
+  `<section>/seiten/x.md`: its archive is shown, always closed),
   a list of entries with `author`, `date`, `text` (Markdown) and optionally
   `reply_to` (the number of the answered entry, counted from 1). Other keys are
   rejected, so that no e-mail address or other private field lands in the
@@ -106,17 +108,18 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     for path, uri in comment_files(folder):
         rel = f"{DATA_DIR}/{path.relative_to(folder).as_posix()}"
         article = site.by_uri.get(uri)
-        if article is None:
+        if article is None and not section_page(uri, files, site.series):
             problem = missing_article(rel, uri, files)
             if problem:
                 site.errors.append(problem)
             continue
         entries, problems = load_comments(rel, path.read_text(encoding="utf-8"), smarty=smarty)
         site.errors.extend(problems)
-        if problems or article.comment_state == "off":
+        if problems or (article is not None and article.comment_state == "off"):
             continue
-        threads[uri] = thread(entries)
-        article.comment_count = len(entries)
+        threads[uri] = thread(entries)  # a section's page (imported): its archive, always closed
+        if article is not None:
+            article.comment_count = len(entries)
     return files
 
 
@@ -133,6 +136,10 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
                 url=page.url, address=email_provider.operator_email(config.extra),
             )
             page.meta["kn_csp"] = provider.csp(settings.provider_settings)
+    elif page.file.src_uri in site.comment_threads:
+        # A page of a section (an imported WordPress page): its archived thread, closed.
+        page.meta["kn_comments"] = site.comment_threads[page.file.src_uri]
+        page.meta["kn_page_comments"] = "closed"
     elif page.file.src_uri == DATENSCHUTZ_PAGE and DATENSCHUTZ_MARKER in markdown:
         return markdown.replace(DATENSCHUTZ_MARKER, datenschutz_text(config), 1)
     return None
@@ -269,7 +276,21 @@ def missing_article(rel: str, uri: str, files: Files) -> str | None:
         ))
     if file.inclusion in (InclusionLevel.DRAFT, InclusionLevel.EXCLUDED):
         return None
-    return error(rel, None, f"Die Seite 'docs/{uri}' ist kein Artikel; Kommentare gibt es nur unter Artikeln.")
+    return error(rel, None, (
+        f"Die Seite 'docs/{uri}' ist kein Artikel; Kommentare gibt es nur unter Artikeln und unter Seiten "
+        "in einem Ordner eines Bereichs (z. B. docs/<bereich>/seiten/<seite>.md)."
+    ))
+
+
+def section_page(uri: str, files: Files, series: dict[str, Any]) -> bool:
+    """True for a published page in a subfolder of a series or blog section
+    (`<section>/seiten/x.md`, where the importer writes WordPress pages): it may
+    show its archived comments, closed. Overviews (`index.md`) may not."""
+    parts = uri.split("/")
+    if len(parts) < 3 or parts[0] not in series or parts[-1] == "index.md":
+        return False
+    file = files.get_file_from_path(uri)
+    return file is not None and not file.generated_by and file.inclusion not in (InclusionLevel.DRAFT, InclusionLevel.EXCLUDED)
 
 
 def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
