@@ -12,7 +12,7 @@ on /archiv/, and the sitemap's `lastmod` of every page.
   fragments/kn/head.html); every page has its own canonical address.
 - The archive `archiv.md` lists every article by year, newest first, with the
   count per year; it is in the navigation and linked from the start page.
-- `page.meta["kn_lastmod"]`: an article's `updated` or `date`, a listing's
+- `lastmod` of the page's view (hooks/kn/view.py): an article's `updated` or `date`, a listing's
   newest article; overrides/sitemap.xml writes it as `<lastmod>`.
 """
 
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import yaml
 from mkdocs.structure.files import File, InclusionLevel
 
-from kn import registry
+from kn import registry, view
 from kn.derive.reader import last_change
 from kn.paging import Pager, page_size, paginate
 from kn.problems import error
@@ -94,14 +94,15 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     site = registry.SITE
     src_uri = page.file.src_uri
     pager = site.pagers.get(src_uri)
+    page_view = view.of(page)
     if pager is not None:
-        page.meta["kn_pager"] = pager
-    page.meta["kn_lastmod"] = lastmod(site, src_uri, pager)
+        page_view.pager = pager
+    page_view.lastmod = lastmod(site, src_uri, pager)
     return None
 
 
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
-    if page.meta.get("kn_pager") is not None:
+    if view.of(page).pager is not None:
         # rel="prev"/"next" of a paged list are its neighbours (fragments/kn/head.html),
         # not the neighbours in the navigation that Material's head would link.
         page.previous_page = page.next_page = None

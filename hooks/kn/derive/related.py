@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from typing import TYPE_CHECKING, Callable
 
-from kn import registry
+from kn import registry, view
 from kn.registry import Article
 
 if TYPE_CHECKING:
@@ -52,13 +52,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
     if page.file.src_uri in site.by_uri:
-        page.meta["kn_related"] = site.related.get(page.file.src_uri, [])
+        view.of(page).related = site.related.get(page.file.src_uri, [])
     return None
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
-    checklist = page.meta.get("kn_checklist")
+    checklist = view.of(page).checklist
     if checklist is None:
         return None
     used_by = site.checklist_users.get(checklist.name, [])

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import yaml
 from mkdocs.structure.files import File, InclusionLevel
 
-from kn import registry
+from kn import registry, view
 from kn.problems import error
 from kn.registry import Tag
 from kn.schema import VOCABULARY, parse_vocabulary, unknown_tags, vocabulary_note
@@ -84,9 +84,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     site = registry.SITE
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
-        page.meta["kn_tags"] = [site.tags[name] for name in article.tags if name in site.tags]
+        view.of(page).tags = [site.tags[name] for name in article.tags if name in site.tags]
     elif page.file.generated_by and page.file.src_uri in site.tag_pages:
-        page.meta["kn_tag"] = site.tag_pages[page.file.src_uri]
+        view.of(page).tag = site.tag_pages[page.file.src_uri]
     return None
 
 
@@ -149,7 +149,7 @@ def render_tag_listing(site: registry.Site, page: Page) -> str | None:
     if src_uri == INDEX_URI:
         tags = sorted(site.tags.values(), key=lambda t: german_key(t.name))
         return site.render("fragments/kn/tag-index.html", page, tags=tags)
-    tag = page.meta.get("kn_tag")
+    tag = view.of(page).tag
     if tag is not None:
         # Its page of articles (hooks/kn/derive/listings.py pages every tag's list).
         pager = site.pagers.get(src_uri)

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_build_datetime
 
-from kn import annotate, registry
+from kn import annotate, registry, view
 from kn.derive import tags
 from kn.markdown.typography import h1_headings, markdown_to_text, nbsp, one_title, teaser, title_heading, typeset
 from kn.problems import error
@@ -126,13 +126,13 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     site = registry.SITE
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
-        page.meta["kn_article"] = article
+        view.of(page).article = article
         # One title (from the front matter or the first '# ' heading), above the article header.
         markdown = one_title(markdown, article.title if "title" in page.meta else None)
         page.meta["title"] = article.title
         page.meta["description"] = article.description
     elif page.file.name == "index" and series_of(page.file.src_uri) in site.series:
-        page.meta["kn_series"] = series_of(page.file.src_uri)
+        view.of(page).series = series_of(page.file.src_uri)
     return markdown
 
 
@@ -334,7 +334,7 @@ def render_listing(site: registry.Site, page: Page) -> str | None:
             series=site.sorted_series(),
             checklists=site.sorted_checklists(),
         )
-    name = page.meta.get("kn_series")
+    name = view.of(page).series
     if name:
         return site.render("fragments/kn/series.html", page, series=site.series[name])
     return None
