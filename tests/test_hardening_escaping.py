@@ -298,6 +298,9 @@ COMPUTED = {
     "icon": lambda: "fontawesome/solid/link",  # share.py: one of its fixed icons
     "jsonld": lambda:  # the page view's JSON-LD texts
         [__import__("kn.render.structured_data", fromlist=["script_json"]).script_json({"name": HOSTILE})],
+    # view.after_content: templates the hooks choose, each with a hostile context
+    "after_content": lambda: [types.SimpleNamespace(template=name, context=Hostile()) for name in (
+        "fragments/kn/home.html", "fragments/kn/tag-page.html", "fragments/kn/checklist-used-by.html")],
 }
 # Context values of a given shape, as the hooks pass them: pairs are unpacked
 # (`for a, b in ...`), which a one-element Hostile iteration cannot be.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kn.view import Fragment, PageView, attach, of
+from kn.view import FRAGMENT_NAMES, Fragment, PageView, attach, of
 
 pytestmark = pytest.mark.unit
 
@@ -89,3 +89,39 @@ def test_fragments_pass_only_known_names():
     with pytest.raises(ValueError, match="FRAGMENT_NAMES"):
         Fragment("fragments/kn/home.html", {"artikel": []})
 
+
+
+def test_after_content_template_passes_every_fragment_name():
+    """fragments/kn/after-content.html hands exactly FRAGMENT_NAMES to each fragment."""
+    text = (OVERRIDES / "fragments" / "kn" / "after-content.html").read_text(encoding="utf-8")
+    passed = re.findall(r"""(\w+)\s*=\s*fragment\.context\[["'](\w+)["']\]""", text)
+    assert all(name == key for name, key in passed)
+    assert sorted(name for name, _ in passed) == sorted(FRAGMENT_NAMES)
+
+
+def test_after_content_renders_each_fragment_as_rendering_it_alone():
+    """The page template's include gives the same HTML as rendering each
+    fragment on its own (as the build did before, gluing it onto page.content)."""
+    import datetime
+    import types
+
+    import material
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader([str(OVERRIDES), str(Path(material.__file__).parent / "templates")]))
+    env.filters["url"] = lambda value: f"../{value}"
+    env.filters["datum_de"] = lambda value: value.strftime("%d.%m.%Y")
+    article = types.SimpleNamespace(url="reihe/a/", title="Ä & <b>", date=datetime.date(2026, 11, 20), draft=False,
+                                    reading_minutes=3, description="Ein „Satz“.", pinned=False)
+    tag = types.SimpleNamespace(name="Netzwerk", url="tags/netzwerk/", description="", src_uri="tags/netzwerk.md",
+                                articles=[article])
+    fragments = [
+        Fragment("fragments/kn/tag-index.html", {"tags": [tag]}),
+        Fragment("fragments/kn/tag-page.html", {"tag": tag, "pager": None, "articles": [article]}),
+        Fragment("fragments/kn/archive.html", {"years": [(2026, [article])], "total": 1}),
+        Fragment("fragments/kn/checklist-used-by.html", {"articles": [article]}),
+    ]
+    page = types.SimpleNamespace(meta={"kn": PageView(after_content=fragments)}, url="x/")
+    alone = "".join(env.get_template(f.template).render(page=page, base_url="..", **f.context) for f in fragments)
+    assert "Netzwerk" in alone and "2026" in alone and "gehört zu" in alone
+    assert env.get_template("fragments/kn/after-content.html").render(page=page, base_url="..") == alone

@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
+    from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
     from kn.derive.reader import Author, Position
@@ -125,6 +126,18 @@ def of(page: Page) -> PageView:
     """The view of `page`, for a step to read or fill."""
     view = page.meta.get(KEY)
     return view if isinstance(view, PageView) else attach(page)
+
+
+def append_listings(files: Files, listing: Callable[[Page], Fragment | None]) -> None:
+    """Add `listing(page)` to `after_content` of every rendered page it returns
+    a fragment for. Called in `on_env`: MkDocs has then converted every page,
+    and the page templates, which render the fragments, come after."""
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.content is not None:
+            fragment = listing(page)
+            if fragment is not None:
+                of(page).after_content.append(fragment)
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: Any, files: Any) -> str | None:

@@ -6,7 +6,8 @@ on /archiv/, and the sitemap's `lastmod` of every page.
   is a virtual file `seite/<n>.md` or `tags/<slug>/seite/<n>.md`
   (`File.generated`), kept out of the navigation and the search index (the
   articles it lists are found on their own pages). Its body comes from a
-  template appended in `on_env`, like the tag pages (hooks/kn/derive/tags.py).
+  template the page template renders after the text (a fragment of the page's
+  view, set in `on_env`), like the tag pages (hooks/kn/derive/tags.py).
 - „Neuere Artikel“ / „Ältere Artikel“ link the neighbours with rel="prev" /
   rel="next", in the page and in its head (fragments/kn/pager.html,
   fragments/kn/head.html); every page has its own canonical address.
@@ -30,6 +31,7 @@ from kn.derive.reader import last_change
 from kn.paging import Pager, page_size, paginate
 from kn.problems import error
 from kn.registry import Article
+from kn.view import Fragment
 
 if TYPE_CHECKING:
     import datetime
@@ -111,7 +113,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     site = registry.SITE
-    registry.append_listings(files, lambda page: render(site, page))
+    view.append_listings(files, lambda page: listing(site, page))
     return env
 
 
@@ -162,12 +164,12 @@ def lastmod(site: registry.Site, src_uri: str, pager: Pager | None) -> datetime.
     return max((last_change(a).date() for a in listed), default=None)
 
 
-def render(site: registry.Site, page: Page) -> str | None:
+def listing(site: registry.Site, page: Page) -> Fragment | None:
     """The body of a later page of the start page, and of the archive."""
     src_uri = page.file.src_uri
     pager = site.home_pages.get(src_uri)
     if pager is not None:
-        return site.render("fragments/kn/home-page.html", page, pager=pager, articles=pager.items)
+        return Fragment("fragments/kn/home-page.html", {"pager": pager, "articles": pager.items})
     if src_uri == ARCHIVE_URI and page.file.generated_by:
-        return site.render("fragments/kn/archive.html", page, years=archive_years(site.articles), total=len(site.articles))
+        return Fragment("fragments/kn/archive.html", {"years": archive_years(site.articles), "total": len(site.articles)})
     return None

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Callable
 
 from kn import registry, view
 from kn.registry import Article
+from kn.view import Fragment
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -62,7 +63,8 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     if checklist is None:
         return None
     used_by = site.checklist_users.get(checklist.name, [])
-    return html + site.render("fragments/kn/checklist-used-by.html", page, articles=used_by)
+    view.of(page).after_content.append(Fragment("fragments/kn/checklist-used-by.html", {"articles": used_by}))
+    return None
 
 
 # -----------------------------------------------------------------------------

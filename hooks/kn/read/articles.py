@@ -26,6 +26,7 @@ from kn.read import checklists
 from kn.registry import Article, Series
 from kn.schema import split_front_matter, template_placeholders, validate_article
 from kn.text import format_date_de
+from kn.view import Fragment
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -118,7 +119,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     env.globals["kn_stand"] = format_date_de(get_build_datetime().date())
     # The article lists of the start page and the series overviews.
     site = registry.SITE
-    registry.append_listings(files, lambda page: render_listing(site, page))
+    view.append_listings(files, lambda page: listing(site, page))
     return env
 
 
@@ -321,20 +322,19 @@ def derive_nav(site: registry.Site, files: Files) -> list:
     return nav
 
 
-def render_listing(site: registry.Site, page: Page) -> str | None:
-    """The article list appended to the start page and to series overviews."""
+def listing(site: registry.Site, page: Page) -> Fragment | None:
+    """The article list after the text of the start page and of series overviews."""
     if page.is_homepage:
         # Its first page of articles (hooks/kn/derive/listings.py pages them).
         pager = site.pagers.get(page.file.src_uri)
-        return site.render(
-            "fragments/kn/home.html", page,
-            articles=pager.items if pager else site.articles[:HOME_NEWEST],
-            pager=pager,
-            total=len(site.articles),
-            series=site.sorted_series(),
-            checklists=site.sorted_checklists(),
-        )
+        return Fragment("fragments/kn/home.html", {
+            "articles": pager.items if pager else site.articles[:HOME_NEWEST],
+            "pager": pager,
+            "total": len(site.articles),
+            "series": site.sorted_series(),
+            "checklists": site.sorted_checklists(),
+        })
     name = view.of(page).series
     if name:
-        return site.render("fragments/kn/series.html", page, series=site.series[name])
+        return Fragment("fragments/kn/series.html", {"series": site.series[name]})
     return None

@@ -33,6 +33,7 @@ from kn.annotate import body_first_line
 from kn.limits import shorten
 from kn.problems import error
 from kn.registry import Checklist
+from kn.view import Fragment
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -120,7 +121,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
         own = view.of(page).checklist
         html = MARKER_RE.sub(lambda m: render(site, site.checklists[m.group(1)], page, own_page=own is not None), html)
     if page.file.src_uri == f"{FOLDER}/index.md":
-        return html + site.render("fragments/kn/checklist-index.html", page, checklists=site.sorted_checklists())
+        view.of(page).after_content.append(Fragment("fragments/kn/checklist-index.html", {"checklists": site.sorted_checklists()}))
     return html
 
 
