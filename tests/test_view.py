@@ -125,3 +125,15 @@ def test_after_content_renders_each_fragment_as_rendering_it_alone():
     alone = "".join(env.get_template(f.template).render(page=page, base_url="..", **f.context) for f in fragments)
     assert "Netzwerk" in alone and "2026" in alone and "gehört zu" in alone
     assert env.get_template("fragments/kn/after-content.html").render(page=page, base_url="..") == alone
+
+
+def test_every_site_global_and_filter_is_documented_in_the_view_module():
+    """Per-site values stay Jinja globals and filters, listed in one place:
+    the docstring of hooks/kn/view.py."""
+    import kn.view
+
+    doc = kn.view.__doc__ or ""
+    set_here = re.compile(r"""env\.(?:globals|filters)\[["'](\w+)["']\]""")
+    names = {name for p in (ROOT / "hooks").rglob("*.py") for name in set_here.findall(p.read_text(encoding="utf-8"))}
+    assert {"kn_stand", "kn_checklist_pdfs", "kn_nbsp"} <= names
+    assert not [name for name in names if f"`{name}`" not in doc]
