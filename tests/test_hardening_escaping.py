@@ -113,8 +113,11 @@ def env():
     return environment
 
 
-def fake_page(**meta):
-    return types.SimpleNamespace(meta=meta, edit_url=HOSTILE, url="serie/artikel/", title="Titel", content="")
+def fake_page(**fields):
+    """A page whose view (hooks/kn/view.py, page.meta["kn"]) has `fields`."""
+    from kn.view import PageView
+
+    return types.SimpleNamespace(meta={"kn": PageView(**fields)}, edit_url=HOSTILE, url="serie/artikel/", title="Titel", content="")
 
 
 def assert_inert(html: str) -> None:
@@ -129,7 +132,7 @@ def assert_inert(html: str) -> None:
 
 
 def test_edit_link_escapes_the_edit_url(env):
-    html = env.get_template("partials/actions.html").render(page=fake_page(kn_article=True), features=[], base_url=".")
+    html = env.get_template("partials/actions.html").render(page=fake_page(article=True), features=[], base_url=".")
     assert_inert(html)
     assert BeautifulSoup(html, "html.parser").a["href"] == HOSTILE
 
@@ -142,7 +145,7 @@ def test_avatars_are_escaped_in_header_and_footer(env):
         draft=False, published=None, date=datetime.date(2026, 11, 20), updated=None, reading_minutes=1,
         comment_count=0, teaser=False, description=HOSTILE, moment=lambda: 0,
     )
-    page = fake_page(kn_article=article_, kn_authors=[author], kn_position=None)
+    page = fake_page(article=article_, authors=[author], position=None)
     for name in ("fragments/kn/article-header.html", "fragments/kn/article-footer.html"):
         html = env.get_template(name).render(page=page, base_url=".")
         assert_inert(html)
@@ -293,7 +296,11 @@ NUMBERS = {
 # Fields the hooks compute from constants or escape themselves, as they do.
 COMPUTED = {
     "icon": lambda: "fontawesome/solid/link",  # share.py: one of its fixed icons
-    "kn_jsonld": lambda: [__import__("kn.render.structured_data", fromlist=["script_json"]).script_json({"name": HOSTILE})],
+    "jsonld": lambda:  # the page view's JSON-LD texts
+        [__import__("kn.render.structured_data", fromlist=["script_json"]).script_json({"name": HOSTILE})],
+    # view.after_content: templates the hooks choose, each with a hostile context
+    "after_content": lambda: [types.SimpleNamespace(template=name, context=Hostile()) for name in (
+        "fragments/kn/home.html", "fragments/kn/tag-page.html", "fragments/kn/checklist-used-by.html")],
 }
 # Context values of a given shape, as the hooks pass them: pairs are unpacked
 # (`for a, b in ...`), which a one-element Hostile iteration cannot be.

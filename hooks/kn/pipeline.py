@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from kn import devserver, security
+from kn import devserver, security, view
 from kn.derive import listings, reader, related, tags
 from kn.markdown import embeds, typography
 from kn.publish import checklist_pdf, preview, redirects, search
@@ -123,7 +123,8 @@ def render_markdown(markdown: str, page: Page, config: MkDocsConfig, files: File
         return lambda value: handler(value, page=page, config=config, files=files)
 
     return _chain(markdown, [step(handler) for handler in (
-        articles.on_page_markdown,  # first: the others read page.meta["kn_article"]
+        view.on_page_markdown,  # first: an empty view of the page (page.meta["kn"]) for the others to fill
+        articles.on_page_markdown,  # next: the others read the view's `article`
         checklists.on_page_markdown,
         tags.on_page_markdown,
         listings.on_page_markdown,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.utils import get_relative_url
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from markdown import Markdown
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
     from kn.derive.reader import Author
@@ -232,17 +231,4 @@ def install_filters(env: Environment) -> None:
     env.filters["datum_de"] = format_date_de
     env.filters["kn_moment"] = moment
     env.filters["kn_nbsp"] = nbsp  # no-break spaces in template texts („§ 5“, „e. Kfr.“)
-
-
-def append_listings(files: Files, listing: Callable[[Page], str | None]) -> None:
-    """Append `listing(page)` to the HTML of every rendered page it returns
-    something for. Called in `on_env`: MkDocs has then converted every page
-    (so reading times are known) and not yet written any (nor indexed it for
-    search)."""
-    for file in files.documentation_pages():
-        page = file.page
-        if page is not None and page.content is not None:
-            html = listing(page)
-            if html:
-                page.content += html
 

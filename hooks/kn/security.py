@@ -33,7 +33,7 @@ from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 
-from kn import annotate, limits, registry, schema
+from kn import annotate, limits, registry, schema, view
 from kn.csp import add_policy
 from kn.limits import LIMITS, problem
 from kn.sanitize import active_html
@@ -119,7 +119,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    article = page.meta.get("kn_article")
+    article = view.of(page).article
     for key in PLAIN_META:
         value = getattr(article, key, None) if article is not None else None
         if value is None:
@@ -139,9 +139,9 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-    # kn_csp: the comment provider's sources, on open articles only (hooks/kn/read/comments.py).
+    # csp: the comment provider's sources, on open articles only (hooks/kn/read/comments.py).
     _pages_with_policy.add(page.file.dest_uri)
-    return add_policy(output, page.content, nonce=serve_nonce(), extra=page.meta.get("kn_csp"))
+    return add_policy(output, page.content, nonce=serve_nonce(), extra=view.of(page).csp)
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:

@@ -7,13 +7,14 @@ on /archiv/, and the sitemap's `lastmod` of every page.
   page n is a virtual file `seite/<n>.md`, `tags/<slug>/seite/<n>.md` or `<blog>/seite/<n>.md`
   (`File.generated`), kept out of the navigation and the search index (the
   articles it lists are found on their own pages). Its body comes from a
-  template appended in `on_env`, like the tag pages (hooks/kn/derive/tags.py).
+  template the page template renders after the text (a fragment of the page's
+  view, set in `on_env`), like the tag pages (hooks/kn/derive/tags.py).
 - „Neuere Artikel“ / „Ältere Artikel“ link the neighbours with rel="prev" /
   rel="next", in the page and in its head (fragments/kn/pager.html,
   fragments/kn/head.html); every page has its own canonical address.
 - The archive `archiv.md` lists every article by year, newest first, with the
   count per year; it is in the navigation and linked from the start page.
-- `page.meta["kn_lastmod"]`: an article's `updated` or `date`, a listing's
+- `lastmod` of the page's view (hooks/kn/view.py): an article's `updated` or `date`, a listing's
   newest article; overrides/sitemap.xml writes it as `<lastmod>`.
 """
 
@@ -26,11 +27,12 @@ from typing import TYPE_CHECKING
 import yaml
 from mkdocs.structure.files import File, InclusionLevel
 
-from kn import registry
+from kn import registry, view
 from kn.derive.reader import last_change
 from kn.paging import Pager, page_size, paginate
 from kn.problems import error
 from kn.registry import Article
+from kn.view import Fragment
 
 if TYPE_CHECKING:
     import datetime
@@ -103,14 +105,15 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     site = registry.SITE
     src_uri = page.file.src_uri
     pager = site.pagers.get(src_uri)
+    page_view = view.of(page)
     if pager is not None:
-        page.meta["kn_pager"] = pager
-    page.meta["kn_lastmod"] = lastmod(site, src_uri, pager)
+        page_view.pager = pager
+    page_view.lastmod = lastmod(site, src_uri, pager)
     return None
 
 
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
-    if page.meta.get("kn_pager") is not None:
+    if view.of(page).pager is not None:
         # rel="prev"/"next" of a paged list are its neighbours (fragments/kn/head.html),
         # not the neighbours in the navigation that Material's head would link.
         page.previous_page = page.next_page = None
@@ -119,7 +122,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     site = registry.SITE
-    registry.append_listings(files, lambda page: render(site, page))
+    view.append_listings(files, lambda page: listing(site, page))
     return env
 
 
@@ -170,18 +173,18 @@ def lastmod(site: registry.Site, src_uri: str, pager: Pager | None) -> datetime.
     return max((last_change(a).date() for a in listed), default=None)
 
 
-def render(site: registry.Site, page: Page) -> str | None:
+def listing(site: registry.Site, page: Page) -> Fragment | None:
     """The body of a later page of the start page, and of the archive."""
     src_uri = page.file.src_uri
     pager = site.home_pages.get(src_uri)
     if pager is not None:
-        return site.render("fragments/kn/home-page.html", page, pager=pager, articles=pager.items)
+        return Fragment("fragments/kn/home-page.html", {"pager": pager, "articles": pager.items})
     pager = site.pagers.get(src_uri)
     if pager is not None and not pager.first and page.file.generated_by:
         # Page n > 1 of a blog section's overview: the section with this page's posts.
         series = next((s for s in site.series.values() if s.kind == "blog" and s.url == pager.first_url), None)
         if series is not None:
-            return site.render("fragments/kn/series.html", page, series=series, pager=pager)
+            return Fragment("fragments/kn/series.html", {"series": series, "pager": pager})
     if src_uri == ARCHIVE_URI and page.file.generated_by:
-        return site.render("fragments/kn/archive.html", page, years=archive_years(site.articles), total=len(site.articles))
+        return Fragment("fragments/kn/archive.html", {"years": archive_years(site.articles), "total": len(site.articles)})
     return None

@@ -27,7 +27,7 @@ import yaml
 from feedgen.feed import FeedGenerator
 from mkdocs.structure.files import InclusionLevel
 
-from kn import registry
+from kn import registry, view
 from kn.problems import error
 from kn.read import checklists
 from kn.registry import Article
@@ -69,11 +69,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
-    article: Article | None = page.meta.get("kn_article")
+    page_view = view.of(page)
+    article: Article | None = page_view.article
     if article is not None:
         authors = site.authors
-        page.meta["kn_authors"] = [authors[a] for a in article.authors if a in authors]
-        page.meta["kn_position"] = series_position(site, article)
+        page_view.authors = [authors[a] for a in article.authors if a in authors]
+        page_view.position = series_position(site, article)
     return None
 
 

@@ -21,8 +21,9 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from typing import TYPE_CHECKING, Callable
 
-from kn import registry
+from kn import registry, view
 from kn.registry import Article
+from kn.view import Fragment
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -52,17 +53,18 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
     if page.file.src_uri in site.by_uri:
-        page.meta["kn_related"] = site.related.get(page.file.src_uri, [])
+        view.of(page).related = site.related.get(page.file.src_uri, [])
     return None
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
-    checklist = page.meta.get("kn_checklist")
+    checklist = view.of(page).checklist
     if checklist is None:
         return None
     used_by = site.checklist_users.get(checklist.name, [])
-    return html + site.render("fragments/kn/checklist-used-by.html", page, articles=used_by)
+    view.of(page).after_content.append(Fragment("fragments/kn/checklist-used-by.html", {"articles": used_by}))
+    return None
 
 
 # -----------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 under /tags/<slug>/, the tag index on /tags/, and tag links on every article.
 
 Tag pages are virtual files (`File.generated` in `on_files`); their Markdown
-holds only the front matter, everything else comes from templates appended in
-`on_env` (when every article's reading time is known), so it is escaped and
-lands in the search index. The work is linear: one pass over the articles and
+holds only the front matter, everything else comes from templates that the
+page template renders after the text (a fragment of the page's view, set in
+`on_env`, hooks/kn/view.py), so it is escaped and lands in the search index. The work is linear: one pass over the articles and
 their tags.
 """
 
@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 import yaml
 from mkdocs.structure.files import File, InclusionLevel
 
-from kn import registry
+from kn import registry, view
 from kn.problems import error
 from kn.registry import Tag
 from kn.schema import VOCABULARY, parse_vocabulary, unknown_tags, vocabulary_note
 from kn.text import german_key, slugify
+from kn.view import Fragment
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -84,15 +85,15 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     site = registry.SITE
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
-        page.meta["kn_tags"] = [site.tags[name] for name in article.tags if name in site.tags]
+        view.of(page).tags = [site.tags[name] for name in article.tags if name in site.tags]
     elif page.file.generated_by and page.file.src_uri in site.tag_pages:
-        page.meta["kn_tag"] = site.tag_pages[page.file.src_uri]
+        view.of(page).tag = site.tag_pages[page.file.src_uri]
     return None
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     site = registry.SITE
-    registry.append_listings(files, lambda page: render_tag_listing(site, page))
+    view.append_listings(files, lambda page: tag_listing(site, page))
     return env
 
 
@@ -143,16 +144,16 @@ def tag_markdown(tag: Tag) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 
-def render_tag_listing(site: registry.Site, page: Page) -> str | None:
+def tag_listing(site: registry.Site, page: Page) -> Fragment | None:
     """The tag index on tags/index.md, or a tag page's description and articles."""
     src_uri = page.file.src_uri
     if src_uri == INDEX_URI:
         tags = sorted(site.tags.values(), key=lambda t: german_key(t.name))
-        return site.render("fragments/kn/tag-index.html", page, tags=tags)
-    tag = page.meta.get("kn_tag")
+        return Fragment("fragments/kn/tag-index.html", {"tags": tags})
+    tag = view.of(page).tag
     if tag is not None:
         # Its page of articles (hooks/kn/derive/listings.py pages every tag's list).
         pager = site.pagers.get(src_uri)
-        return site.render("fragments/kn/tag-page.html", page, tag=tag, pager=pager,
-                           articles=pager.items if pager else tag.articles)
+        return Fragment("fragments/kn/tag-page.html", {"tag": tag, "pager": pager,
+                                                      "articles": pager.items if pager else tag.articles})
     return None

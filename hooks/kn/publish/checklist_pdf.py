@@ -40,7 +40,7 @@ import markdown as python_markdown
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from kn import registry
+from kn import registry, view
 from kn.publish import pdf_document
 from kn.read import checklists
 from kn.text import format_date_de
@@ -100,7 +100,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     name = checklists.checklist_name(page.file.src_uri)
     pdf = registry.SITE.checklist_pdfs.get(name or "")
     if pdf is not None:
-        page.meta["kn_stand"] = pdf.stand
+        view.of(page).stand = pdf.stand
     return None
 
 

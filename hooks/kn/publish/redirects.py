@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from mkdocs.utils import get_relative_url
 
-from kn import registry
+from kn import registry, view
 from kn.problems import error
 from kn.schema import _Loader, show, yaml_error
 
@@ -96,7 +96,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     if page.is_homepage and any(not r.output for r in _redirects):
-        page.meta["kn_alte_adressen"] = QUERY_MAP
+        view.of(page).old_addresses = QUERY_MAP
     return None
 
 

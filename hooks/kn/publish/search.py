@@ -2,7 +2,7 @@
 
 - `on_page_context`: what a search result shows beside the title – the kind
   of page (Artikel, Checkliste, Reihe, Thema, Startseite, Seite) and the series – as
-  `page.meta["kn_search"]`; `overrides/partials/content.html` writes it as
+  `search` of the page's view (hooks/kn/view.py); `overrides/partials/content.html` writes it as
   `data-pagefind-meta` / `data-pagefind-filter` on the element marked
   `data-pagefind-body` (the page's own text: title, lead, Markdown content).
   Pages without that element (404, redirects, the Impressum) and drafts
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from kn import registry
+from kn import registry, view
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -79,7 +79,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     # Generated pages that repeat other pages (later pages of a list, the archive) say `search: {exclude: true}`.
     search = page.meta.get("search")
     excluded = isinstance(search, dict) and search.get("exclude") is True
-    page.meta["kn_search"] = None if draft or excluded else entry_for(registry.SITE, page.file.src_uri, str(page.title or ""))
+    view.of(page).search = None if draft or excluded else entry_for(registry.SITE, page.file.src_uri, str(page.title or ""))
     return None
 
 

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_build_datetime
 
-from kn import annotate, registry
+from kn import annotate, registry, view
 from kn.derive import tags
 from kn.markdown.typography import h1_headings, markdown_to_text, nbsp, one_title, teaser, title_heading, typeset
 from kn.problems import error
@@ -26,6 +26,7 @@ from kn.read import checklists
 from kn.registry import Article, Series
 from kn.schema import split_front_matter, template_placeholders, validate_article
 from kn.text import format_date_de
+from kn.view import Fragment
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -118,7 +119,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     env.globals["kn_stand"] = format_date_de(get_build_datetime().date())
     # The article lists of the start page and the series overviews.
     site = registry.SITE
-    registry.append_listings(files, lambda page: render_listing(site, page))
+    view.append_listings(files, lambda page: listing(site, page))
     return env
 
 
@@ -126,13 +127,13 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     site = registry.SITE
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
-        page.meta["kn_article"] = article
+        view.of(page).article = article
         # One title (from the front matter or the first '# ' heading), above the article header.
         markdown = one_title(markdown, article.title if "title" in page.meta else None)
         page.meta["title"] = article.title
         page.meta["description"] = article.description
     elif page.file.name == "index" and series_of(page.file.src_uri) in site.series:
-        page.meta["kn_series"] = series_of(page.file.src_uri)
+        view.of(page).series = series_of(page.file.src_uri)
     return markdown
 
 
@@ -321,21 +322,20 @@ def derive_nav(site: registry.Site, files: Files) -> list:
     return nav
 
 
-def render_listing(site: registry.Site, page: Page) -> str | None:
-    """The article list appended to the start page and to series overviews."""
+def listing(site: registry.Site, page: Page) -> Fragment | None:
+    """The article list after the text of the start page and of series overviews."""
     if page.is_homepage:
         # Its first page of articles (hooks/kn/derive/listings.py pages them).
         pager = site.pagers.get(page.file.src_uri)
-        return site.render(
-            "fragments/kn/home.html", page,
-            articles=pager.items if pager else site.articles[:HOME_NEWEST],
-            pager=pager,
-            total=len(site.articles),
-            series=site.sorted_series(),
-            checklists=site.sorted_checklists(),
-        )
-    name = page.meta.get("kn_series")
+        return Fragment("fragments/kn/home.html", {
+            "articles": pager.items if pager else site.articles[:HOME_NEWEST],
+            "pager": pager,
+            "total": len(site.articles),
+            "series": site.sorted_series(),
+            "checklists": site.sorted_checklists(),
+        })
+    name = view.of(page).series
     if name:
         # A blog section's first page of posts (hooks/kn/derive/listings.py pages them); a series: all parts.
-        return site.render("fragments/kn/series.html", page, series=site.series[name], pager=site.pagers.get(page.file.src_uri))
+        return Fragment("fragments/kn/series.html", {"series": site.series[name], "pager": site.pagers.get(page.file.src_uri)})
     return None

@@ -28,11 +28,12 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
-from kn import registry, schema
+from kn import registry, schema, view
 from kn.annotate import body_first_line
 from kn.limits import shorten
 from kn.problems import error
 from kn.registry import Checklist
+from kn.view import Fragment
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -107,7 +108,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         checklist = site.checklists[name]
         page.meta.setdefault("title", checklist.title)
         page.meta.setdefault("description", f"Checkliste zum Ausdrucken: {checklist.title}.")
-        page.meta["kn_checklist"] = checklist
+        view.of(page).checklist = checklist
         return marker(name)
     if page.file.src_uri in site.by_uri:
         return INCLUDE_RE.sub(lambda m: marker(m.group(1)), markdown)
@@ -117,10 +118,10 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
     if "<!-- kn-checkliste:" in html:
-        own = page.meta.get("kn_checklist")
+        own = view.of(page).checklist
         html = MARKER_RE.sub(lambda m: render(site, site.checklists[m.group(1)], page, own_page=own is not None), html)
     if page.file.src_uri == f"{FOLDER}/index.md":
-        return html + site.render("fragments/kn/checklist-index.html", page, checklists=site.sorted_checklists())
+        view.of(page).after_content.append(Fragment("fragments/kn/checklist-index.html", {"checklists": site.sorted_checklists()}))
     return html
 
 

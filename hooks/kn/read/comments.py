@@ -18,7 +18,7 @@ from another server before the reader's consent.
 - Provider (`extra.comments.provider`: isso, giscus or email): one module
   each in hooks/kn/comment_providers/ with its settings, template, CSP sources,
   consent key and Datenschutz text. Open articles get the provider's box
-  (page.meta["kn_comment_box"]) and its CSP sources (page.meta["kn_csp"]);
+  (`comment_box` of the page's view, hooks/kn/view.py) and its CSP sources (`csp`);
   closed and off articles get neither. The privacy page shows the configured
   provider's text where it has the marker `<!-- kn:kommentare-datenschutz -->`.
 - Markup: overrides/partials/comments.html and overrides/fragments/kn/comments-*.html;
@@ -43,7 +43,7 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 
-from kn import registry
+from kn import registry, view
 from kn.comment_providers import DEFAULT as DEFAULT_PROVIDER
 from kn.comment_providers import PROVIDERS
 from kn.comment_providers import email as email_provider
@@ -127,19 +127,21 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     site = registry.SITE
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
-        page.meta["kn_comments"] = site.comment_threads.get(page.file.src_uri, [])
+        page_view = view.of(page)
+        page_view.comments = site.comment_threads.get(page.file.src_uri, [])
         if article.comment_state == "open":
             settings = site.comment_settings
             provider = PROVIDERS[settings.provider]
-            page.meta["kn_comment_box"] = comment_box(
+            page_view.comment_box = comment_box(
                 provider.NAME, provider.TEMPLATE, settings.provider_settings, title=article.title,
                 url=page.url, address=email_provider.operator_email(config.extra),
             )
-            page.meta["kn_csp"] = provider.csp(settings.provider_settings)
+            page_view.csp = provider.csp(settings.provider_settings)
     elif page.file.src_uri in site.comment_threads:
         # A page of a section (an imported WordPress page): its archived thread, closed.
-        page.meta["kn_comments"] = site.comment_threads[page.file.src_uri]
-        page.meta["kn_page_comments"] = "closed"
+        page_view = view.of(page)
+        page_view.comments = site.comment_threads[page.file.src_uri]
+        page_view.page_comments = "closed"
     elif page.file.src_uri == DATENSCHUTZ_PAGE and DATENSCHUTZ_MARKER in markdown:
         return markdown.replace(DATENSCHUTZ_MARKER, datenschutz_text(config), 1)
     return None

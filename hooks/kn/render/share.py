@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from kn import registry
+from kn import registry, view
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -34,7 +34,7 @@ EMAIL_BREAK = "\r\n\r\n"  # between title and link in the e-mail body (RFC 6068:
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any] | None:
     article = registry.SITE.by_uri.get(page.file.src_uri)
     if article is not None and page.canonical_url:
-        page.meta["kn_share"] = share_links(page.canonical_url, article.title)
+        view.of(page).share = share_links(page.canonical_url, article.title)
     return None
 
 

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kn import registry
+from kn import registry, view
 from kn.render import preview_image
 from kn.render.preview_image import HEIGHT, WIDTH, Colours, Preview
 from kn.text import format_date_de
@@ -69,7 +69,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any] | None:
     image = registry.SITE.previews.get(page.file.src_uri)
     if image is not None:
-        page.meta["kn_preview"] = image
+        view.of(page).preview = image
     return None
 
 

@@ -18,7 +18,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-from kn import registry
+from kn import registry, view
 from kn.render.social import LOGO, LOGO_SIZE, absolute
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     home = absolute(config.site_url, "")
     publisher = organisation(config.site_name, home, absolute(config.site_url, LOGO))
     if page.is_homepage:
-        page.meta["kn_jsonld"] = [script_json(website(config.site_name, home, config.site_description, publisher))]
+        view.of(page).jsonld = [script_json(website(config.site_name, home, config.site_description, publisher))]
         return None
     article = site.by_uri.get(page.file.src_uri)
     series = site.series.get(article.series) if article else None
@@ -59,11 +59,11 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     series_url = absolute(config.site_url, series.url)
     posting = blog_posting(
         article, url=page.canonical_url, series=series, series_url=series_url,
-        authors=page.meta.get("kn_authors", []), publisher=publisher, home=home,
+        authors=view.of(page).authors, publisher=publisher, home=home,
         image=site.previews.get(article.src_uri),
     )
     trail = breadcrumbs([(HOME_NAME, home), (series.title, series_url), (article.title, page.canonical_url)])
-    page.meta["kn_jsonld"] = [script_json(posting), script_json(trail)]
+    view.of(page).jsonld = [script_json(posting), script_json(trail)]
     return None
 
 
