@@ -182,8 +182,6 @@ def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
         if problem:
             problems.append(error(CONFIG, "extra.comments.close_after_days", problem))
         settings.close_after_days = value
-    if isinstance(raw.get("giscus"), dict):  # checked by comment_providers/giscus.py
-        settings.giscus = raw["giscus"]
     return settings, problems
 
 
