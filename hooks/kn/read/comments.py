@@ -14,8 +14,8 @@ from another server before the reader's consent.
   repository or on the site. The text is rendered with Python-Markdown without
   raw HTML, images or e-mail links; only http(s) and relative links survive.
 - Provider (`extra.comments.provider`: isso, giscus or email): one module
-  each in hooks/kn/comment_providers/ with its settings, template, CSP sources,
-  consent key and Datenschutz text. Open articles get the provider's box
+  each in hooks/kn/comment_providers/ with its settings, template, script, CSP
+  sources, consent key, what its client stores and its Datenschutz text. Open articles get the provider's box
   (page.meta["kn_comment_box"]) and its CSP sources (page.meta["kn_csp"]);
   closed and off articles get neither. The privacy page shows the configured
   provider's text where it has the marker `<!-- kn:kommentare-datenschutz -->`.
