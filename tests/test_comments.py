@@ -132,7 +132,7 @@ def test_closed_article_shows_closed_notice_and_nothing_from_a_third_party(site)
     assert comments_section.get_text(" ", strip=True) == f"Kommentare {CLOSED_NOTICE}"
     assert not comments_section.select("form, button, input, iframe, [data-kn-giscus], [data-kn-isso]")
     assert not has_third_party(page)
-    assert not page.select('script[src$="kn-comments.js"]')
+    assert not page.select('script[src$="kn-comments-giscus.js"]')
 
 
 def test_open_article_shows_consent_placeholder_without_giscus_script(fixture_site):
@@ -149,7 +149,7 @@ def test_open_article_shows_consent_placeholder_without_giscus_script(fixture_si
                       ("category_id", "data-category-id"), ("mapping", "data-mapping")):
         assert box[attr] == giscus[key]
     assert not has_third_party(page)
-    assert [s["src"] for s in page.select('script[src$="kn-comments.js"]')] == ["../../assets/kn-comments.js"]
+    assert [s["src"] for s in page.select('script[src$="kn-comments-giscus.js"]')] == ["../../assets/kn-comments-giscus.js"]
 
 
 def test_comments_heading_has_anchor_kommentare(fixture_site):
@@ -261,7 +261,7 @@ def test_no_comments_yaml_is_published(site, fixture_site):
 def test_only_open_articles_load_the_comments_script(site):
     for path in site.html_pages():
         page = site.page(str(path.relative_to(site.root)))
-        if page.select('script[src$="kn-comments.js"]'):
+        if page.select('script[src*="assets/kn-comments-"]'):
             assert page.select_one("[data-kn-giscus], [data-kn-isso]"), path
 
 

@@ -1,18 +1,42 @@
 /* Kooperation & Netzwerke: one consent memory for everything that comes from
-   another server: comments (Isso or giscus) and videos (YouTube, Vimeo).
+   another server: comments (the provider's client) and videos (YouTube, Vimeo).
    Nothing is loaded before a click. "Entscheidung merken" stores the choice per
    service in localStorage under "kn-<service>-consent" (value "ja"); every
-   button with data-kn-consent-revoke, on any page, forgets all of them.
-   Videos: fragments/kn/video.html; the iframe is inserted only by loadVideo. */
+   button with data-kn-consent-revoke, on any page, forgets all of them, and
+   what the comment clients keep in this origin: the storage keys and cookie
+   names every page's <meta name="kn-consent-storage"> and
+   <meta name="kn-consent-cookies"> list (from hooks/kn/comment_providers/).
+   This script knows no provider: a client marks what it loaded with
+   data-kn-consent-loaded. Videos: fragments/kn/video.html; the iframe is
+   inserted only by loadVideo. */
 (function () {
   "use strict";
 
-  var SERVICES = ["comments", "isso", "youtube", "vimeo"];
-  /* What the comment clients keep in this origin's storage: giscus' login token, Isso's form fields. */
-  var CLIENT_KEYS = ["giscus-session", "isso-author", "isso-email", "isso-website"];
+  var CONSENT_KEY = /^kn-[a-z0-9]+-consent$/;
 
   function key(service) {
     return "kn-" + service + "-consent";
+  }
+
+  /* Space-separated values of <meta name="…"> (none: an empty list). */
+  function listed(name) {
+    var meta = document.querySelector('meta[name="' + name + '"]');
+    return meta ? meta.getAttribute("content").split(/\s+/).filter(Boolean) : [];
+  }
+
+  /* Every remembered choice in this origin's storage, whichever service. */
+  function consentKeys() {
+    var keys = [];
+    try {
+      for (var i = 0; i < window.localStorage.length; i += 1) {
+        if (CONSENT_KEY.test(window.localStorage.key(i))) {
+          keys.push(window.localStorage.key(i));
+        }
+      }
+    } catch (e) {
+      /* Storage disabled: nothing was stored. */
+    }
+    return keys;
   }
 
   function remembered(service) {
@@ -36,7 +60,9 @@
   }
 
   function anyRemembered() {
-    return SERVICES.some(remembered);
+    return consentKeys().some(function (name) {
+      return remembered(name.slice(3, -8));
+    });
   }
 
   window.knConsent = { remembered: remembered, remember: remember, anyRemembered: anyRemembered };
@@ -48,20 +74,22 @@
     if (!button) {
       return;
     }
-    SERVICES.forEach(function (service) { remember(service, false); });
     try {
-      CLIENT_KEYS.forEach(function (name) { window.localStorage.removeItem(name); });
+      consentKeys().concat(listed("kn-consent-storage")).forEach(function (name) {
+        window.localStorage.removeItem(name);
+      });
     } catch (e) {
       /* Storage disabled: nothing was stored. */
     }
-    /* Isso's edit cookies (isso-<comment number>), set on this origin. */
+    /* The clients' cookies on this origin (e.g. Isso's edit cookies isso-<number>). */
+    var cookies = listed("kn-consent-cookies").map(function (pattern) { return new RegExp(pattern); });
     document.cookie.split(/;\s*/).forEach(function (cookie) {
       var name = cookie.split("=")[0];
-      if (/^isso-\d+$/.test(name)) {
+      if (cookies.some(function (pattern) { return pattern.test(name); })) {
         document.cookie = name + "=; max-age=0; path=/";
       }
     });
-    if (document.querySelector("[data-kn-giscus-loaded], [data-kn-isso-loaded], [data-kn-video-loaded]")) {
+    if (document.querySelector("[data-kn-consent-loaded]")) {
       window.location.reload();
       return;
     }
@@ -125,6 +153,7 @@
       return;
     }
     box.setAttribute("data-kn-video-loaded", "");
+    box.setAttribute("data-kn-consent-loaded", ""); /* revoking reloads the page */
     var frame = document.createElement("iframe");
     frame.className = "kn-video__frame";
     frame.src = box.getAttribute("data-kn-video-src") + (autoplay ? "?autoplay=1" : "");

@@ -9,7 +9,8 @@ holds — in its content, its <head> or its navigation — gets none. Under
 `mkdocs serve` the dev server's live-reload script is allowed by a nonce that
 only the server knows (security.py adds it when it injects the script), never
 by 'unsafe-inline'. Images from the site and data: URLs; frames only
-for the services a reader has to agree to first (giscus, video hosts). The
+for the services a reader has to agree to first (the video hosts here; a comment
+provider's origins come from its module, on open articles only). The
 theme sets no style attributes in its HTML and changes styles only through
 the CSSOM, which CSP does not restrict, so styles need no 'unsafe-inline'.
 """

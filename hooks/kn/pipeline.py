@@ -163,6 +163,7 @@ def listings_and_templates(env: Environment, config: MkDocsConfig, files: Files)
         listings.on_env,  # further pages and the archive
         embeds.on_env,
         checklist_pdf.on_env,
+        comments.on_env,  # what the comment clients store, for every page's revoke
     )])
 
 

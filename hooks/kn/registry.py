@@ -122,7 +122,6 @@ class CommentSettings:
 
     default: str | None = None  # open, closed, off; None: every article must say
     close_after_days: int | None = None
-    giscus: dict[str, Any] = field(default_factory=dict)
     # Comment provider (hooks/kn/comment_providers/): its name, raw section and checked settings.
     provider: str = "isso"
     sections: dict[str, Any] = field(default_factory=dict)  # provider name -> raw extra.comments.<name>

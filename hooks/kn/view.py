@@ -17,7 +17,10 @@ all of them listed here:
 
 - globals: `kn_stand` (the build's date, German, for the printed source line;
   hooks/kn/read/articles.py), `kn_checklist_pdfs` (the checklist PDFs with an
-  absolute address, for sitemap.xml; hooks/kn/publish/checklist_pdf.py);
+  absolute address, for sitemap.xml; hooks/kn/publish/checklist_pdf.py),
+  `kn_consent_storage` and `kn_consent_cookies` (what every comment
+  provider's client keeps in the browser, for revoking consent in
+  fragments/kn/head.html; hooks/kn/read/comments.py);
 - filters (hooks/kn/registry.py `install_filters`): `datum_de` (a date in
   German), `kn_moment` (a date or datetime as an aware datetime, for
   comparing), `kn_nbsp` (no-break spaces in template texts, „§ 5“).

@@ -19,6 +19,9 @@ NAME = "email"
 TEMPLATE = "fragments/kn/comments-email.html"
 DATENSCHUTZ = "fragments/kn/datenschutz-email.md"
 CONSENT = None
+SCRIPT = None
+CLIENT_STORAGE: tuple[str, ...] = ()
+CLIENT_COOKIES: tuple[str, ...] = ()
 CONFIG = "mkdocs.yml"
 FIELD = "extra.betreiber.email"
 

@@ -1,5 +1,5 @@
 """Provider `giscus`: comments in GitHub Discussions, loaded from giscus.app
-only after consent (assets/kn-comments.js). Writing needs a GitHub account."""
+only after consent (assets/kn-comments-giscus.js). Writing needs a GitHub account."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ NAME = "giscus"
 TEMPLATE = "fragments/kn/comments-giscus.html"
 DATENSCHUTZ = "fragments/kn/datenschutz-giscus.md"
 CONSENT = "comments"
+SCRIPT = "assets/kn-comments-giscus.js"
+CLIENT_STORAGE = ("giscus-session",)  # its login token
+CLIENT_COOKIES: tuple[str, ...] = ()
 CONFIG = "mkdocs.yml"
 ORIGIN = "https://giscus.app"
 KEYS = ("repo", "repo_id", "category", "category_id", "mapping")

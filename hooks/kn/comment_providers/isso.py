@@ -1,6 +1,6 @@
 """Provider `isso`: the operator's own comment server (Isso, SQLite). Nothing
 is requested from it before „Kommentare laden“ (or a remembered consent); then
-assets/kn-comments.js loads Isso's client from the operator's address, and only
+assets/kn-comments-isso.js loads Isso's client from the operator's address, and only
 from there. Names and e-mail addresses are optional, the website field is off,
 new comments wait for the editors' review (tools/isso/isso.cfg).
 
@@ -24,6 +24,9 @@ NAME = "isso"
 TEMPLATE = "fragments/kn/comments-isso.html"
 DATENSCHUTZ = "fragments/kn/datenschutz-isso.md"
 CONSENT = "isso"
+SCRIPT = "assets/kn-comments-isso.js"
+CLIENT_STORAGE = ("isso-author", "isso-email", "isso-website")  # its form fields
+CLIENT_COOKIES = (r"^isso-\d+$",)  # its edit cookies, isso-<comment number>
 CONFIG = "mkdocs.yml"
 URL_ENV = "KN_ISSO_URL"
 KEYS = ("url",)

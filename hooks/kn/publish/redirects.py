@@ -11,6 +11,19 @@ The target may also be `feed.xml`, the site's Atom feed: the importer sends
 the old WordPress feed `feed/` there (a real 301 for feed readers comes from
 the web server, deploy/nginx.conf).
 
+Why not mkdocs-redirects' `redirect_maps` (read: version 1.2.3, plugin.py,
+December 2026): its page is the fixed Python string HTML_TEMPLATE, with no
+template to override: `<html lang="en">`, title "Redirecting...", body "You're
+being redirected to a new destination", a relative canonical link (the
+relative path, where ours is site_url + page), no noindex, and an inline
+`<script>` (it carries the #fragment over). Our CSP allows only inline scripts
+our templates ship (kn/csp.py), so that script would be blocked on every
+redirect page and reported as a violation. Making it German and CSP-clean
+would mean patching its module constant or rewriting its files afterwards,
+i.e. keeping this code anyway; it is also a plugin (`plugins:`), which MkDocs
+2.0 and Zensical do not run. So we keep our own page; the checks below and
+the `?p=` part would stay ours in either case.
+
 Old WordPress short links like `/?p=123` cannot be static files: entries whose
 key is such a query (`"?p=123": serie/artikel.md`) go to `alte-adressen.json`,
 and the start page loads docs/assets/kn-alte-adressen.js, which looks the

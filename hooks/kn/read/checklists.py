@@ -3,6 +3,18 @@ page and included verbatim into every article with the line
 
     --8<-- "checklisten/<name>.md"
 
+That line is pymdownx.snippets' syntax, and snippets is listed in mkdocs.yml
+(base_path docs): where our hooks do not run (e.g. Zensical), snippets includes
+the checklist's text. Our build keeps the inclusion here and replaces every
+checked line before snippets sees it, because snippets alone does not give the
+site's output: it pastes the file as text, so a checklist's front matter
+(`rechtlich: true` between `---` lines) becomes a rule and a heading
+<h2 id="rechtlich-true"> with a TOC entry; it writes no container
+(`data-checklist`, print and reset buttons, the sheet's fields); and every
+article would parse the checklist again instead of using the HTML made once.
+Our extras: the include lines and names checked with German errors naming the
+line, „gehört zu“ (Article.checklists), the once-per-build HTML cache.
+
 A checklist file holds exactly one `!!! checkliste "Titel"` admonition with a
 task list. Its Markdown is converted once per build; the page and every
 include get a marker comment in `on_page_markdown`, which `on_page_content`

@@ -16,13 +16,13 @@ from another server before the reader's consent.
   repository or on the site. The text is rendered with Python-Markdown without
   raw HTML, images or e-mail links; only http(s) and relative links survive.
 - Provider (`extra.comments.provider`: isso, giscus or email): one module
-  each in hooks/kn/comment_providers/ with its settings, template, CSP sources,
-  consent key and Datenschutz text. Open articles get the provider's box
+  each in hooks/kn/comment_providers/ with its settings, template, script, CSP
+  sources, consent key, what its client stores and its Datenschutz text. Open articles get the provider's box
   (`comment_box` of the page's view, hooks/kn/view.py) and its CSP sources (`csp`);
   closed and off articles get neither. The privacy page shows the configured
   provider's text where it has the marker `<!-- kn:kommentare-datenschutz -->`.
 - Markup: overrides/partials/comments.html and overrides/fragments/kn/comments-*.html;
-  the consent behaviour: docs/assets/kn-comments.js.
+  the consent behaviour: docs/assets/kn-consent.js and each provider's script.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import os
 import re
 import xml.etree.ElementTree as etree
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -45,7 +46,7 @@ from mkdocs.structure.files import InclusionLevel
 
 from kn import registry, view
 from kn.comment_providers import DEFAULT as DEFAULT_PROVIDER
-from kn.comment_providers import PROVIDERS
+from kn.comment_providers import PROVIDERS, client_cookies, client_storage
 from kn.comment_providers import email as email_provider
 from kn.markdown.typography import ApostropheExtension
 from kn.problems import error
@@ -54,6 +55,7 @@ from kn.sanitize import sanitize_html
 from kn.schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show, yaml_error
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
@@ -133,7 +135,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
             settings = site.comment_settings
             provider = PROVIDERS[settings.provider]
             page_view.comment_box = comment_box(
-                provider.NAME, provider.TEMPLATE, settings.provider_settings, title=article.title,
+                provider, settings.provider_settings, title=article.title,
                 url=page.url, address=email_provider.operator_email(config.extra),
             )
             page_view.csp = provider.csp(settings.provider_settings)
@@ -145,6 +147,14 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     elif page.file.src_uri == DATENSCHUTZ_PAGE and DATENSCHUTZ_MARKER in markdown:
         return markdown.replace(DATENSCHUTZ_MARKER, datenschutz_text(config), 1)
     return None
+
+
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+    # What the comment clients may leave in this origin, for the revoke button on
+    # every page (fragments/kn/head.html, assets/kn-consent.js).
+    env.globals["kn_consent_storage"] = client_storage()
+    env.globals["kn_consent_cookies"] = client_cookies()
+    return env
 
 
 # -----------------------------------------------------------------------------
@@ -191,8 +201,6 @@ def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
         if problem:
             problems.append(error(CONFIG, "extra.comments.close_after_days", problem))
         settings.close_after_days = value
-    if isinstance(raw.get("giscus"), dict):  # checked by comment_providers/giscus.py
-        settings.giscus = raw["giscus"]
     return settings, problems
 
 
@@ -220,13 +228,14 @@ def effective_state(
 
 
 def comment_box(
-    name: str, template: str, settings: dict[str, Any], *, title: str, url: str, address: str | None,
+    provider: ModuleType, settings: dict[str, Any], *, title: str, url: str, address: str | None,
 ) -> dict[str, Any]:
     """What the provider's template needs under one open article; `mailto`
     (the e-mail box and every fallback) only with an operator address."""
     return {
-        "provider": name,
-        "template": template,
+        "provider": provider.NAME,
+        "template": provider.TEMPLATE,
+        "consent": provider.CONSENT,  # the box's data-kn-consent, read by its script
         "settings": settings,
         "thread": "/" + url.lstrip("/"),  # Isso's thread id: the page's path below site_url
         "title": title,

@@ -1,100 +1,13 @@
-/* Kooperation & Netzwerke: comments through giscus, only after consent.
-   Loaded only on articles with open comments (fragments/kn/comments-giscus.html).
-   Nothing is requested from giscus.app or GitHub before the reader clicks
-   "Kommentare laden", or has ticked "Entscheidung merken" on an earlier visit.
-   The choice is kept by the shared consent memory (assets/kn-consent.js, service
-   "comments"), which also handles "Zustimmung widerrufen". */
-(function () {
-  "use strict";
-
-  var SERVICE = "comments";
-  var GISCUS = "https://giscus.app";
-  var box = document.querySelector("[data-kn-giscus]");
-  if (!box) {
-    return;
-  }
-
-  function remembered() {
-    return window.knConsent.remembered(SERVICE);
-  }
-
-  /* Material's palette: "slate" is the dark scheme. */
-  function theme() {
-    return document.body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
-  }
-
-  function showRevoke() {
-    box.querySelector("[data-kn-giscus-revoke-box]").hidden = false;
-    box.querySelector("[data-kn-giscus-remembered]").hidden = !remembered();
-  }
-
-  function load() {
-    if (box.hasAttribute("data-kn-giscus-loaded")) {
-      return;
-    }
-    box.setAttribute("data-kn-giscus-loaded", "");
-    var script = document.createElement("script");
-    var settings = {
-      "data-repo": box.dataset.repo,
-      "data-repo-id": box.dataset.repoId,
-      "data-category": box.dataset.category,
-      "data-category-id": box.dataset.categoryId,
-      "data-mapping": box.dataset.mapping,
-      "data-strict": "1",
-      "data-reactions-enabled": "1",
-      "data-emit-metadata": "0",
-      "data-input-position": "bottom",
-      "data-lang": "de",
-      "data-theme": theme(),
-      "data-loading": "lazy"
-    };
-    Object.keys(settings).forEach(function (name) {
-      script.setAttribute(name, settings[name]);
-    });
-    script.src = GISCUS + "/client.js";
-    script.async = true;
-    script.crossOrigin = "anonymous";
-    script.onerror = function () {
-      var fallback = box.querySelector("[data-kn-giscus-fallback]");
-      fallback.hidden = false;
-      fallback.tabIndex = -1;
-      fallback.focus();
-    };
-    box.querySelector(".giscus").appendChild(script);
-    box.querySelector("[data-kn-giscus-placeholder]").hidden = true;
-    showRevoke();
-  }
-
-  /* Follow the palette toggle: tell the giscus iframe about the new theme. */
-  new MutationObserver(function () {
-    var frame = box.querySelector("iframe.giscus-frame");
-    if (frame && frame.contentWindow) {
-      frame.contentWindow.postMessage({ giscus: { setConfig: { theme: theme() } } }, GISCUS);
-    }
-  }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
-
-  box.querySelector("[data-kn-giscus-load]").addEventListener("click", function () {
-    if (box.querySelector("[data-kn-giscus-remember]").checked) {
-      window.knConsent.remember(SERVICE, true);
-    }
-    load();
-  });
-
-  if (remembered()) {
-    load();
-  }
-})();
-
 /* Kooperation & Netzwerke: comments through Isso, the operator's own comment
    server (fragments/kn/comments-isso.html). Nothing is requested from it before
-   "Kommentare laden" or a remembered consent (service "isso" of kn-consent.js).
+   "Kommentare laden" or a remembered consent (the service named by the box's
+   data-kn-consent, CONSENT of hooks/kn/comment_providers/isso.py).
    Then Isso's client (embed.min.js) comes from the operator's address, with
    German texts of our own and our stylesheet; focus moves to the thread. If the
    client or its server does not answer, the e-mail box takes its place. */
 (function () {
   "use strict";
 
-  var SERVICE = "isso";
   var WAIT_MS = 10000;
   /* Isso's own wording replaced where it allows it (data-isso-<key>-text-de). */
   var TEXTS = {
@@ -113,6 +26,7 @@
   if (!box) {
     return;
   }
+  var SERVICE = box.getAttribute("data-kn-consent");
   var thread = box.querySelector("#isso-thread");
   var fallback = box.querySelector("[data-kn-isso-fallback]");
   var timer = null;
@@ -150,6 +64,7 @@
       return;
     }
     box.setAttribute("data-kn-isso-loaded", "");
+    box.setAttribute("data-kn-consent-loaded", ""); /* revoking reloads the page */
     box.querySelector("[data-kn-isso-placeholder]").hidden = true;
     thread.hidden = false;
     showRevoke();
