@@ -16,24 +16,34 @@ it, so that a provider is added or changed in one place:
 - `csp(settings)`: the sources its client needs, directive -> origins, added to
   the Content Security Policy of pages with open comments only.
 
-A new provider: one module here (listed in PROVIDERS below), its box template
-and its Datenschutz template (and its script, if it has a client).
+A new provider: one module here (found by its file, nothing to register), its
+box template and its Datenschutz template (and its script, if it has a client).
 
 Not a hook module: hooks/kn/read/comments.py imports this package by its name.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from types import ModuleType
-
-from . import email, giscus, isso
 
 # -----------------------------------------------------------------------------
 # Data
 # -----------------------------------------------------------------------------
 
-PROVIDERS: dict[str, ModuleType] = {module.NAME: module for module in (isso, giscus, email)}
 DEFAULT = "isso"
+
+
+def _providers() -> dict[str, ModuleType]:
+    """Every module of this package, by its NAME, in the order messages list
+    them: the default first, then those with a client, then by name."""
+    modules = [importlib.import_module(f"{__name__}.{info.name}") for info in pkgutil.iter_modules(__path__)]
+    modules.sort(key=lambda module: (module.NAME != DEFAULT, module.CONSENT is None, module.NAME))
+    return {module.NAME: module for module in modules}
+
+
+PROVIDERS: dict[str, ModuleType] = _providers()
 
 # -----------------------------------------------------------------------------
 # Helpers
