@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from kn import devserver, security
 from kn.derive import listings, reader, related, tags
-from kn.markdown import embeds, typography
+from kn.markdown import embeds
 from kn.publish import checklist_pdf, preview, redirects, search
 from kn.read import articles, checklists, comments
 from kn.render import feed_content, share, social, structured_data
@@ -71,11 +71,8 @@ def configure(config: MkDocsConfig) -> MkDocsConfig:
         articles.on_config,  # a new, empty state for this build
         security.on_config,  # settings that guard the output (extra.sicherheit)
         preview.on_config,  # file addresses for the unpacked preview, before any address is made
-        checklists.on_config,
         listings.on_config,  # extra.listen
         comments.on_config,  # extra.comments: provider, default state, archive
-        typography.on_config,  # German quotes and apostrophes (Markdown extension)
-        embeds.on_config,  # videos and tables (Markdown extensions)
         redirects.on_config,
     ])
 
