@@ -21,7 +21,7 @@ from kn import pipeline
 from kn.markdown import typography
 from kn.problems import Problem
 from tests.conftest import Project, require_tool
-from tools.localsite import ROOT, demo_site
+from tools.localsite import DEMO, ROOT, copy_sources, demo_site
 
 BROKEN = """---
 title: Ein kaputter Artikel
@@ -71,6 +71,24 @@ def test_no_step_adds_markdown_extensions_in_code():
         text = path.read_text(encoding="utf-8")
         assert "markdown_extensions.append" not in text, path
         assert "mdx_configs.setdefault" not in text, path
+
+
+@pytest.mark.build
+def test_a_copied_project_runs_its_own_kn_though_another_is_importable(tmp_path):
+    # MkDocs imports the listed extensions (kn.…) before hooks/main.py, from
+    # wherever `kn` is importable (here: the repository's hooks/); main.py then
+    # makes the build use the package beside it, as `mkdocs serve` and the
+    # tests that edit a copy's hooks/ need.
+    root = copy_sources(tmp_path / "project", content=DEMO)
+    code = (
+        "import sys\nfrom mkdocs.config import load_config\nload_config('mkdocs.yml')\n"
+        "print(sys.modules['kn'].__file__)\nprint(sys.modules['kn.markdown.typography'].__file__)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "hooks"), NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True)
+    package, extension = (Path(line) for line in result.stdout.splitlines()[-2:])
+    assert package == root / "hooks" / "kn" / "__init__.py"
+    assert extension == root / "hooks" / "kn" / "markdown" / "typography.py"
 
 
 # --- steps 0–5 as plain Python ------------------------------------------------------
