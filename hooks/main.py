@@ -5,9 +5,28 @@ the site is the package `kn` beside it (hooks/kn/)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kn import pipeline
+
+def _own_kn() -> None:
+    """The build runs the package `kn` beside this file. MkDocs imports the
+    Markdown extensions listed in mkdocs.yml (`kn.markdown.…`) while it reads
+    the config, before it loads this module, from wherever `kn` is installed;
+    in a copied project (the tests) or a second checkout that is another
+    folder. Such a `kn` is forgotten here, so that this import and every later
+    one by name (Python-Markdown's) get the modules of this project's hooks/."""
+    here = Path(__file__).resolve().parent
+    loaded = getattr(sys.modules.get("kn"), "__file__", None)
+    if loaded and Path(loaded).resolve().parent.parent != here:
+        for name in [name for name in sys.modules if name == "kn" or name.startswith("kn.")]:
+            del sys.modules[name]
+
+
+_own_kn()
+
+from kn import pipeline  # noqa: E402  (after _own_kn)
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -17,17 +17,25 @@ event functions; nothing here imports MkDocs' event API, and no module of
     9. publish    files beside the pages: feeds, redirects, preview images,
                   PDFs, the Content Security Policy, the search index
 
+`load` runs the steps 0–5 as plain Python, without a build (and without
+MkDocs' events): tests/test_pipeline_portable.py.
+
 Within a step the order of the calls is the order of the work; where one
 call relies on another, the comment says so.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from kn import devserver, security, view
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+
+from kn import annotate, devserver, registry, security, view
 from kn.derive import listings, reader, related, tags
-from kn.markdown import embeds, typography
+from kn.markdown import embeds
 from kn.publish import checklist_pdf, preview, redirects, search
 from kn.read import articles, checklists, comments
 from kn.render import feed_content, share, social, structured_data
@@ -71,11 +79,8 @@ def configure(config: MkDocsConfig) -> MkDocsConfig:
         articles.on_config,  # a new, empty state for this build
         security.on_config,  # settings that guard the output (extra.sicherheit)
         preview.on_config,  # file addresses for the unpacked preview, before any address is made
-        checklists.on_config,
         listings.on_config,  # extra.listen
         comments.on_config,  # extra.comments: provider, default state, archive
-        typography.on_config,  # German quotes and apostrophes (Markdown extension)
-        embeds.on_config,  # videos and tables (Markdown extensions)
         redirects.on_config,
     ])
 
@@ -218,3 +223,30 @@ def serve(server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveR
 
 def failed(error: Exception) -> None:
     devserver.on_build_error(error=error)
+
+
+# --- steps 0–5 as plain Python --------------------------------------------------
+
+
+def load(config_file: str | Path, *, strict: bool = True) -> registry.Site:
+    """Read, check and derive a site without `mkdocs build` and without MkDocs'
+    events: the steps 0–5 above, called in order, as MkDocs' build would call
+    them (its files, plus the theme's, then its navigation). Nothing is
+    rendered or written. `strict`: step 5 stops with every problem in German
+    (PluginError), as the build does; False returns the site with its
+    problems in `errors` (each a Problem with file, field and line)."""
+    # hooks=[]: the steps are called here, not through hooks/main.py.
+    config = load_config(str(config_file), hooks=[])
+    # MkDocs sets this while an event runs (File.generated reads it); here none does.
+    config.plugins._current_plugin = None
+    start("build", False)
+    config = configure(config)
+    files = get_files(config)
+    files.add_files_from_theme(config.theme.get_env(), config)
+    files = read_and_derive(files, config)
+    set_exclusions(files, config)
+    # Each problem with its line (the build looks them up only for GitHub's annotations).
+    annotate.locate(registry.SITE.errors, root=Path(config.config_file_path).parent, docs_dir=Path(config.docs_dir))
+    if strict:
+        validate(get_navigation(files, config), config, files)
+    return registry.SITE

@@ -3,7 +3,7 @@
 
 - Video syntax: a paragraph that holds only a link with the class `video`,
   `[Titel](https://www.youtube.com/watch?v=ID){ .video }` (also youtu.be/ID and
-  https://vimeo.com/ID). A Markdown treeprocessor (added in `on_config`) marks
+  https://vimeo.com/ID). A Markdown treeprocessor (`VideoExtension`, listed in mkdocs.yml) marks
   it; `on_page_content` renders the placeholder fragments/kn/video.html: title,
   provider, a privacy sentence and „Video laden“. Only the click inserts the
   iframe (youtube-nocookie.com, player.vimeo.com): docs/assets/kn-consent.js.
@@ -75,15 +75,6 @@ HINT_OTHER = "Legen Sie die Datei unter docs/ ab oder setzen Sie einen einfachen
 # -----------------------------------------------------------------------------
 # Events
 # -----------------------------------------------------------------------------
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
-    # Once, even when `mkdocs serve` hands the same config to a rebuild.
-    if not any(isinstance(ext, VideoExtension) for ext in config.markdown_extensions):
-        config.markdown_extensions.append(VideoExtension())
-    if not any(isinstance(ext, TableAlignExtension) for ext in config.markdown_extensions):
-        config.markdown_extensions.append(TableAlignExtension())
-    return config
 
 
 def on_page_content(html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

@@ -5,15 +5,15 @@ plain-text teasers of an article's Markdown.
   closing single quote ‘ is the English opening one, smarty would also turn
   the apostrophe of „geht's“ into ‘. `ApostropheExtension` adds one pattern in
   front of smarty's quote patterns: a ' between two letters or digits is the
-  apostrophe ’ (U+2019). `on_config` adds it to the site's Markdown; the
-  comments renderer (hooks/kn/read/comments.py) uses it too.
+  apostrophe ’ (U+2019). mkdocs.yml lists it after smarty for the site's
+  Markdown; the comments renderer (hooks/kn/read/comments.py) uses it too.
 - `typeset(text)`: the same rules for plain texts from the front matter
   (titles, descriptions), which never pass through Markdown.
 - `teaser(markdown)`: the text before `<!-- more -->`, else the first
   paragraph, as plain text cut at a word boundary (at most 200 characters).
 - `nbsp(text)`: no-break spaces where German typesetting keeps words together
   („§ 5“, „Art. 21“, „Abs. 2“, „SGB VI“, „z. B.“, „10 %“, „50 Euro“,
-  „13. November“). `NbspExtension` applies it to the text of every page (a
+  „13. November“). `NbspExtension` (listed in mkdocs.yml) applies it to the text of every page (a
   treeprocessor; code, attributes and raw HTML stay as they are); articles.py
   applies it to titles and descriptions.
 """
@@ -23,23 +23,20 @@ from __future__ import annotations
 import functools
 import html
 import re
-from typing import TYPE_CHECKING
 
 import markdown as python_markdown
 from markdown.extensions import Extension
 from markdown.extensions.smarty import SubstituteTextPattern
 from markdown.treeprocessors import Treeprocessor
 
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-
 # -----------------------------------------------------------------------------
 # Constants
 # -----------------------------------------------------------------------------
 
 APOSTROPHE = "\u2019"
-# German quotation marks for smarty: „…“ and ‚…‘. The one place they are set:
-# on_config puts them into the site's smarty settings (mkdocs.yml lists smarty).
+# German quotation marks for smarty: „…“ and ‚…‘, for the plain texts (titles,
+# teasers). The site's pages and comments get the same from smarty's settings in
+# mkdocs.yml (tests/test_pipeline_portable.py keeps the two equal).
 SMARTY_DE = {
     "smarty": {"substitutions": {
         "left-double-quote": "&bdquo;", "right-double-quote": "&ldquo;",
@@ -87,24 +84,6 @@ NBSP_RULES: list[tuple[re.Pattern[str], str]] = [
 ]
 # Elements whose text is never touched.
 NBSP_SKIP = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
-
-# -----------------------------------------------------------------------------
-# Events
-# -----------------------------------------------------------------------------
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
-    # Before any page or comment is converted (comments.on_files reads these settings).
-    smarty = config.mdx_configs.setdefault("smarty", {})
-    smarty.setdefault("substitutions", dict(SMARTY_DE["smarty"]["substitutions"]))
-    # After smarty (listed in mkdocs.yml), so that its quote patterns exist.
-    # Once, even when `mkdocs serve` hands the same config to a rebuild.
-    if not any(isinstance(ext, ApostropheExtension) for ext in config.markdown_extensions):
-        config.markdown_extensions.append(ApostropheExtension())
-    if not any(isinstance(ext, NbspExtension) for ext in config.markdown_extensions):
-        config.markdown_extensions.append(NbspExtension())
-    return config
-
 
 # -----------------------------------------------------------------------------
 # Helpers

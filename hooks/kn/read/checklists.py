@@ -24,8 +24,8 @@ print button and the ticks kept in localStorage, and a site with a thousand
 articles does not parse the same checklist a thousand times.
 
 Every task list of the site (`pymdownx.tasklist`) gets its item text inside
-the checkbox's <label> from `TaskLabelExtension`, added to the site's Markdown
-extensions in `on_config`.
+the checkbox's <label> from `TaskLabelExtension`, listed in mkdocs.yml (the
+pages and the checklists converted here both use the site's extensions).
 """
 
 from __future__ import annotations
@@ -85,13 +85,6 @@ CHECKLIST_FIELDS = {
 # -----------------------------------------------------------------------------
 # Events
 # -----------------------------------------------------------------------------
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
-    # Pages and the checklists converted here both use the site's extensions.
-    if not any(isinstance(e, TaskLabelExtension) for e in config.markdown_extensions):
-        config.markdown_extensions.append(TaskLabelExtension())
-    return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
