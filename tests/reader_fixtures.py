@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from kn.read.articles import RESERVED
-from tools.localsite import DEMO, build, copy_sources
+from tools.localsite import DEMO, build, copy_sources, entry_without
 
 TAGS = {
     "Vertrauen": "Wie Vertrauen zwischen Partnern entsteht.",
@@ -59,8 +59,9 @@ def fixture_project(root: Path, count: int, *, page_size: int | None = None, dro
     if page_size is not None:
         assert "\n    seitengroesse: 10\n" in text
         text = text.replace("\n    seitengroesse: 10\n", f"\n    seitengroesse: {page_size}\n", 1)
-    for hook in drop_hooks:
-        text = text.replace(f"  - hooks/{hook}.py\n", "")
+    for hook in drop_hooks:  # e.g. "social": no preview images (tools/localsite.entry_without)
+        steps = {"social": ("kn.render.social", ("on_files", "on_page_context", "on_post_build"))}[hook]
+        text = text.replace("  - hooks/main.py\n", entry_without(project, f"ohne_{hook}", *steps))
     config.write_text(text, encoding="utf-8")
     return project
 

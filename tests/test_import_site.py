@@ -9,7 +9,6 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-import tools  # noqa: F401  (puts hooks/ on sys.path)
 from conftest import DEMO, ROOT, Site, build, copy_sources
 from kn.publish.redirects import output_path, parse_redirects
 from tools.importer import Options, run

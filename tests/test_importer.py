@@ -11,7 +11,6 @@ import markdown
 import pytest
 import yaml
 
-import tools  # noqa: F401  (puts hooks/ on sys.path)
 from conftest import DEMO, ROOT, copy_sources
 from tools.importer import Options, run
 from tools.importer.html2md import autop, html_to_markdown, prepare_wordpress, video_url

@@ -14,7 +14,6 @@ import pytest
 import yaml
 from importer_cases import item
 
-import tools  # noqa: F401  (puts hooks/ on sys.path)
 from conftest import Site, assert_fails, build, copy_sources
 from kn.publish.redirects import parse_redirects
 from tools.importer import Options, run

@@ -16,7 +16,6 @@ import yaml
 from bs4 import BeautifulSoup
 from importer_cases import fetch_export, markdown_blog, uploads, wordpress_export
 
-import tools  # noqa: F401  (puts hooks/ on sys.path)
 from conftest import build, copy_sources
 from tools.importer import Options, run
 from tools.importer.html2md import html_to_markdown, prepare_wordpress, video_url

@@ -108,7 +108,7 @@ def measure(project: Path, article: Path, url: str, runs: int) -> tuple[float, f
             append(article, f"\n{marker}\n")
             times.append(wait_for(server.base + url, marker))
             time.sleep(1)  # let the watcher settle
-        hook = project / "hooks" / "listings.py"
+        hook = project / "hooks" / "kn" / "derive" / "listings.py"
         hook.write_text(hook.read_text(encoding="utf-8").replace('ARCHIVE_TITLE = "Archiv"', 'ARCHIVE_TITLE = "Archiv (neu)"'),
                         encoding="utf-8")
         hook_time = wait_for(server.base + "archiv/", "Archiv (neu)")

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import yaml
 
-from tools.localsite import CHROMIUM, CHROMIUM_ARGS, copy_sources, serve  # the same copy of the site's sources as the tests
+from tools.localsite import CHROMIUM, CHROMIUM_ARGS, copy_sources, entry_without, serve  # the same copy of the site's sources as the tests
 
 SERIES_SIZE = 20
 SAMPLE_PAGE = "kooperation-netzwerke/empfehlungsnetzwerke/index.html"
@@ -144,20 +144,6 @@ def generate_checklists(project: Path, count: int, seed: int = 2) -> None:
         title = f"Testcheckliste {number}: " + " ".join(rng.choices(WORDS[:60], k=2))
         (project / "docs" / "checklisten" / f"test-{number:03d}.md").write_text(
             f'{front}!!! checkliste "{title}"\n\n{items}', encoding="utf-8")
-
-
-def entry_without(project: Path, name: str, module: str, steps: tuple[str, ...]) -> str:
-    """Write hooks/<name>.py: the build's entry module with the steps `steps` of
-    `module` left out (kn/pipeline.py looks each step up when it runs it), for
-    the cost of one part alone; return the line for `hooks:` in mkdocs.yml."""
-    package, _, leaf = module.rpartition(".")
-    (project / "hooks" / f"{name}.py").write_text(
-        f"from {package} import {leaf}\n\n"
-        f"for _name in {steps!r}:\n"
-        f"    getattr({leaf}, _name)  # a step that was renamed fails here, not silently\n"
-        f"    setattr({leaf}, _name, lambda *args, **kwargs: None)\n\n"
-        "from main import *  # noqa: E402, F403\n", encoding="utf-8")
-    return f"  - hooks/{name}.py\n"
 
 
 def bench_pdfs(tmp: Path, count: int) -> None:

@@ -187,3 +187,18 @@ def serve(directory: Path) -> tuple[SiteServer, str]:
     """Serve a folder on 127.0.0.1 in a background thread; return (server, base URL ending in /)."""
     server = SiteServer(directory).start()
     return server, server.base + "/"
+
+
+def entry_without(project: Path, name: str, module: str, steps: tuple[str, ...]) -> str:
+    """Write hooks/<name>.py: the build's entry module with the steps `steps` of
+    `module` left out (kn/pipeline.py looks each step up when it runs it), for
+    the cost of one part alone; return the line for `hooks:` in mkdocs.yml."""
+    package, _, leaf = module.rpartition(".")
+    (project / "hooks" / f"{name}.py").write_text(
+        # main first: it makes sure `kn` is this project's (hooks/main.py, _own_kn).
+        "from main import *  # noqa: F403\n"
+        f"from {package} import {leaf}\n\n"
+        f"for _name in {steps!r}:\n"
+        f"    getattr({leaf}, _name)  # a step that was renamed fails here, not silently\n"
+        f"    setattr({leaf}, _name, lambda *args, **kwargs: None)\n", encoding="utf-8")
+    return f"  - hooks/{name}.py\n"
