@@ -22,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 # pytest.ini puts the repository root and hooks/ on sys.path: tests import the
-# tools (`from tools import audit`) and the hooks' helpers (`import registry`).
+# tools (`from tools import audit`) and the build code, the package `kn` (`from kn import registry`).
 from kn.read.articles import RESERVED
 from kn.schema import split_front_matter
 from tools.localsite import (
