@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from kn.limits import LIMITS, yaml_problems
+from kn.markdown.embeds import PROVIDERS
 from kn.schema import _Loader
 from kn.text import slugify
 
@@ -459,9 +460,16 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
         return match.group(1) + new + (match.group(3) or "")
 
     def video(match: re.Match[str]) -> str:
+        """A Hugo video shortcode: the video paragraph when the build's parser
+        accepts its address (`video_url`), else a plain link and a note."""
         site, video_id = match.groups()
         url = f"https://vimeo.com/{video_id}" if site == "vimeo" else f"https://www.youtube.com/watch?v={video_id}"
-        return video_markdown(url, video_title(url))
+        found = video_url(url)
+        if found:
+            return video_markdown(found, video_title(found))
+        notes.append((f"Video-Kennung {video_id[:40]!r} ist keine gültige {PROVIDERS[site]['name']}-Kennung; "
+                      "durch einen einfachen Link ersetzt.", match.group(0)[:40]))
+        return f"[{video_title(url)}]({url})"
 
     def iframe(match: re.Match[str]) -> str:
         attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in ATTR_SRC_RE.finditer(match.group(1))}
