@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))  # the hooks' helpers, as MkDocs loads them
 
 from kn import annotate  # noqa: E402
+from kn.names import ASSETS  # noqa: E402
 from tools import spelling  # noqa: E402
 from tools.localsite import build  # noqa: E402
 
@@ -313,7 +314,7 @@ def spelling_findings(root: Path, *, strict: bool = False) -> list[Finding]:
         return [Finding(level, None, None, "hunspell ist nicht installiert: Rechtschreibung nicht geprüft "
                                            "(apt-get install hunspell hunspell-de-de).")]
     sources = {path.relative_to(docs).as_posix(): path.read_text(encoding="utf-8", errors="replace")
-               for path in sorted(docs.rglob("*.md")) if "assets" not in path.relative_to(docs).parts}
+               for path in sorted(docs.rglob("*.md")) if ASSETS not in path.relative_to(docs).parts}
     prose = {rel: spelling.prose(text) for rel, text in sources.items()}
     # One hunspell run for the whole site (hundreds of imported posts), then
     # each unknown word is looked up in the files whose text contains it.

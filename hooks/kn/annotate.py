@@ -1,8 +1,8 @@
 """Problems where authors wrote them: line numbers for build errors, and
 GitHub workflow commands that put them on those lines.
 
-Not a hook module: `articles.on_nav` calls `print_annotations` before it stops
-the build, and tools/pr_summary.py uses `locate` for its summary. Under GitHub
+Not a hook module: kn/problems.py `stop` calls `print_annotations` before it
+stops the build, and tools/pr_summary.py uses `locate` for its summary. Under GitHub
 Actions (GITHUB_ACTIONS=true) each problem is printed as
 
     ::error file=docs/serie/artikel.md,line=4,title=Feld 'tags'::unbekanntes Thema …
@@ -26,7 +26,8 @@ from typing import Iterable
 
 import yaml
 
-from kn.schema import FRONT_MATTER_RE
+from kn import yamlfile
+from kn.yamlfile import FRONT_MATTER_RE
 
 # -----------------------------------------------------------------------------
 # Constants
@@ -39,7 +40,6 @@ REPO_FILES = ("mkdocs.yml",)
 ENTRY_RE = re.compile(r"\AEintrag (\d+)(?:, Feld '(.+)')?\Z")
 MAX_DEPTH = 4
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # -----------------------------------------------------------------------------
 # Printing annotations
@@ -223,7 +223,7 @@ def yaml_lines(text: str, *, first_line: int = 1) -> dict[tuple[str, ...], int]:
     """Every mapping key and sequence entry (numbered from 1, as "2") of a YAML
     text, as a path of strings, with the line where it starts."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yamlfile.compose(text)
     except yaml.YAMLError:
         return {}
     lines: dict[tuple[str, ...], int] = {}

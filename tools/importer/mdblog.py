@@ -24,10 +24,11 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from kn import yamlfile
 from kn.limits import LIMITS, yaml_problems
 from kn.markdown.embeds import PROVIDERS
-from kn.schema import _Loader
 from kn.text import slugify
+from kn.yamlfile import FRONT_MATTER_RE
 
 from .fetch import Fetcher
 from .html2md import Converted, video_markdown, video_title, video_url
@@ -41,7 +42,6 @@ from .wxr import plain_title
 # Constants
 # -----------------------------------------------------------------------------
 
-YAML_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 TOML_RE = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)^\+\+\+[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 JEKYLL_NAME_RE = re.compile(r"\A(\d{4})-(\d{2})-(\d{2})-(.+)\Z")
 DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
@@ -174,7 +174,7 @@ def load_yaml(text: str, src: str) -> tuple[Any, str | None]:
     if fatal:
         return None, "Kopfbereich abgelehnt: " + fatal[0].split(": ", 1)[-1]
     try:
-        return yaml.load(text, Loader=_Loader), None
+        return yamlfile.load(text), None
     except (yaml.YAMLError, RecursionError) as exc:
         return None, f"Kopfbereich nicht lesbar ({type(exc).__name__})"
 
@@ -219,7 +219,7 @@ def is_page_file(path: Path, root: Path) -> bool:
 
 def split(text: str) -> tuple[dict[str, Any] | None, str, str | None]:
     """(front matter, body, problem)."""
-    for pattern, loader in ((YAML_RE, "yaml"), (TOML_RE, "toml")):
+    for pattern, loader in ((FRONT_MATTER_RE, "yaml"), (TOML_RE, "toml")):
         match = pattern.match(text)
         if not match:
             continue

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from kn.markdown.typography import TEASER_LENGTH, shorten, teaser
+from kn.names import IMAGES, SERIES_PAGES
 from kn.text import german_key, slugify
 
 from .model import Comment, Post
@@ -22,9 +23,9 @@ from .model import Comment, Post
 
 TAG_RE = re.compile(r"<[^>]+>")
 BLOCK_TAG_RE = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|div|td|th|tr|table|blockquote|pre|figure|figcaption)\b[^>]*>", re.I)
-PAGES_FOLDER = "seiten"
+PAGES_FOLDER = SERIES_PAGES
 SLUG_CHARS = 80  # file names stay far below every file system's limit
-MEDIA_FOLDER = "bilder"
+MEDIA_FOLDER = IMAGES
 
 # -----------------------------------------------------------------------------
 # Descriptions

@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
+from kn import yamlfile
 from kn.markdown.typography import teaser
-from kn.schema import _Loader
+from kn.names import ASSETS, AUTHORS_FILE, CHECKLISTS, COMMENTS_DIR, PAGES, REDIRECTS_FILE, RESERVED, TAGS, TAGS_FILE
 from kn.text import slugify
 
 from . import mdblog, wxr
@@ -37,10 +38,6 @@ from .plan import (
 from .report import Report
 from .writer import Writer
 
-RESERVED = frozenset({"assets", "checklisten", "tags", "javascripts", "stylesheets", "bilder", "seiten"})
-TAGS_FILE = "data/tags.yml"
-AUTHORS_FILE = "data/authors.yml"
-REDIRECTS_FILE = "data/redirects.yml"
 REDIRECTS_HEADER = (
     "# Old addresses of imported articles (paths under the site's root) and the page that\n"
     "# replaced them, written by the importer (tools/importer). hooks/kn/publish/redirects.py turns each\n"
@@ -149,8 +146,8 @@ def _convert_all(options: Options, report: Report, source: Source, context: Any,
             problems: list[str] = []
             entries = thread_entries(post.thread, problems)
             for problem in problems:
-                report.note(f"data/comments/{post.path[:-3]}.yml", None, problem)
-            writer.text(f"data/comments/{post.path[:-3]}.yml", comments_text(post, entries))
+                report.note(f"{COMMENTS_DIR}/{post.path[:-3]}.yml", None, problem)
+            writer.text(f"{COMMENTS_DIR}/{post.path[:-3]}.yml", comments_text(post, entries))
     for rel, file in sorted(source.media.items()):
         writer.copy(f"docs/{rel}", file)
 
@@ -243,7 +240,7 @@ def archive_targets(blog: wxr.Blog, posts: list[Post], series: str, mapping: dic
             targets[old] = overview
             continue
         slug = slugify(mapping.get(name.strip(), name.strip()))
-        targets[old] = f"tags/{slug}.md" if slug in used else overview
+        targets[old] = f"{TAGS}/{slug}.md" if slug in used else overview
     by_ident = {p.ident: p for p in published if p.ident}
     for old, parent in blog.attachment_pages.items():
         if old not in targets:
@@ -256,7 +253,7 @@ def archive_targets(blog: wxr.Blog, posts: list[Post], series: str, mapping: dic
 def site_outputs(root: Path) -> set[str]:
     """Old paths a redirect must never take: every page under docs/ (as 'x/'),
     the series and tag pages and what the build generates."""
-    taken = {"", "tags/", "checklisten/", "search/", "assets/", "feed.xml", "feed_rss.xml", "sitemap.xml",
+    taken = {"", f"{TAGS}/", f"{CHECKLISTS}/", "search/", f"{ASSETS}/", "feed.xml", "feed_rss.xml", "sitemap.xml",
              "sitemap.xml.gz", "404.html", "index.html", "robots.txt"}
     docs = root / "docs"
     for path in docs.rglob("*") if docs.is_dir() else []:
@@ -285,10 +282,10 @@ def reserved_path(old: str, taken: set[str]) -> bool:
     if old in taken or old.rstrip("/") + "/" in taken:
         return True
     first = old.split("/", 1)[0] + "/"
-    return first in {"tags/", "checklisten/", "search/", "assets/"}
+    return first in {f"{TAGS}/", f"{CHECKLISTS}/", "search/", f"{ASSETS}/"}
 
 
-RESERVED_TAG_SLUGS = frozenset({"index", "feed", "page", "seite"})
+RESERVED_TAG_SLUGS = frozenset({"index", "feed", "page", PAGES})
 TAG_CHARS = 60  # hooks/kn/limits.py LIMITS.tag_chars
 
 
@@ -324,7 +321,7 @@ def add_notes(report: Report, rel: str, text: str, converted: Converted, missing
 
 def load_mapping(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = yamlfile.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except yaml.YAMLError as exc:

@@ -27,7 +27,7 @@ import yaml
 from feedgen.feed import FeedGenerator
 from mkdocs.structure.files import InclusionLevel
 
-from kn import registry
+from kn import names, registry, yamlfile
 from kn.problems import error
 from kn.read import checklists
 from kn.registry import Article
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 
-AUTHORS_FILE = "data/authors.yml"
+AUTHORS_FILE = names.AUTHORS_FILE
 WORDS_PER_MINUTE = 200
 FEED_SIZE = 20
 FEED_PATH = "feed.xml"
@@ -126,7 +126,7 @@ def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[st
     if not path.is_file():
         return {}, [error(AUTHORS_FILE, None, "Die Datei fehlt. Sie ordnet jeder Autoren-ID Name und Kurzbiografie zu.")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlfile.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         return {}, [yaml_error(AUTHORS_FILE, exc)]
     return parse_authors(data, existing=lambda p: (docs_dir / p).is_file())

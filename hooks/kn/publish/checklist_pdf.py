@@ -40,7 +40,7 @@ import markdown as python_markdown
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from kn import registry
+from kn import names, registry
 from kn.publish import pdf_document
 from kn.read import checklists
 from kn.text import format_date_de
@@ -54,8 +54,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.kn.checklist_pdf")
 
-CACHE_DIR = ".cache/checklist-pdfs"
-FONT_DIR = "data/fonts"
+CACHE_DIR = names.PDF_CACHE
+FONT_DIR = names.FONTS_DIR
 FONTS = {400: "OpenSans-Regular.ttf", 600: "OpenSans-Semibold.ttf", 700: "OpenSans-Bold.ttf"}
 # Form fields embed their font whole (a reader may type any letter): they get Open Sans
 # Regular cut down to these characters, so a PDF weighs a few dozen KB, not 130.

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from mkdocs.utils import get_relative_url
 
-from kn import registry
+from kn import names, registry, yamlfile
 from kn.problems import error
-from kn.schema import _Loader, show, yaml_error
+from kn.schema import show, yaml_error
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.kn.redirects")
 
-REDIRECTS_FILE = "data/redirects.yml"
+REDIRECTS_FILE = names.REDIRECTS_FILE
 QUERY_MAP = "alte-adressen.json"
 QUERY_RE = re.compile(r"\?[A-Za-z_][\w-]*=[\w-]+")
 TEMPLATE = "fragments/kn/redirect.html"
@@ -73,7 +73,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     # Size, encoding, depth, aliases and duplicate keys were checked before any
     # parsing (security.on_files, limits.py): loading it now is safe.
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+        data = yamlfile.load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         registry.SITE.errors.append(yaml_error(REDIRECTS_FILE, exc, hint=FORM) if isinstance(exc, yaml.YAMLError)
                                     else error(REDIRECTS_FILE, None, "Die Datei ist nicht in UTF-8 gespeichert."))

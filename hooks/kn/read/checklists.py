@@ -28,7 +28,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
-from kn import registry, schema
+from kn import names, registry, schema
 from kn.annotate import body_first_line
 from kn.limits import shorten
 from kn.problems import error
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 
-FOLDER = "checklisten"
+FOLDER = names.CHECKLISTS
 INCLUDE_RE = re.compile(r'^--8<--[ \t]+"checklisten/([^"/]+)\.md"[ \t]*$', re.M)
 ANY_INCLUDE_RE = re.compile(r"^[ \t]*--8<--.*$", re.M)
 MARKER = "<!-- kn-checkliste:{name} -->"
