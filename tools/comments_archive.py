@@ -44,6 +44,7 @@ import yaml
 from kn import yamlfile
 from kn.comment_providers import isso as isso_provider
 from kn.names import COMMENTS_DIR, RESERVED
+from kn.problems import error
 from kn.read import comments
 from kn.schema import LOCAL_ZONE, check_comments, check_date, split_front_matter
 from tools.importer.model import Comment
@@ -235,7 +236,7 @@ def archive(
         old_text = target.read_text(encoding="utf-8") if target.exists() else None
         existing = (yamlfile.load(old_text) or []) if old_text else []
         if not isinstance(existing, list):
-            problems.append(f"Fehler in '{rel}': Die Datei ist keine Liste von Kommentaren; nichts geändert.")
+            problems.append(error(rel, None, "Die Datei ist keine Liste von Kommentaren; nichts geändert."))
             continue
         entries, added = merge(existing, thread_entries(isso_comments))
         if not added:

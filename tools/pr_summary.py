@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from kn import annotate, registry
+from kn.problems import error
 from kn.read.articles import series_of
 from kn.read.checklists import checklist_name as checklist_of
 from kn.schema import split_front_matter
@@ -114,7 +115,7 @@ def build_site(config_file: Path, site_dir: Path) -> Build:
         try:
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
         except MkDocsException as exc:
-            return Build(False, root, "docs", problems=[f"Fehler in 'mkdocs.yml': {exc}"])
+            return Build(False, root, "docs", problems=[error("mkdocs.yml", None, str(exc))])
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "hooks"))  # the hooks' helpers, as MkDocs loads t
 
 from kn import annotate  # noqa: E402
 from kn.names import ASSETS  # noqa: E402
+from kn.problems import error  # noqa: E402
 from tools import spelling  # noqa: E402
 from tools.localsite import build  # noqa: E402
 
@@ -155,8 +156,9 @@ def build_findings(output: str, docs: Path | None = None) -> list[Finding]:
         if link:
             source = docs / link["src"] if docs is not None else None
             line = line_in(source.read_text(encoding="utf-8") if source and source.is_file() else None, f"({link['link']}")
-            message = (f"Fehler in '{link['src']}'{f', Zeile {line}' if line else ''}: Der Link „{link['link']}“ führt auf "
-                       f"„{link['target']}“, eine Datei, die es unter docs/ nicht gibt.")
+            message = error(link["src"], None, (
+                f"Der Link „{link['link']}“ führt auf „{link['target']}“, eine Datei, die es unter docs/ nicht gibt."
+            ), line=line, show_line=True)
         if message not in seen:
             seen.append(message)
     if not seen:

@@ -91,7 +91,7 @@ INDENT_RE = re.compile(r"^[ \t]{%d}" % (LIMITS.indent + 1), re.M)
 # -----------------------------------------------------------------------------
 
 
-def shorten(value: Any, limit: int = LIMITS.excerpt) -> str:
+def shorten_for_message(value: Any, limit: int = LIMITS.excerpt) -> str:
     """A bad value for a message: at most `limit` characters, cut with „…“,
     control characters shown as escapes (no terminal codes in a CI log)."""
     text = value if isinstance(value, str) else repr(value)
@@ -111,7 +111,7 @@ def field_where(path: list[Any], line: int | None = None) -> str | None:
         else:
             keys.append(str(step))
     if keys:
-        parts.append(f"Feld '{shorten('.'.join(keys), 2 * LIMITS.excerpt)}'")
+        parts.append(f"Feld '{shorten_for_message('.'.join(keys), 2 * LIMITS.excerpt)}'")
     if line is not None:
         parts.append(f"Zeile {line}")
     return ", ".join(parts) or None
@@ -154,7 +154,7 @@ def control_problem(src: str, text: str, where: str | None = None) -> Problem | 
     name = unicodedata.name(match.group(0), "") or f"U+{ord(match.group(0)):04X}"
     place = where or f"Zeile {line}, Spalte {column}"
     return error(src, None, (
-        f"Das Steuerzeichen {shorten(match.group(0))} ({name}) ist nicht erlaubt. "
+        f"Das Steuerzeichen {shorten_for_message(match.group(0))} ({name}) ist nicht erlaubt. "
         "Entfernen Sie es; es ist im Text unsichtbar und bricht die Feeds."
     ), where=place)
 
@@ -239,7 +239,7 @@ def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_name
                     if string_keys and not_text_key(event):
                         problems.append(error(src, None, (
                             "ist als Name kein Text: YAML liest ihn als ja/nein, leer oder Zahl. "
-                            f"Schreiben Sie ihn in Anführungszeichen, z. B. \"{shorten(value)}\":"
+                            f"Schreiben Sie ihn in Anführungszeichen, z. B. \"{shorten_for_message(value)}\":"
                         ), where=field_where([*parent.path, value], line(event))))
                     limit = LIMITS.tag_chars if top_keys_are_names and len(stack) == 1 else OTHER_CHARS
                     problems.extend(_scalar_problems(src, [*parent.path, value], value, limit, line(event), "Der Name"))
@@ -289,7 +289,7 @@ def _scalar_problems(src: str, path: list[Any], value: str, limit: int, line: in
     if len(value) > limit:
         return [error(src, None, (
             f"{what} ist {len(value):,} Zeichen lang; erlaubt sind höchstens {limit:,} Zeichen "
-            f"(Anfang: '{shorten(value)}')."
+            f"(Anfang: '{shorten_for_message(value)}')."
         ).replace(",", "."), where=where)]
     return []
 

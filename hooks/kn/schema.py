@@ -16,7 +16,7 @@ from typing import Any, Callable
 import yaml
 
 from kn import names, yamlfile
-from kn.limits import shorten
+from kn.limits import shorten_for_message
 from kn.names import CHECKLISTS, FILE_FOLDERS, PAGE_FOLDERS, SERIES_PAGES  # folders under docs/ that are no series
 from kn.problems import Problem, error
 from kn.text import german_key, moment, slugify
@@ -136,10 +136,10 @@ def yaml_cause(problem: str) -> str:
 def show(value: Any) -> str:
     """A value as an author wrote it, for messages."""
     if isinstance(value, str):
-        return f"'{shorten(value)}'"
+        return f"'{shorten_for_message(value)}'"
     if value is None:
         return "leer"
-    return shorten(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix("...").strip(), 80)
+    return shorten_for_message(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix("...").strip(), 80)
 
 
 def check_text(value: Any) -> tuple[Any, str | None]:
@@ -349,7 +349,7 @@ def template_placeholders(src: str, text: str, body: str, values: dict[str, Any]
         at = body.find(placeholder)
         if at >= 0:
             line = offset + body[:at].count("\n") + 1
-            detail = (f"Hier steht noch der Platzhalter aus `make artikel` („{shorten(placeholder, 60)}“). "
+            detail = (f"Hier steht noch der Platzhalter aus `make artikel` („{shorten_for_message(placeholder, 60)}“). "
                       "Ersetzen Sie ihn durch Ihren eigenen Text, oder setzen Sie `draft: true`, solange der Artikel "
                       "nicht fertig ist.")
             problems.append(error(src, None, detail, line=line, show_line=True))
@@ -587,7 +587,7 @@ def validate_page(src: str, kind: str, meta: dict[str, Any]) -> list[str]:
                 "ist kein Feldname: Ein Feld heißt wie ein Wort (z. B. title); ja/nein-Wörter, Zahlen und ~ sind keine Namen."
             )))
             continue
-        name = shorten(key)
+        name = shorten_for_message(key)
         if key == "template":
             _value, problem = check_template(kind, value)
             problems.extend([error(src, name, problem)] if problem else [])

@@ -274,7 +274,7 @@ def name_problem(name: str) -> Problem | None:
                 "Benennen Sie die Datei um, am besten nur mit a–z, 0–9 und Bindestrichen.")
     bad = BAD_NAME_RE.search(name)
     if bad:
-        return (f"Der Dateiname enthält das Zeichen {limits.shorten(repr(bad.group(0)))}, das in Namen nicht erlaubt ist "
+        return (f"Der Dateiname enthält das Zeichen {limits.shorten_for_message(repr(bad.group(0)))}, das in Namen nicht erlaubt ist "
                 "(Steuerzeichen, < > \" ' ` \\). Benennen Sie die Datei um, am besten nur mit a–z, 0–9 und Bindestrichen.")
     return None
 
@@ -285,7 +285,7 @@ def display_path(path: Path, root: Path) -> str:
     absolute = Path(os.path.abspath(path))
     rel = absolute.relative_to(root) if absolute.is_relative_to(root) else absolute
     text = os.fsencode(rel).decode("utf-8", "backslashreplace")
-    return limits.shorten(text, 200)
+    return limits.shorten_for_message(text, 200)
 
 
 def collisions(files: list[tuple[str, str]]) -> list[Problem]:
@@ -348,7 +348,7 @@ def svg_problems(where: str, path: Path) -> list[Problem]:
     active = SVG_ACTIVE_RE.search(text)
     if active:
         return [error(where, None, (
-            f"Das SVG-Bild enthält „{limits.shorten(active.group(0).strip())}“: Skripte, Ereignisse (on…), eingebettete "
+            f"Das SVG-Bild enthält „{limits.shorten_for_message(active.group(0).strip())}“: Skripte, Ereignisse (on…), eingebettete "
             "Inhalte, Animationen von Links, Verweise auf andere Dateien oder Entitäten sind in Bildern nicht erlaubt. "
             "Speichern Sie das Bild als „einfaches SVG“ ohne Skripte oder als PNG."
         ))]

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from kn.markdown.typography import TEASER_LENGTH, shorten, teaser
+from kn.markdown.typography import cut_at_word, teaser
 from kn.names import IMAGES, SERIES_PAGES
 from kn.text import german_key, slugify
 
@@ -38,19 +38,13 @@ def html_text(html_text_: str) -> str:
     return " ".join(html.unescape(TAG_RE.sub("", text)).split())
 
 
-def cut(text: str, limit: int = TEASER_LENGTH) -> str:
-    """`text` with its white space folded, cut at a word boundary with „…“ as
-    the build cuts teasers (at most `limit` characters)."""
-    return shorten(" ".join(text.split()), limit)
-
-
 def describe(excerpt: str, body: str, title: str) -> str:
     """The description: the excerpt, else the teaser the build itself would
     take (text before <!-- more -->, else the first paragraph); never empty
     (the title as last resort)."""
     if excerpt.strip():
-        return cut(excerpt)
-    return teaser(body) or cut(title)
+        return cut_at_word(excerpt)
+    return teaser(body) or cut_at_word(title)
 
 
 # -----------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from kn import names, registry
+from kn.problems import error
 from kn.publish import pdf_document
 from kn.read import checklists
 from kn.text import format_date_de
@@ -143,9 +144,10 @@ def make_pdfs(site: registry.Site, config: MkDocsConfig, cache: Path) -> list[Ch
     for doc in documents:
         pages = overflow(cache, doc.key)
         if pages:
-            log.warning(f"Fehler in '{site.checklists[doc.name].src_uri}': Die Checkliste passt nicht auf eine Seite "
-                        f"DIN A4 (das PDF hat {pages} Seiten). Kürzen Sie die Punkte oder teilen Sie die Checkliste "
-                        "auf zwei Dateien auf.")
+            log.warning(error(site.checklists[doc.name].src_uri, None, (
+                f"Die Checkliste passt nicht auf eine Seite DIN A4 (das PDF hat {pages} Seiten). Kürzen Sie die "
+                "Punkte oder teilen Sie die Checkliste auf zwei Dateien auf."
+            )))
         size = (cache / f"{doc.key}.pdf").stat().st_size
         pdfs.append(ChecklistPdf(doc.name, doc.path, doc.url, size, doc.stand, doc.stand_iso, doc.key))
     return pdfs
@@ -274,8 +276,9 @@ def font_files(folder: Path) -> dict[int, Path]:
     fonts = {weight: (folder / name).resolve() for weight, name in FONTS.items()}
     missing = [f"{FONT_DIR}/{path.name}" for path in fonts.values() if not path.is_file()]
     if missing:
-        raise PluginError(f"Fehler in '{FONT_DIR}': Für die Checklisten-PDFs fehlt die Schrift {', '.join(missing)} "
-                          "(siehe data/fonts/README.md).")
+        raise PluginError(error(FONT_DIR, None, (
+            f"Für die Checklisten-PDFs fehlt die Schrift {', '.join(missing)} (siehe data/fonts/README.md)."
+        )))
     return fonts
 
 

@@ -237,11 +237,10 @@ def warn_second_titles(src: str, offset: int, headings: list[tuple[int, str]]) -
     """A page has one h1: every further '# ' heading is shown as '##' and reported
     (a warning, so that `mkdocs build --strict` fails on it)."""
     for index, text in headings:
-        log.warning(
-            "Fehler in '%s', Zeile %d: zweite Überschrift der obersten Ebene ('# %s'). Eine Seite hat nur einen "
-            "Titel; Überschriften im Text beginnen mit '## '. Die Seite zeigt sie bis dahin als '## %s'.",
-            src, offset + index + 1, text, text,
-        )
+        log.warning(error(src, None, (
+            f"zweite Überschrift der obersten Ebene ('# {text}'). Eine Seite hat nur einen Titel; Überschriften "
+            f"im Text beginnen mit '## '. Die Seite zeigt sie bis dahin als '## {text}'."
+        ), line=offset + index + 1, show_line=True))
 
 
 def attach_to_series(site: registry.Site, files: Files) -> None:

@@ -30,7 +30,7 @@ from markdown.util import HTML_PLACEHOLDER_RE
 
 from kn import names, registry, schema
 from kn.annotate import body_first_line
-from kn.limits import shorten
+from kn.limits import shorten_for_message
 from kn.problems import error
 from kn.registry import Checklist
 
@@ -152,7 +152,7 @@ def parse_checklist(name: str, src_uri: str, url: str, text: str) -> tuple[Check
     if not match:
         return None, error(src_uri, None, (
             'Eine Checkliste beginnt mit der Zeile !!! checkliste "Titel" '
-            f"(davor höchstens ein Kopfbereich mit {', '.join(CHECKLIST_FIELDS)}); gefunden: '{shorten(first)}'."
+            f"(davor höchstens ein Kopfbereich mit {', '.join(CHECKLIST_FIELDS)}); gefunden: '{shorten_for_message(first)}'."
         ))
     items = ITEM_RE.findall(text)
     if not items:
@@ -189,7 +189,7 @@ def find_includes(
         include = INCLUDE_RE.match(line)
         if include is None:
             problems.append(error(src_uri, None, (
-                f"Die Zeile '{shorten(line.strip())}' bindet nichts ein: erlaubt sind nur Checklisten, "
+                f"Die Zeile '{shorten_for_message(line.strip())}' bindet nichts ein: erlaubt sind nur Checklisten, "
                 'ohne Einrückung, in der Form --8<-- "checklisten/<name>.md".'
             ), line=number))
             continue
