@@ -74,3 +74,18 @@ def test_no_module_spells_a_data_file_or_cache_folder_itself():
                 continue
             found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in spelled.finditer(path.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_tools_use_the_build_package_without_path_tricks():
+    """The importer, the scaffold, the PR summary and the checks import `kn` like
+    any library: no tool changes sys.path, and they share the build's parsers."""
+    from kn import yamlfile
+    from kn.markdown import embeds
+    from tools import spelling
+    from tools.importer import html2md, mdblog
+
+    tricks = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "tools").rglob("*.py"))
+              if re.search(r"sys\.path\.(?:insert|append)|PYTHONPATH", path.read_text(encoding="utf-8"))]
+    assert tricks == []
+    assert html2md.parse_video is embeds.parse_video and html2md.PROVIDERS is embeds.PROVIDERS
+    assert mdblog.FRONT_MATTER_RE is yamlfile.FRONT_MATTER_RE is schema.FRONT_MATTER_RE is spelling.FRONT_MATTER_RE

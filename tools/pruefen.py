@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -34,14 +33,13 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))  # the hooks' helpers, as MkDocs loads them
+from kn import annotate
+from kn.names import ASSETS
+from kn.problems import error
+from tools import spelling
+from tools.localsite import build
 
-from kn import annotate  # noqa: E402
-from kn.names import ASSETS  # noqa: E402
-from kn.problems import error  # noqa: E402
-from tools import spelling  # noqa: E402
-from tools.localsite import build  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 STATUS_ENV = "KN_STATUS_DIR"
 ERROR_RE = re.compile(r"^\s*(Fehler in .*)$", re.M)

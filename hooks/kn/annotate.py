@@ -22,12 +22,15 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import yaml
 
 from kn import yamlfile
 from kn.yamlfile import FRONT_MATTER_RE
+
+if TYPE_CHECKING:
+    from kn.problems import Problem
 
 # -----------------------------------------------------------------------------
 # Constants
@@ -179,7 +182,7 @@ def repo_path(src: str, *, docs: str = "docs") -> str:
 # -----------------------------------------------------------------------------
 
 
-def locate(problems: list[str], *, root: Path, docs_dir: Path) -> None:
+def locate(problems: list[Problem], *, root: Path, docs_dir: Path) -> None:
     """Set `line` of every problem that names a field but has no line yet, from
     the file as it is on disk. Each file is parsed once; unreadable files and
     unknown fields leave the line empty (the annotation then names the file)."""

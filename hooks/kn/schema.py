@@ -92,7 +92,7 @@ YAML_HINTS = (
 # -----------------------------------------------------------------------------
 
 
-def split_front_matter(src: str, text: str) -> tuple[dict[str, Any] | None, str, list[str]]:
+def split_front_matter(src: str, text: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     """Return (meta, body, errors). `meta` is None when there is no usable front matter."""
     match = FRONT_MATTER_RE.match(text)
     if not match:
@@ -312,7 +312,7 @@ def validate_article(
     if meta.get("draft") is True:
         optional.update(DRAFT_OPTIONAL)
     clean: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for key in meta:
         if key not in FIELDS:
             hint = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.6)
@@ -336,7 +336,7 @@ def validate_article(
 def template_placeholders(src: str, text: str, body: str, values: dict[str, Any]) -> list[str]:
     """Problems for sentences of the `make artikel` template still in a published
     article (its description or its text), with the line of the file."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     description = values.get("description")
     if isinstance(description, str) and description.strip() in TEMPLATE_PLACEHOLDERS:
         line = next((n for n, row in enumerate(text.split("\n"), start=1) if row.startswith("description:")), None)
@@ -379,7 +379,7 @@ VOCABULARY = names.TAGS_FILE
 VOCABULARY_FORM = "Jede Zeile hat die Form „Thema: Beschreibung in einem Satz.“, z. B. „Netzwerken: Wie Sie Kontakte knüpfen und pflegen.“"
 
 
-def parse_vocabulary(text: str | None) -> tuple[dict[str, str], list[str]]:
+def parse_vocabulary(text: str | None) -> tuple[dict[str, str], list[Problem]]:
     """Read the text of data/tags.yml (None: the file is missing).
 
     Returns {tag name: description} of every entry with a usable name, and all
@@ -415,7 +415,7 @@ def duplicate_keys(text: str) -> list[str]:
     return duplicates
 
 
-def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[str]]:
+def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[Problem]]:
     """Check the loaded vocabulary: names are texts whose slugs are distinct and
     not empty, descriptions are texts or empty. Returns (vocabulary, problems)."""
     if not isinstance(data, dict) or not data:
@@ -424,7 +424,7 @@ def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[str]]:
             f"Die Themenliste ist keine Zuordnung von Themen zu Beschreibungen ({found}). {VOCABULARY_FORM}"
         ))]
     vocabulary: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     by_slug: dict[str, str] = {}
     for name, description in data.items():
         if not isinstance(name, str) or not name.strip():
@@ -576,11 +576,11 @@ PAGE_FIELDS: dict[str, dict[str, Field]] = {
 }
 
 
-def validate_page(src: str, kind: str, meta: dict[str, Any]) -> list[str]:
+def validate_page(src: str, kind: str, meta: dict[str, Any]) -> list[Problem]:
     """Problems of the front matter of a page that is no article, by the
     schema of its kind (PAGE_FIELDS); every key outside it is refused."""
     fields = PAGE_FIELDS[kind]
-    problems: list[str] = []
+    problems: list[Problem] = []
     for key, value in meta.items():
         if not isinstance(key, str):
             problems.append(error(src, show(key), (

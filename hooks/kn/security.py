@@ -443,7 +443,7 @@ def check_data(root: Path) -> list[Problem]:
     return problems
 
 
-def check_yaml_file(path: Path, rel: str, *, names: bool = False, comments: bool = False, string_keys: bool = False) -> list[str]:
+def check_yaml_file(path: Path, rel: str, *, names: bool = False, comments: bool = False, string_keys: bool = False) -> list[Problem]:
     text, bad = read(path, rel, LIMITS.data_bytes)
     if bad:
         return [bad]

@@ -28,7 +28,7 @@ from feedgen.feed import FeedGenerator
 from mkdocs.structure.files import InclusionLevel
 
 from kn import names, registry, yamlfile
-from kn.problems import error
+from kn.problems import Problem, error
 from kn.read import checklists
 from kn.registry import Article
 from kn.schema import show, yaml_error
@@ -121,7 +121,7 @@ class Author:
     team: bool = False  # an editorial team or company, not one person (schema.org Organization)
 
 
-def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[str]]:
+def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[Problem]]:
     """Read and check data/authors.yml; return the authors and German problems."""
     if not path.is_file():
         return {}, [error(AUTHORS_FILE, None, "Die Datei fehlt. Sie ordnet jeder Autoren-ID Name und Kurzbiografie zu.")]
@@ -132,13 +132,13 @@ def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[st
     return parse_authors(data, existing=lambda p: (docs_dir / p).is_file())
 
 
-def parse_authors(data: Any, *, existing: Callable[[str], bool] = lambda _p: True) -> tuple[dict[str, Author], list[str]]:
+def parse_authors(data: Any, *, existing: Callable[[str], bool] = lambda _p: True) -> tuple[dict[str, Author], list[Problem]]:
     """Check the parsed YAML of data/authors.yml; `existing(path)` says whether a
     file under docs/ exists."""
     if not isinstance(data, dict) or not data:
         return {}, [error(AUTHORS_FILE, None, "Erwartet werden Einträge der Form 'id: {name: …, bio: …}'.")]
     authors: dict[str, Author] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for key, entry in data.items():
         author_id = str(key)
         if not isinstance(entry, dict):
@@ -189,7 +189,7 @@ def check_avatar(value: Any, existing: Callable[[str], bool]) -> tuple[str | Non
     return value, None
 
 
-def check_article_authors(src_uri: str, ids: list[str], known: dict[str, Author]) -> str | None:
+def check_article_authors(src_uri: str, ids: list[str], known: dict[str, Author]) -> Problem | None:
     """A problem for the first unknown author id of an article, or None."""
     for author_id in ids:
         if author_id not in known:

@@ -27,7 +27,7 @@ import yaml
 from mkdocs.utils import get_relative_url
 
 from kn import names, registry, yamlfile
-from kn.problems import error
+from kn.problems import Problem, error
 from kn.schema import show, yaml_error
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def parse_redirects(
     if not isinstance(data, dict):
         return [], [error(REDIRECTS_FILE, None, f"{show(data)} ist keine Zuordnung alter Pfade zu Seiten. {FORM}")]
     redirects: list[Redirect] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     written: dict[str, str] = {}  # output -> the old path that writes it
     for key, target in data.items():
         if not isinstance(key, str):

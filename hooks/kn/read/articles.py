@@ -20,7 +20,7 @@ from mkdocs.utils import get_build_datetime
 from kn import registry
 from kn.markdown.typography import h1_headings, markdown_to_text, nbsp, one_title, teaser, title_heading, typeset
 from kn.names import RESERVED  # folders under docs/ that are no series
-from kn.problems import error
+from kn.problems import Problem, error
 from kn.registry import Article, Series
 from kn.schema import split_front_matter, template_placeholders, validate_article
 from kn.text import format_date_de
@@ -168,7 +168,7 @@ def read_kind(file: File) -> tuple[str, str | None]:
 
 
 def read_article(
-    file: File, *, comments_default: bool, errors: list[str], rejected: list[Article] | None = None,
+    file: File, *, comments_default: bool, errors: list[Problem], rejected: list[Article] | None = None,
 ) -> Article | None:
     """Read and validate one article; append problems to `errors`. An article whose
     front matter has a bad field is not returned; its valid fields go to `rejected`
@@ -273,7 +273,7 @@ def reading_order(article: Article) -> tuple:
     return (article.part is None, article.part or 0, article.moment(), article.src_uri)
 
 
-def duplicate_parts(articles: list[Article]) -> list[str]:
+def duplicate_parts(articles: list[Article]) -> list[Problem]:
     """A problem for every article whose `teil` an earlier article of the same series has."""
     first: dict[int, Article] = {}
     problems = []

@@ -31,7 +31,7 @@ from markdown.util import HTML_PLACEHOLDER_RE
 from kn import names, registry, schema
 from kn.annotate import body_first_line
 from kn.limits import shorten_for_message
-from kn.problems import error
+from kn.problems import Problem, error
 from kn.registry import Checklist
 
 if TYPE_CHECKING:
@@ -178,11 +178,11 @@ def checklist_options(src_uri: str, meta: dict) -> tuple[dict[str, object], str 
 
 def find_includes(
     src_uri: str, body: str, known: dict[str, Checklist], *, first_line: int | None = None,
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[Problem]]:
     """The checklists an article includes, and problems with its include lines
     (with their line in the file when `first_line`, the body's first, is known)."""
     names: list[str] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for match in ANY_INCLUDE_RE.finditer(body):
         line = match.group(0)
         number = first_line + body.count("\n", 0, match.start()) if first_line else None

@@ -161,11 +161,11 @@ def check_today(value: str | None) -> tuple[datetime.date, Problem | None]:
     return (date.date() if isinstance(date, datetime.datetime) else date), None
 
 
-def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
+def check_settings(raw: Any) -> tuple[CommentSettings, list[Problem]]:
     """Validate `extra.comments` of mkdocs.yml; return clean settings and problems.
     A wrong default is reported and counts as "off"."""
     settings = CommentSettings()
-    problems: list[str] = []
+    problems: list[Problem] = []
     if raw is None:
         return settings, problems
     if not isinstance(raw, dict):
@@ -280,7 +280,7 @@ def missing_article(rel: str, uri: str, files: Files) -> str | None:
     return error(rel, None, f"Die Seite 'docs/{uri}' ist kein Artikel; Kommentare gibt es nur unter Artikeln.")
 
 
-def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Read and check one comments file; entries with rendered HTML, and problems.
     `smarty`: the site's settings of the smarty extension (quotation marks)."""
     try:
@@ -295,7 +295,7 @@ def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) 
             "jeder mit '- author: …', 'date: JJJJ-MM-TT' und 'text: …'."
         ))]
     entries: list[dict[str, Any]] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for number, raw in enumerate(data, start=1):
         entry, entry_problems = check_entry(rel, number, raw, smarty=smarty)
         problems.extend(entry_problems)
@@ -303,7 +303,7 @@ def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) 
     return ([] if problems else entries), problems
 
 
-def check_entry(rel: str, number: int, raw: Any, *, smarty: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
+def check_entry(rel: str, number: int, raw: Any, *, smarty: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     where = f"Eintrag {number}"
     if not isinstance(raw, dict):
         return {}, [error(rel, where, f"{show(raw)} ist kein Kommentar. Erwartet: Felder author, date, text und optional reply_to.")]
