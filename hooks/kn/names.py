@@ -20,6 +20,8 @@ ASSETS = "assets"  # our styles, scripts and preview images
 JAVASCRIPTS = "javascripts"
 STYLESHEETS = "stylesheets"
 IMAGES = "bilder"  # pictures of the pages (and of imported posts: docs/<reihe>/bilder/)
+STYLESHEET = f"{ASSETS}/kn.css"  # the one stylesheet (also read by the PDFs and preview images)
+PREVIEW_IMAGES = f"{ASSETS}/vorschau"  # the preview images, written by the build
 
 # Folders of generated pages, and folders that hold files, never pages.
 PAGE_FOLDERS = (CHECKLISTS, TAGS, PAGES, ARCHIVE)

@@ -62,7 +62,7 @@ FONTS = {400: "OpenSans-Regular.ttf", 600: "OpenSans-Semibold.ttf", 700: "OpenSa
 # Regular cut down to these characters, so a PDF weighs a few dozen KB, not 130.
 FORM_CHARACTERS = (*range(0x20, 0x7F), *range(0xA0, 0x180), *map(ord, "„“‚‘’–—…€•·"))
 FORM_FONT_DIR = "schriften"  # under the cache
-STYLESHEET = "assets/kn.css"  # under docs/: the print rules
+STYLESHEET = names.STYLESHEET  # under docs/: the print rules
 TEMPLATE = "fragments/kn/checklist-pdf.html"
 OVERFLOW_SUFFIX = ".seiten"  # beside a cached PDF of more than one page: its number of pages
 PARALLEL_FROM = 6  # render in worker processes when this many PDFs are missing

@@ -138,8 +138,8 @@ def output_path(old: str) -> str:
 # the whole path (MkDocs, the search plugin, hooks/kn/derive/reader.py, hooks/kn/render/social.py,
 # hooks/kn/derive/tags.py, hooks/kn/publish/redirects.py), named for messages.
 GENERATED_FOLDERS = {
-    "assets": "ihre eigenen Dateien (Stile, Skripte, Vorschaubilder unter assets/)",
-    "search": "den Suchindex (search/)", "tags": "die Themenseiten und ihre Feeds (tags/)",
+    names.ASSETS: f"ihre eigenen Dateien (Stile, Skripte, Vorschaubilder unter {names.ASSETS}/)",
+    "search": "den Suchindex (search/)", names.TAGS: f"die Themenseiten und ihre Feeds ({names.TAGS}/)",
 }
 GENERATED_FILES = {
     "feed.xml": "den Atom-Feed 'feed.xml'", "sitemap.xml": "die Sitemap 'sitemap.xml'",

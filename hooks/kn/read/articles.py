@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_build_datetime
 
-from kn import registry
+from kn import names, registry
 from kn.markdown.typography import h1_headings, markdown_to_text, nbsp, one_title, teaser, title_heading, typeset
 from kn.names import RESERVED  # folders under docs/ that are no series
 from kn.problems import Problem, error
@@ -298,7 +298,7 @@ def derive_nav(site: registry.Site, files: Files) -> list:
     for series in site.sorted_series():
         if series.index_uri:
             nav.append(series.index_uri)
-    for uri in ("checklisten/index.md", "tags/index.md"):
+    for uri in (f"{names.CHECKLISTS}/index.md", f"{names.TAGS}/index.md"):
         if files.get_file_from_path(uri):
             nav.append(uri)
     in_nav = {"index.md", *(entry for entry in nav if isinstance(entry, str))}

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 
 FOLDER = names.CHECKLISTS
-INCLUDE_RE = re.compile(r'^--8<--[ \t]+"checklisten/([^"/]+)\.md"[ \t]*$', re.M)
+INCLUDE_RE = re.compile(rf'^--8<--[ \t]+"{FOLDER}/([^"/]+)\.md"[ \t]*$', re.M)
 ANY_INCLUDE_RE = re.compile(r"^[ \t]*--8<--.*$", re.M)
 MARKER = "<!-- kn-checkliste:{name} -->"
 MARKER_RE = re.compile(r"<!-- kn-checkliste:([^ ]+) -->")
