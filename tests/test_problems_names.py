@@ -89,3 +89,15 @@ def test_tools_use_the_build_package_without_path_tricks():
     assert tricks == []
     assert html2md.parse_video is embeds.parse_video and html2md.PROVIDERS is embeds.PROVIDERS
     assert mdblog.FRONT_MATTER_RE is yamlfile.FRONT_MATTER_RE is schema.FRONT_MATTER_RE is spelling.FRONT_MATTER_RE
+
+
+def test_importer_shortens_a_long_tag_name_as_the_build_cuts_words(tmp_path):
+    from kn.limits import LIMITS
+    from tools.importer.report import Report
+
+    long_name = "Kooperation " * 8 + "Ende"
+    mapping, report = {long_name: long_name}, Report(source="x")
+    importer.rename_reserved_tags(mapping, {}, report)
+    new = mapping[long_name]
+    assert len(new) <= LIMITS.tag_chars and new.endswith("…") and long_name.startswith(new[:-1].rstrip())
+    assert f"„{long_name}“ in „{new}“ umbenannt" in report.notes[0][2]

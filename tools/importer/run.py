@@ -13,7 +13,8 @@ from typing import Any
 import yaml
 
 from kn import yamlfile
-from kn.markdown.typography import teaser
+from kn.limits import LIMITS
+from kn.markdown.typography import cut_at_word, teaser
 from kn.names import ASSETS, AUTHORS_FILE, CHECKLISTS, COMMENTS_DIR, PAGES, REDIRECTS_FILE, RESERVED, TAGS, TAGS_FILE
 from kn.text import slugify
 
@@ -286,7 +287,6 @@ def reserved_path(old: str, taken: set[str]) -> bool:
 
 
 RESERVED_TAG_SLUGS = frozenset({"index", "feed", "page", PAGES})
-TAG_CHARS = 60  # hooks/kn/limits.py LIMITS.tag_chars
 
 
 def rename_reserved_tags(mapping: dict[str, str], vocabulary: dict[str, Any], report: Report) -> None:
@@ -298,8 +298,8 @@ def rename_reserved_tags(mapping: dict[str, str], vocabulary: dict[str, Any], re
         if slugify(kept) in known and slugify(kept) not in RESERVED_TAG_SLUGS:
             continue
         new = kept
-        if len(new) > TAG_CHARS:
-            new = new[:TAG_CHARS - 1].rsplit(" ", 1)[0].rstrip() + "…"
+        if len(new) > LIMITS.tag_chars:
+            new = cut_at_word(new, LIMITS.tag_chars)
         if slugify(new) in RESERVED_TAG_SLUGS or not slugify(new):
             new = f"{new} (Thema)" if slugify(new) else "Thema"
         if new != kept:
