@@ -163,8 +163,8 @@ def control_problem(src: str, text: str, where: str | None = None) -> Problem | 
 # YAML
 # -----------------------------------------------------------------------------
 
-# The events of kn.yamlfile's Loader: libyaml's parser is iterative (a state
-# stack, no recursion); only the tree builders recurse. Without libyaml the
+# The events of kn.yamlfile: libyaml's parser is iterative (a state stack,
+# no recursion); only the tree builders recurse. Without libyaml the
 # pure-Python parser is iterative too.
 
 
@@ -194,7 +194,7 @@ def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_name
         return event.start_mark.line + first_line
 
     try:
-        for event in yaml.parse(text, Loader=yamlfile.Loader):
+        for event in yamlfile.events(text):
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentStartEvent, yaml.DocumentEndEvent)):
                 continue
             nodes += 1

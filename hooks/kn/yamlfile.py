@@ -15,7 +15,7 @@ Imports nothing of `kn`: every module may use it.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -52,6 +52,12 @@ def load(text: str) -> Any:
 def load_config(text: str) -> Any:
     """The data of mkdocs.yml, its tags read as nothing (raises yaml.YAMLError)."""
     return yaml.load(text, Loader=ConfigLoader)
+
+
+def events(text: str) -> Iterator[yaml.Event]:
+    """The parser's events of a YAML text, one by one, before any value is
+    built (kn/limits.py checks them; raises yaml.YAMLError)."""
+    return yaml.parse(text, Loader=Loader)
 
 
 def compose(text: str) -> yaml.Node | None:
