@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import CHECKLISTS, DOCS, ROOT, article, require_tool
-from kn import annotate, problems, schema
+from kn import annotate, problems, schema, yamlfile
 from tools import pruefen
 
 BAD_DATE = "docs/kooperation-netzwerke/falsches-datum.md"
@@ -141,7 +141,7 @@ def broken(project):
 def yaml_problem(text: str) -> str:
     """PyYAML's own words (they differ between its C and Python parsers)."""
     try:
-        yaml.load(text, Loader=schema._Loader)
+        yaml.load(text, Loader=yamlfile.Loader)
     except yaml.YAMLError as exc:
         return exc.problem
     raise AssertionError("valid YAML")

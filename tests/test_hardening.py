@@ -89,12 +89,12 @@ def test_hostile_input_fails_the_build_with_german_message(project: Project, mon
 # -----------------------------------------------------------------------------
 
 
-def test_shorten_cuts_and_shows_control_characters():
-    from kn.limits import shorten
+def test_shorten_for_message_cuts_and_shows_control_characters():
+    from kn.limits import shorten_for_message
 
-    assert shorten("kurz") == "kurz"
-    assert shorten("x" * 100) == "x" * 40 + "…"
-    assert shorten("a\x1b[31mb\nc") == "a\\x1b[31mb\\nc"
+    assert shorten_for_message("kurz") == "kurz"
+    assert shorten_for_message("x" * 100) == "x" * 40 + "…"
+    assert shorten_for_message("a\x1b[31mb\nc") == "a\\x1b[31mb\\nc"
 
 
 @pytest.mark.parametrize(("data", "needle"), [

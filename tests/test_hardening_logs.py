@@ -73,10 +73,9 @@ def test_every_mkdocs_log_record_is_guarded():
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_problems_are_one_line(value):
-    from kn.limits import problem
     from kn.problems import error
 
-    for message in (error("x.md", value, f"unbekanntes Thema '{value}'."), problem(value, value, value)):
+    for message in (error("x.md", value, f"unbekanntes Thema '{value}'."), error(value, None, value, where=value)):
         assert "\n" not in message and "\r" not in message and "\u2028" not in message and "\x1b" not in message
 
 

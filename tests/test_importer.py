@@ -12,11 +12,12 @@ import pytest
 import yaml
 
 from conftest import DEMO, ROOT, copy_sources
+from kn.markdown.typography import cut_at_word as cut
 from tools.importer import Options, run
 from tools.importer.html2md import autop, html_to_markdown, prepare_wordpress, video_url
 from tools.importer.mdblog import names, split, to_datetime
 from tools.importer.model import Comment, Post
-from tools.importer.plan import assign_paths, cut, describe, media_path, merge_tags, thread_entries
+from tools.importer.plan import assign_paths, describe, media_path, merge_tags, thread_entries
 from tools.importer.report import KEPT, NEW, REPLACED, SAME
 from tools.importer.wxr import comment_markdown, old_path
 

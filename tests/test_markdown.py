@@ -213,9 +213,9 @@ def test_teaser(markdown, expected):
     assert typography.teaser(markdown) == expected
 
 
-def test_shorten_keeps_short_texts_and_cuts_long_ones():
-    assert typography.shorten("kurz") == "kurz"
-    cut = typography.shorten("Wort " * 100)
+def test_cut_at_word_keeps_short_texts_and_cuts_long_ones():
+    assert typography.cut_at_word("kurz") == "kurz"
+    cut = typography.cut_at_word("Wort " * 100)
     assert len(cut) <= 200 and cut.endswith("Wort…")
 
 

@@ -39,6 +39,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kn.limits import shorten_for_message
 from tools.localsite import CHROMIUM, CHROMIUM_ARGS, ROOT, SiteServer
 
 # Pages audited with Lighthouse, as paths below the site root.
@@ -263,14 +264,14 @@ def describe_item(item: dict) -> str:
         reasons = [line.strip() for line in (node.get("explanation") or "").splitlines()[1:]]
         if reasons:
             text += " – " + " / ".join(r for r in reasons if r)
-        return _shorten(text, 300)
+        return _one_line(text, 300)
     for key in ("description", "url", "source", "label"):
         value = item.get(key)
         if isinstance(value, str) and value:
             extra = item.get("url") if key == "description" else ""
-            return _shorten(f"{value} ({extra})" if extra else value)
+            return _one_line(f"{value} ({extra})" if extra else value)
         if isinstance(value, dict) and value.get("url"):
-            return _shorten(value["url"])
+            return _one_line(value["url"])
     return ""
 
 
@@ -283,9 +284,9 @@ def _count_duplicates(lines) -> list[str]:
     return [f"{line} ({n}×)" if n > 1 else line for line, n in counts.items()]
 
 
-def _shorten(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _one_line(text: str, limit: int = 200) -> str:
+    """A finding's text for the report: one line of at most `limit` characters."""
+    return shorten_for_message(" ".join(text.split()), limit - 1)
 
 
 # -----------------------------------------------------------------------------
@@ -415,7 +416,7 @@ def render_details(run: AuditRun) -> str:
                 out.append(f"- {message} ({len(msgs)}×)")
                 for msg in sorted(msgs, key=lambda m: (m.file, m.line or 0, m.column or 0)):
                     where = f"{msg.file}:{msg.line}" if msg.line else msg.file
-                    extract = _shorten(msg.extract, 120)
+                    extract = _one_line(msg.extract, 120)
                     out.append(f"    - {where}" + (f"  `{extract}`" if extract else ""))
             out.append("")
         allowed = {p: n for p, n in run.nu_hidden.items() if n}
@@ -596,7 +597,7 @@ def run_lighthouse(url: str, page: str, work: Path) -> PageResult:
         res.error = f"Lighthouse: {runtime_error.get('code')}"
         say(f"  {res.error}: {runtime_error.get('message', '')}")
     for warning in report.get("runWarnings") or []:
-        say(f"  Warnung: {_shorten(warning, 300)}")
+        say(f"  Warnung: {_one_line(warning, 300)}")
     categories = report.get("categories", {})
     res.scores = {c: lighthouse_score(categories.get(c, {}).get("score")) for c in TARGETS}
     res.audits = failing_audits(report)

@@ -26,15 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from kn import names
 from tools.localsite import article, copy_example_comments, copy_sources
 
 SERIES = "kooperation-netzwerke"
 ARTICLE = f"docs/{SERIES}/feindlich.md"
 ARTICLE_SRC = f"{SERIES}/feindlich.md"
-COMMENTS = f"data/comments/{SERIES}/vorsicht-bei-kooperationsangeboten.yml"
-CHECKLIST = "docs/checklisten/partner-pruefen.md"
-TAGS = "data/tags.yml"
-AUTHORS = "data/authors.yml"
+COMMENTS = f"{names.COMMENTS_DIR}/{SERIES}/vorsicht-bei-kooperationsangeboten.yml"
+CHECKLIST = f"docs/{names.CHECKLISTS}/partner-pruefen.md"
+TAGS = names.TAGS_FILE
+AUTHORS = names.AUTHORS_FILE
 MB = 1_000_000
 MAX_SECONDS = 30
 
@@ -240,7 +241,7 @@ CASES: dict[str, Case] = {
 # Round two (issues #26 and #30): the body, files beside it, redirects, names
 # -----------------------------------------------------------------------------
 
-REDIRECTS = "data/redirects.yml"
+REDIRECTS = names.REDIRECTS_FILE
 TARGET = f"{SERIES}/kooperation-beenden.md"
 CPU_SECONDS = 2.0
 SECRET = "kn-geheim-4711"

@@ -41,6 +41,8 @@ from pathlib import Path
 
 import yaml
 
+from kn import yamlfile
+from kn.names import RESERVED
 from tools.localsite import CHROMIUM, CHROMIUM_ARGS, copy_sources, entry_without, serve  # the same copy of the site's sources as the tests
 
 SERIES_SIZE = 20
@@ -106,8 +108,8 @@ def body(rng: random.Random, checklist: str, words: int = 600) -> str:
 def generate(project: Path, count: int, seed: int = 1) -> list[str]:
     """Write `count` articles into series folders of SERIES_SIZE; return the series folders."""
     rng = random.Random(seed)
-    tags = list(yaml.safe_load((project / "data/tags.yml").read_text(encoding="utf-8")))
-    authors = list(yaml.safe_load((project / "data/authors.yml").read_text(encoding="utf-8")))
+    tags = list(yamlfile.load((project / "data/tags.yml").read_text(encoding="utf-8")))
+    authors = list(yamlfile.load((project / "data/authors.yml").read_text(encoding="utf-8")))
     checklists = sorted(p.stem for p in (project / "docs/checklisten").glob("*.md") if p.stem != "index")
     start = datetime.date(2020, 1, 1)
     folders: list[str] = []
@@ -182,7 +184,7 @@ def plain_config(project: Path) -> Path:
         skipping = False
         kept.append(line)
     docs = project / "docs"
-    series = sorted(p.parent.name for p in docs.glob("*/index.md") if p.parent.name not in {"checklisten", "tags"})
+    series = sorted(p.parent.name for p in docs.glob("*/index.md") if p.parent.name not in RESERVED)
     nav = ["index.md", *(f"{name}/index.md" for name in series), "checklisten/index.md", "tags/index.md"]
     kept.append("nav:")
     kept.extend(f"  - {uri}" for uri in nav)

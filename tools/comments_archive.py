@@ -41,10 +41,12 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from kn import yamlfile
 from kn.comment_providers import isso as isso_provider
+from kn.names import COMMENTS_DIR, RESERVED
+from kn.problems import error
 from kn.read import comments
-from kn.read.articles import RESERVED
-from kn.schema import LOCAL_ZONE, _Loader, check_comments, check_date, split_front_matter
+from kn.schema import LOCAL_ZONE, check_comments, check_date, split_front_matter
 from tools.importer.model import Comment
 from tools.importer.plan import dump, thread_entries
 from tools.localsite import ROOT as ROOT_DIR
@@ -71,11 +73,7 @@ class ArticleInfo:
 
 
 def site_config(root: Path) -> dict[str, Any]:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader) or {}
+    return yamlfile.load_config((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
 
 
 def thread_id(uri: str) -> str:
@@ -230,15 +228,15 @@ def archive(
     for article in articles:
         if article.state != "closed":
             continue
-        rel = f"data/comments/{article.uri.removesuffix('.md')}.yml"
+        rel = f"{COMMENTS_DIR}/{article.uri.removesuffix('.md')}.yml"
         target = root / rel
         isso_comments = found.get(article.thread, [])
         if not isso_comments:
             continue
         old_text = target.read_text(encoding="utf-8") if target.exists() else None
-        existing = (yaml.load(old_text, Loader=_Loader) or []) if old_text else []
+        existing = (yamlfile.load(old_text) or []) if old_text else []
         if not isinstance(existing, list):
-            problems.append(f"Fehler in '{rel}': Die Datei ist keine Liste von Kommentaren; nichts geändert.")
+            problems.append(error(rel, None, "Die Datei ist keine Liste von Kommentaren; nichts geändert."))
             continue
         entries, added = merge(existing, thread_entries(isso_comments))
         if not added:
@@ -269,7 +267,7 @@ def push(root: Path, db: Path, articles: list[ArticleInfo]) -> list[str]:
         for article in articles:
             if article.state != "open":
                 continue
-            rel = f"data/comments/{article.uri.removesuffix('.md')}.yml"
+            rel = f"{COMMENTS_DIR}/{article.uri.removesuffix('.md')}.yml"
             target = root / rel
             if not target.exists():
                 continue

@@ -36,9 +36,12 @@ from pathlib import Path
 
 import yaml
 
+from kn import yamlfile
+from kn.names import ISSO_CACHE
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE_CONFIG = ROOT / "tools" / "isso" / "isso.cfg"
-CACHE = ROOT / ".cache" / "isso"
+CACHE = ROOT / ISSO_CACHE
 ISSO_BIN = Path(os.environ.get("KN_ISSO_BIN") or ROOT / ".venv-isso" / "bin" / "isso")
 PREVIEW = "http://127.0.0.1:8000/"
 SMTP_ENV = {
@@ -81,20 +84,13 @@ def site_hosts(root: Path = ROOT) -> list[str]:
     """The addresses Isso accepts comments from: the preview and site_url's origin."""
     hosts = [PREVIEW]
     try:
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTag)
+        config = yamlfile.load_config((root / "mkdocs.yml").read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return hosts
     url = urllib.parse.urlsplit(str((config or {}).get("site_url") or ""))
     if url.scheme and url.netloc:
         hosts.append(f"{url.scheme}://{url.netloc}/")
     return hosts
-
-
-class _AnyTag(yaml.SafeLoader):
-    """mkdocs.yml may hold tags such as !ENV or !!python/name: read them as text."""
-
-
-_AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def free_port() -> int:

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from kn.markdown.typography import h1_headings, markdown_to_text
-from kn.read.articles import RESERVED
+from kn.names import RESERVED
 from kn.schema import split_front_matter
 from kn.text import slugify
 

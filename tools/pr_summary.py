@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from kn import annotate, registry
+from kn.problems import Problem, error
 from kn.read.articles import series_of
 from kn.read.checklists import checklist_name as checklist_of
 from kn.schema import split_front_matter
@@ -79,7 +80,7 @@ class Build:
     ok: bool
     root: Path
     docs: str  # docs_dir relative to root, e.g. "docs"
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     site: registry.Site = field(default_factory=registry.Site)
 
@@ -114,7 +115,7 @@ def build_site(config_file: Path, site_dir: Path) -> Build:
         try:
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
         except MkDocsException as exc:
-            return Build(False, root, "docs", problems=[f"Fehler in 'mkdocs.yml': {exc}"])
+            return Build(False, root, "docs", problems=[error("mkdocs.yml", None, str(exc))])
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -209,7 +210,7 @@ def render(changed: dict[str, str], build: Build, *, environ: dict[str, str] | o
     return "\n".join(out) + "\n"
 
 
-def article_section(path: str, state: str, build: Build, problems: list[str], changed: set[str]) -> list[str]:
+def article_section(path: str, state: str, build: Build, problems: list[Problem], changed: set[str]) -> list[str]:
     uri = article_uri(path, build.docs)
     site = build.site
     article = next((a for a in site.validated_articles() if a.src_uri == uri), None)
@@ -233,7 +234,7 @@ def article_section(path: str, state: str, build: Build, problems: list[str], ch
     return lines + [""]
 
 
-def checklist_section(path: str, state: str, build: Build, problems: list[str]) -> list[str]:
+def checklist_section(path: str, state: str, build: Build, problems: list[Problem]) -> list[str]:
     name = checklist_name(path, build.docs)
     checklist = build.site.checklists.get(name or "")
     title = checklist.title if checklist else name or path
@@ -316,28 +317,25 @@ def checklist_name(path: str, docs: str) -> str | None:
     return checklist_of(uri) if uri is not None else None
 
 
-def problems_by_file(problems: Iterable[str], docs: str) -> dict[str, list[str]]:
+def problems_by_file(problems: Iterable[Problem], docs: str) -> dict[str, list[Problem]]:
     """Repository path -> its problems, in the build's order ("" for problems without file)."""
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[Problem]] = {}
     for problem in problems:
-        src = getattr(problem, "src", None)
-        found.setdefault(annotate.repo_path(src, docs=docs) if src else "", []).append(problem)
+        found.setdefault(annotate.repo_path(problem.src, docs=docs) if problem.src else "", []).append(problem)
     for listed in found.values():
-        listed.sort(key=lambda p: getattr(p, "line", None) or 0)
+        listed.sort(key=lambda p: p.line or 0)
     return found
 
 
-def problem_text(problem: str) -> str:
+def problem_text(problem: Problem) -> str:
     """One problem for a list: line, field and what is wrong."""
-    if getattr(problem, "src", None) is None:
-        return md(str(problem))
     where = [f"Zeile {problem.line}"] if problem.line else []
     if problem.field:
         where.append(annotate.title(problem.field))
     return md((", ".join(where) + ": " if where else "") + problem.detail)
 
 
-def verdict(problems: list[str], *, inline: bool = False) -> str:
+def verdict(problems: list[Problem], *, inline: bool = False) -> str:
     if not problems:
         return "✅ Alles in Ordnung"
     if inline and len(problems) == 1:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -34,12 +33,13 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))  # the hooks' helpers, as MkDocs loads them
+from kn import annotate
+from kn.names import ASSETS
+from kn.problems import error
+from tools import spelling
+from tools.localsite import build
 
-from kn import annotate  # noqa: E402
-from tools import spelling  # noqa: E402
-from tools.localsite import build  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 STATUS_ENV = "KN_STATUS_DIR"
 ERROR_RE = re.compile(r"^\s*(Fehler in .*)$", re.M)
@@ -154,8 +154,9 @@ def build_findings(output: str, docs: Path | None = None) -> list[Finding]:
         if link:
             source = docs / link["src"] if docs is not None else None
             line = line_in(source.read_text(encoding="utf-8") if source and source.is_file() else None, f"({link['link']}")
-            message = (f"Fehler in '{link['src']}'{f', Zeile {line}' if line else ''}: Der Link „{link['link']}“ führt auf "
-                       f"„{link['target']}“, eine Datei, die es unter docs/ nicht gibt.")
+            message = error(link["src"], None, (
+                f"Der Link „{link['link']}“ führt auf „{link['target']}“, eine Datei, die es unter docs/ nicht gibt."
+            ), line=line, show_line=True)
         if message not in seen:
             seen.append(message)
     if not seen:
@@ -313,7 +314,7 @@ def spelling_findings(root: Path, *, strict: bool = False) -> list[Finding]:
         return [Finding(level, None, None, "hunspell ist nicht installiert: Rechtschreibung nicht geprüft "
                                            "(apt-get install hunspell hunspell-de-de).")]
     sources = {path.relative_to(docs).as_posix(): path.read_text(encoding="utf-8", errors="replace")
-               for path in sorted(docs.rglob("*.md")) if "assets" not in path.relative_to(docs).parts}
+               for path in sorted(docs.rglob("*.md")) if ASSETS not in path.relative_to(docs).parts}
     prose = {rel: spelling.prose(text) for rel, text in sources.items()}
     # One hunspell run for the whole site (hundreds of imported posts), then
     # each unknown word is looked up in the files whose text contains it.

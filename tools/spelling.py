@@ -18,13 +18,14 @@ from pathlib import Path
 
 import yaml
 
+from kn import yamlfile
 from kn.annotate import changed_files, enabled, lines_with, workflow_command
+from kn.yamlfile import FRONT_MATTER_RE
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDLIST = ROOT / "tests" / "wortliste.txt"
 CHANGED_ENV = "KN_CHANGED_FILES"
 
-FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 PROSE_FIELDS = ("title", "description")
 STRIP = [
     (re.compile(r"^--8<--.*$", re.M), " "),  # checklist includes
@@ -51,11 +52,11 @@ def hunspell() -> str:
 
 def prose(text: str) -> str:
     """The words a reader sees, from a Markdown source."""
-    match = FRONT_MATTER.match(text)
+    match = FRONT_MATTER_RE.match(text)
     head = ""
     if match:
         try:
-            meta = yaml.safe_load(match.group(1)) or {}
+            meta = yamlfile.load(match.group(1)) or {}
         except yaml.YAMLError:
             meta = {}  # the build reports broken front matter
         if isinstance(meta, dict):

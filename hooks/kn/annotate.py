@@ -1,8 +1,8 @@
 """Problems where authors wrote them: line numbers for build errors, and
 GitHub workflow commands that put them on those lines.
 
-Not a hook module: `articles.on_nav` calls `print_annotations` before it stops
-the build, and tools/pr_summary.py uses `locate` for its summary. Under GitHub
+Not a hook module: kn/problems.py `stop` calls `print_annotations` before it
+stops the build, and tools/pr_summary.py uses `locate` for its summary. Under GitHub
 Actions (GITHUB_ACTIONS=true) each problem is printed as
 
     ::error file=docs/serie/artikel.md,line=4,title=Feld 'tags'::unbekanntes Thema …
@@ -22,11 +22,15 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import yaml
 
-from kn.schema import FRONT_MATTER_RE
+from kn import yamlfile
+from kn.yamlfile import FRONT_MATTER_RE
+
+if TYPE_CHECKING:
+    from kn.problems import Problem
 
 # -----------------------------------------------------------------------------
 # Constants
@@ -39,7 +43,6 @@ REPO_FILES = ("mkdocs.yml",)
 ENTRY_RE = re.compile(r"\AEintrag (\d+)(?:, Feld '(.+)')?\Z")
 MAX_DEPTH = 4
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # -----------------------------------------------------------------------------
 # Printing annotations
@@ -179,7 +182,7 @@ def repo_path(src: str, *, docs: str = "docs") -> str:
 # -----------------------------------------------------------------------------
 
 
-def locate(problems: list[str], *, root: Path, docs_dir: Path) -> None:
+def locate(problems: list[Problem], *, root: Path, docs_dir: Path) -> None:
     """Set `line` of every problem that names a field but has no line yet, from
     the file as it is on disk. Each file is parsed once; unreadable files and
     unknown fields leave the line empty (the annotation then names the file)."""
@@ -223,7 +226,7 @@ def yaml_lines(text: str, *, first_line: int = 1) -> dict[tuple[str, ...], int]:
     """Every mapping key and sequence entry (numbered from 1, as "2") of a YAML
     text, as a path of strings, with the line where it starts."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yamlfile.compose(text)
     except yaml.YAMLError:
         return {}
     lines: dict[tuple[str, ...], int] = {}

@@ -26,7 +26,8 @@ from typing import Any
 
 import yaml
 
-from kn.problems import Problem, one_line
+from kn import yamlfile
+from kn.problems import Problem, error
 
 # -----------------------------------------------------------------------------
 # Limits (CONTRIBUTING.md, „Grenzen“, names each of them)
@@ -90,7 +91,7 @@ INDENT_RE = re.compile(r"^[ \t]{%d}" % (LIMITS.indent + 1), re.M)
 # -----------------------------------------------------------------------------
 
 
-def shorten(value: Any, limit: int = LIMITS.excerpt) -> str:
+def shorten_for_message(value: Any, limit: int = LIMITS.excerpt) -> str:
     """A bad value for a message: at most `limit` characters, cut with „…“,
     control characters shown as escapes (no terminal codes in a CI log)."""
     text = value if isinstance(value, str) else repr(value)
@@ -98,14 +99,6 @@ def shorten(value: Any, limit: int = LIMITS.excerpt) -> str:
     text = text[:limit]
     text = CONTROL_RE.sub(lambda m: repr(m.group(0))[1:-1], text).replace("\n", "\\n").replace("\t", "\\t")
     return text + "…" if cut else text
-
-
-def problem(src: str, where: str | None, text: str) -> str:
-    """One message in the builds' format: „Fehler in 'datei', Feld 'x', Zeile n: …“."""
-    head = f"Fehler in '{src}'"
-    message = one_line(f"{head}, {where}: {text}" if where else f"{head}: {text}")
-    # A Problem, so that annotate.py puts it on the file under GitHub Actions.
-    return Problem(message, src=one_line(src), detail=one_line(f"{where}: {text}" if where else text))
 
 
 def field_where(path: list[Any], line: int | None = None) -> str | None:
@@ -118,7 +111,7 @@ def field_where(path: list[Any], line: int | None = None) -> str | None:
         else:
             keys.append(str(step))
     if keys:
-        parts.append(f"Feld '{shorten('.'.join(keys), 2 * LIMITS.excerpt)}'")
+        parts.append(f"Feld '{shorten_for_message('.'.join(keys), 2 * LIMITS.excerpt)}'")
     if line is not None:
         parts.append(f"Zeile {line}")
     return ", ".join(parts) or None
@@ -129,29 +122,29 @@ def field_where(path: list[Any], line: int | None = None) -> str | None:
 # -----------------------------------------------------------------------------
 
 
-def decode(src: str, data: bytes, max_bytes: int, *, size: int | None = None) -> tuple[str | None, str | None]:
+def decode(src: str, data: bytes, max_bytes: int, *, size: int | None = None) -> tuple[str | None, Problem | None]:
     """UTF-8 text of a file (a BOM is allowed), or a German problem. `data`
     may be cut after max_bytes + 1; `size` is then the file's real size."""
     if len(data) > max_bytes:
-        return None, problem(src, None, (
+        return None, error(src, None, (
             f"Die Datei ist {size or len(data):,} Bytes groß; erlaubt sind höchstens {max_bytes:,} Bytes. "
             "Teilen Sie den Inhalt auf."
         ).replace(",", "."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and b"\x00" in data[:2]):
-        return None, problem(src, None, (
+        return None, error(src, None, (
             "Die Datei ist in UTF-16 gespeichert. Speichern Sie sie als UTF-8 (in den meisten Editoren: "
             "„Speichern unter“ → Kodierung „UTF-8“)."
         ))
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        return None, problem(src, f"Byte {exc.start}", (
+        return None, error(src, None, (
             f"Die Datei ist nicht in UTF-8 gespeichert (ungültiges Byte 0x{data[exc.start]:02x} an "
             f"Byteposition {exc.start}). Speichern Sie sie als UTF-8."
-        ))
+        ), where=f"Byte {exc.start}")
 
 
-def control_problem(src: str, text: str, where: str | None = None) -> str | None:
+def control_problem(src: str, text: str, where: str | None = None) -> Problem | None:
     """A problem for the first control character in `text`, with its line and column."""
     match = CONTROL_RE.search(text)
     if match is None:
@@ -160,19 +153,19 @@ def control_problem(src: str, text: str, where: str | None = None) -> str | None
     column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
     name = unicodedata.name(match.group(0), "") or f"U+{ord(match.group(0)):04X}"
     place = where or f"Zeile {line}, Spalte {column}"
-    return problem(src, place, (
-        f"Das Steuerzeichen {shorten(match.group(0))} ({name}) ist nicht erlaubt. "
+    return error(src, None, (
+        f"Das Steuerzeichen {shorten_for_message(match.group(0))} ({name}) ist nicht erlaubt. "
         "Entfernen Sie es; es ist im Text unsichtbar und bricht die Feeds."
-    ))
+    ), where=place)
 
 
 # -----------------------------------------------------------------------------
 # YAML
 # -----------------------------------------------------------------------------
 
-# libyaml's parser is iterative (a state stack, no recursion); only the tree
-# builders recurse. Without libyaml the pure-Python parser is iterative too.
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The events of kn.yamlfile: libyaml's parser is iterative (a state stack,
+# no recursion); only the tree builders recurse. Without libyaml the
+# pure-Python parser is iterative too.
 
 
 @dataclass
@@ -193,7 +186,7 @@ def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_name
     `first_line` is the file's line of the YAML's first line (front matter: 2).
     `top_keys_are_names`: the top-level keys are tag names (data/tags.yml);
     `string_keys`: a key YAML reads as no text (`yes:`, `~:`, `12:`) is refused."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     stack: list[_Node] = []
     nodes = 0
 
@@ -201,12 +194,12 @@ def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_name
         return event.start_mark.line + first_line
 
     try:
-        for event in yaml.parse(text, Loader=_Parser):
+        for event in yamlfile.events(text):
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentStartEvent, yaml.DocumentEndEvent)):
                 continue
             nodes += 1
             if nodes > LIMITS.yaml_nodes:
-                return [problem(src, None, f"Die YAML-Daten enthalten mehr als {LIMITS.yaml_nodes:,} Werte.".replace(",", "."))]
+                return [error(src, None, f"Die YAML-Daten enthalten mehr als {LIMITS.yaml_nodes:,} Werte.".replace(",", "."))]
             if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 stack.pop()
                 _after_value(stack)
@@ -214,15 +207,15 @@ def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_name
             parent = stack[-1] if stack else None
             path = _child_path(parent)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                return [problem(src, field_where(path, line(event)), (
+                return [error(src, None, (
                     "Anker und Verweise (&name, *name) sind in unseren YAML-Dateien nicht erlaubt. "
                     "Schreiben Sie den Wert aus."
-                ))]
+                ), where=field_where(path, line(event)))]
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 if len(stack) >= LIMITS.yaml_depth:
-                    return [problem(src, field_where(path, line(event)), (
+                    return [error(src, None, (
                         f"Die YAML-Daten sind tiefer als {LIMITS.yaml_depth} Ebenen verschachtelt."
-                    ))]
+                    ), where=field_where(path, line(event)))]
                 if parent is not None and parent.kind == "map" and parent.expect_key:
                     parent.key = "?"
                 kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
@@ -232,22 +225,22 @@ def yaml_problems(src: str, text: str, *, first_line: int = 1, top_keys_are_name
                 value = event.value
                 if parent is not None and parent.kind == "map" and parent.expect_key:
                     if value in parent.keys:
-                        problems.append(problem(src, field_where([*parent.path, value], line(event)), (
+                        problems.append(error(src, None, (
                             "steht doppelt. Jeder Name darf in einem Abschnitt nur einmal vorkommen; "
                             "sonst gälte stillschweigend der letzte."
-                        )))
+                        ), where=field_where([*parent.path, value], line(event))))
                     parent.keys.add(value)
                     parent.key = value
                     parent.expect_key = False
                     if "\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value:
-                        problems.append(problem(src, field_where([*parent.path, value], line(event)), (
+                        problems.append(error(src, None, (
                             "Ein Name (vor dem Doppelpunkt) darf keinen Zeilenumbruch enthalten."
-                        )))
+                        ), where=field_where([*parent.path, value], line(event))))
                     if string_keys and not_text_key(event):
-                        problems.append(problem(src, field_where([*parent.path, value], line(event)), (
+                        problems.append(error(src, None, (
                             "ist als Name kein Text: YAML liest ihn als ja/nein, leer oder Zahl. "
-                            f"Schreiben Sie ihn in Anführungszeichen, z. B. \"{shorten(value)}\":"
-                        )))
+                            f"Schreiben Sie ihn in Anführungszeichen, z. B. \"{shorten_for_message(value)}\":"
+                        ), where=field_where([*parent.path, value], line(event))))
                     limit = LIMITS.tag_chars if top_keys_are_names and len(stack) == 1 else OTHER_CHARS
                     problems.extend(_scalar_problems(src, [*parent.path, value], value, limit, line(event), "Der Name"))
                     continue
@@ -286,7 +279,7 @@ def _after_value(stack: list[_Node]) -> None:
         stack[-1].expect_key = not stack[-1].expect_key
 
 
-def _scalar_problems(src: str, path: list[Any], value: str, limit: int, line: int, what: str) -> list[str]:
+def _scalar_problems(src: str, path: list[Any], value: str, limit: int, line: int, what: str) -> list[Problem]:
     if len(value) <= limit and not CONTROL_RE.search(value):
         return []  # the usual case: no message to build
     where = field_where(path, line)
@@ -294,14 +287,14 @@ def _scalar_problems(src: str, path: list[Any], value: str, limit: int, line: in
     if control:
         return [control]
     if len(value) > limit:
-        return [problem(src, where, (
+        return [error(src, None, (
             f"{what} ist {len(value):,} Zeichen lang; erlaubt sind höchstens {limit:,} Zeichen "
-            f"(Anfang: '{shorten(value)}')."
-        ).replace(",", "."))]
+            f"(Anfang: '{shorten_for_message(value)}')."
+        ).replace(",", "."), where=where)]
     return []
 
 
-def reply_depth_problem(src: str, entries: Any) -> str | None:
+def reply_depth_problem(src: str, entries: Any) -> Problem | None:
     """Archived comments answering answers deeper than the limit (computed
     without recursion; invalid `reply_to` values are left to comments.py)."""
     if not isinstance(entries, list):
@@ -312,10 +305,10 @@ def reply_depth_problem(src: str, entries: Any) -> str | None:
         valid = isinstance(parent, int) and not isinstance(parent, bool) and 1 <= parent < number
         depth[number] = depth[parent] + 1 if valid else 0
         if depth[number] > LIMITS.reply_depth:
-            return problem(src, f"Eintrag {number}, Feld 'reply_to'", (
+            return error(src, None, (
                 f"Die Antworten sind tiefer als {LIMITS.reply_depth} Ebenen verschachtelt "
                 "(Antwort auf eine Antwort auf …). Hängen Sie die Antwort an einen früheren Eintrag."
-            ))
+            ), where=f"Eintrag {number}, Feld 'reply_to'")
     return None
 
 
@@ -324,7 +317,7 @@ def reply_depth_problem(src: str, entries: Any) -> str | None:
 # -----------------------------------------------------------------------------
 
 
-def markdown_problem(src: str, text: str, where: str | None = None, *, first_line: int = 1) -> str | None:
+def markdown_problem(src: str, text: str, where: str | None = None, *, first_line: int = 1) -> Problem | None:
     """A problem for Markdown that would make Python-Markdown slow or recurse:
     too many "[" in one paragraph, too deep nesting of lists and quotes."""
     total = markup_total_problem(src, text, where) or construct_problem(src, text, where, first_line=first_line)
@@ -343,20 +336,20 @@ def markdown_problem(src: str, text: str, where: str | None = None, *, first_lin
         ]
         if too_many:
             line = first_line + text.count("\n", 0, start)
-            return problem(src, where or f"Zeile {line}", (
+            return error(src, None, (
                 f"Ein Absatz enthält mehr als {too_many[0]}. So viel Auszeichnung in einem Absatz "
                 "ist kein Text und macht den Bau sehr langsam; teilen Sie den Absatz auf."
-            ))
+            ), where=where or f"Zeile {line}")
     deep = [m.start() for m in CONTAINERS_RE.finditer(text)
             if len(m.group(0)) > LIMITS.nesting and len(MARKER_COUNT_RE.findall(m.group(0))) > LIMITS.nesting]
     indented = INDENT_RE.search(text)
     if deep or indented:
         at = min(deep + ([indented.start()] if indented else []))
         number = first_line + text.count("\n", 0, at)
-        return problem(src, where or f"Zeile {number}", (
+        return error(src, None, (
             f"Listen oder Zitate sind tiefer als {LIMITS.nesting} Ebenen verschachtelt "
             f"(oder die Zeile ist mehr als {LIMITS.indent} Zeichen eingerückt)."
-        ))
+        ), where=where or f"Zeile {number}")
     return None
 
 
@@ -371,7 +364,7 @@ BROKEN_DECLARATION_RE = re.compile(r"<!\[(?!CDATA\[)")
 HEADING_RE = re.compile(r"^[ ]{0,3}#", re.M)
 
 
-def construct_problem(src: str, text: str, where: str | None = None, *, first_line: int = 1) -> str | None:
+def construct_problem(src: str, text: str, where: str | None = None, *, first_line: int = 1) -> Problem | None:
     """A problem for a file with more of one construct than Python-Markdown
     handles fast (counts of CONSTRUCT_LIMITS), HTML nested deeper than
     `html_depth`, or a broken declaration „<![“."""
@@ -385,17 +378,17 @@ def construct_problem(src: str, text: str, where: str | None = None, *, first_li
     ):
         found = count()
         if found > limit:
-            return problem(src, where, (
+            return error(src, None, (
                 f"Der Text enthält {found:,} {label}; erlaubt sind höchstens {limit:,}. So viel davon ist kein Text "
                 "und macht den Bau sehr langsam; kürzen oder teilen Sie ihn."
-            ).replace(",", "."))
+            ).replace(",", "."), where=where)
     broken = BROKEN_DECLARATION_RE.search(text)
     if broken:
         line = first_line + text.count("\n", 0, broken.start())
-        return problem(src, where or f"Zeile {line}", (
+        return error(src, None, (
             "„<![“ beginnt eine HTML-Deklaration, die hier nicht erlaubt ist (nur „<![CDATA[“). "
             "Schreiben Sie das Zeichen „<“ als &lt;."
-        ))
+        ), where=where or f"Zeile {line}")
     depth, deepest = 0, None
     for match in TAG_RE.finditer(text) if "<" in text else ():
         closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
@@ -407,21 +400,21 @@ def construct_problem(src: str, text: str, where: str | None = None, *, first_li
             break
     if deepest is not None:
         line = first_line + text.count("\n", 0, deepest)
-        return problem(src, where or f"Zeile {line}", (
+        return error(src, None, (
             f"HTML-Elemente sind tiefer als {LIMITS.html_depth} Ebenen ineinander verschachtelt. "
             "Vereinfachen Sie das HTML."
-        ))
+        ), where=where or f"Zeile {line}")
     return None
 
 
-def markup_total_problem(src: str, text: str, where: str | None = None) -> str | None:
+def markup_total_problem(src: str, text: str, where: str | None = None) -> Problem | None:
     """A problem when one file (or all comments of one article) holds more
     link or emphasis marks than `brackets_per_file` / `emphasis_per_file`."""
     for char, limit in (("[", LIMITS.brackets_per_file), ("*", LIMITS.emphasis_per_file),
                         ("_", LIMITS.emphasis_per_file), ("`", LIMITS.emphasis_per_file)):
         if text.count(char) > limit:
-            return problem(src, where, (
+            return error(src, None, (
                 f"Der Text enthält mehr als {limit:,} Zeichen „{char}“. So viel Auszeichnung ist kein Text "
                 "und macht den Bau sehr langsam; kürzen oder teilen Sie ihn."
-            ).replace(",", "."))
+            ).replace(",", "."), where=where)
     return None

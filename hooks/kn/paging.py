@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
+from kn import names
 from kn.problems import Problem, error
 
 # -----------------------------------------------------------------------------
@@ -26,7 +27,7 @@ CONFIG = "mkdocs.yml"
 SETTING = "extra.listen.seitengroesse"
 DEFAULT_SIZE = 10
 MAX_SIZE = 500
-FOLDER = "seite"  # /seite/2/, /tags/<slug>/seite/2/
+FOLDER = names.PAGES  # /seite/2/, /tags/<slug>/seite/2/
 
 T = TypeVar("T")
 

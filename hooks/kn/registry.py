@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.utils import get_relative_url
 
 from kn.markdown.typography import nbsp
+from kn.problems import Problems
 from kn.text import format_date_de, german_key, moment
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ class Site:
     checklists: dict[str, Checklist] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)  # name -> used tag (hooks/kn/derive/tags.py)
     unused_tags: list[str] = field(default_factory=list)  # vocabulary without articles (hooks/kn/derive/tags.py)
-    errors: list[str] = field(default_factory=list)
+    errors: Problems = field(default_factory=Problems)
     # --- hooks/kn/read/checklists.py: each checklist's HTML, converted once per build
     checklist_html: dict[str, str] = field(default_factory=dict)  # name -> HTML
     checklist_markdown: Markdown | None = None  # the site's Markdown, made once

@@ -15,15 +15,17 @@ from typing import Any, Callable
 
 import yaml
 
-from kn.limits import shorten
+from kn import names, yamlfile
+from kn.limits import shorten_for_message
+from kn.names import CHECKLISTS, FILE_FOLDERS, PAGE_FOLDERS, SERIES_PAGES  # folders under docs/ that are no series
 from kn.problems import Problem, error
 from kn.text import german_key, moment, slugify
+from kn.yamlfile import FRONT_MATTER_RE
 
 # -----------------------------------------------------------------------------
 # Constants
 # -----------------------------------------------------------------------------
 
-FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 # A date with a time and optionally a zone: 2025-01-01 18:30, 2025-01-01T18:30:00+01:00.
 DATETIME_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[ ]?(?:Z|[+-]\d{2}:?\d{2})?\Z")
@@ -90,29 +92,14 @@ YAML_HINTS = (
 # -----------------------------------------------------------------------------
 
 
-# The C loader (libyaml) when PyYAML has it, as MkDocs uses: about five times faster.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that keeps dates as text, so that we validate them ourselves
-    (PyYAML would raise a bare ValueError for 2026-13-45)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def split_front_matter(src: str, text: str) -> tuple[dict[str, Any] | None, str, list[str]]:
+def split_front_matter(src: str, text: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     """Return (meta, body, errors). `meta` is None when there is no usable front matter."""
     match = FRONT_MATTER_RE.match(text)
     if not match:
         return None, text, [error(src, None, "Der Kopfbereich (Front Matter zwischen zwei Zeilen '---') fehlt.")]
     body = text[match.end():]
     try:
-        meta = yaml.load(match.group(1), Loader=_Loader)
+        meta = yamlfile.load(match.group(1))
     except yaml.YAMLError as exc:
         # The YAML starts on line 2, below the opening "---".
         return None, body, [yaml_error(src, exc, first_line=2, where=" im Kopfbereich")]
@@ -129,12 +116,11 @@ def yaml_error(src: str, exc: yaml.YAMLError, *, first_line: int = 1, where: str
     line number of the YAML's first line."""
     mark = getattr(exc, "problem_mark", None)
     number = mark.line + first_line if mark is not None else None
-    line = f", Zeile {number}" if number is not None else ""
     problem = getattr(exc, "problem", None) or str(exc)
     cause = yaml_cause(problem)
     detail = (f"ungültiges YAML{where}." + (f" {cause}" if cause else "") + (f" {hint}" if hint else "")
               + f" (Meldung des Prüfprogramms: {problem})")
-    return Problem(f"Fehler in '{src}'{line}: {detail}", src=src, line=number, detail=detail)
+    return error(src, None, detail, line=number, show_line=True)
 
 
 def yaml_cause(problem: str) -> str:
@@ -150,10 +136,10 @@ def yaml_cause(problem: str) -> str:
 def show(value: Any) -> str:
     """A value as an author wrote it, for messages."""
     if isinstance(value, str):
-        return f"'{shorten(value)}'"
+        return f"'{shorten_for_message(value)}'"
     if value is None:
         return "leer"
-    return shorten(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix("...").strip(), 80)
+    return shorten_for_message(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix("...").strip(), 80)
 
 
 def check_text(value: Any) -> tuple[Any, str | None]:
@@ -326,7 +312,7 @@ def validate_article(
     if meta.get("draft") is True:
         optional.update(DRAFT_OPTIONAL)
     clean: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for key in meta:
         if key not in FIELDS:
             hint = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.6)
@@ -350,7 +336,7 @@ def validate_article(
 def template_placeholders(src: str, text: str, body: str, values: dict[str, Any]) -> list[str]:
     """Problems for sentences of the `make artikel` template still in a published
     article (its description or its text), with the line of the file."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     description = values.get("description")
     if isinstance(description, str) and description.strip() in TEMPLATE_PLACEHOLDERS:
         line = next((n for n, row in enumerate(text.split("\n"), start=1) if row.startswith("description:")), None)
@@ -363,10 +349,10 @@ def template_placeholders(src: str, text: str, body: str, values: dict[str, Any]
         at = body.find(placeholder)
         if at >= 0:
             line = offset + body[:at].count("\n") + 1
-            detail = (f"Hier steht noch der Platzhalter aus `make artikel` („{shorten(placeholder, 60)}“). "
+            detail = (f"Hier steht noch der Platzhalter aus `make artikel` („{shorten_for_message(placeholder, 60)}“). "
                       "Ersetzen Sie ihn durch Ihren eigenen Text, oder setzen Sie `draft: true`, solange der Artikel "
                       "nicht fertig ist.")
-            problems.append(Problem(f"Fehler in '{src}', Zeile {line}: {detail}", src=src, line=line, detail=detail))
+            problems.append(error(src, None, detail, line=line, show_line=True))
     return problems
 
 
@@ -389,11 +375,11 @@ def split_dates(src: str, clean: dict[str, Any]) -> list[str]:
 # The tag vocabulary: data/tags.yml maps each allowed tag to a description
 # -----------------------------------------------------------------------------
 
-VOCABULARY = "data/tags.yml"
+VOCABULARY = names.TAGS_FILE
 VOCABULARY_FORM = "Jede Zeile hat die Form „Thema: Beschreibung in einem Satz.“, z. B. „Netzwerken: Wie Sie Kontakte knüpfen und pflegen.“"
 
 
-def parse_vocabulary(text: str | None) -> tuple[dict[str, str], list[str]]:
+def parse_vocabulary(text: str | None) -> tuple[dict[str, str], list[Problem]]:
     """Read the text of data/tags.yml (None: the file is missing).
 
     Returns {tag name: description} of every entry with a usable name, and all
@@ -402,7 +388,7 @@ def parse_vocabulary(text: str | None) -> tuple[dict[str, str], list[str]]:
     if text is None:
         return {}, [error(VOCABULARY, None, f"Die Themenliste fehlt. Legen Sie die Datei an. {VOCABULARY_FORM}")]
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = yamlfile.load(text)
         duplicates = duplicate_keys(text)
     except yaml.YAMLError as exc:
         return {}, [yaml_error(VOCABULARY, exc, hint=VOCABULARY_FORM)]
@@ -416,7 +402,7 @@ def parse_vocabulary(text: str | None) -> tuple[dict[str, str], list[str]]:
 
 def duplicate_keys(text: str) -> list[str]:
     """Top-level keys written twice (PyYAML would silently keep the last)."""
-    node = yaml.compose(text, Loader=_Loader)
+    node = yamlfile.compose(text)
     if not isinstance(node, yaml.MappingNode):
         return []
     seen: set[str] = set()
@@ -429,7 +415,7 @@ def duplicate_keys(text: str) -> list[str]:
     return duplicates
 
 
-def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[str]]:
+def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[Problem]]:
     """Check the loaded vocabulary: names are texts whose slugs are distinct and
     not empty, descriptions are texts or empty. Returns (vocabulary, problems)."""
     if not isinstance(data, dict) or not data:
@@ -438,7 +424,7 @@ def validate_vocabulary(data: Any) -> tuple[dict[str, str], list[str]]:
             f"Die Themenliste ist keine Zuordnung von Themen zu Beschreibungen ({found}). {VOCABULARY_FORM}"
         ))]
     vocabulary: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     by_slug: dict[str, str] = {}
     for name, description in data.items():
         if not isinstance(name, str) or not name.strip():
@@ -510,18 +496,9 @@ def german_fold(text: str) -> str:
 # Every other page under docs/: one schema per kind of page
 # -----------------------------------------------------------------------------
 
-# Folders directly under docs/ that are not series (articles.RESERVED is their
-# union): those of generated pages (checklists, tags, and the listing pages of
-# hooks/kn/derive/listings.py: later pages of the start page /seite/<n>/, the archive
-# /archiv/), and those that hold files, never pages.
-PAGE_FOLDERS = ("checklisten", "tags", "seite", "archiv")
-FILE_FOLDERS = ("assets", "javascripts", "stylesheets", "bilder")
 # Page templates a page may choose with `template:`, and the kinds of page
 # that may (CONTRIBUTING.md, „Kopfbereich anderer Seiten“). Material's
 # redirect.html is not among them: redirects come from data/redirects.yml.
-# The one sub-folder of a series: its pages that are no articles (imported
-# WordPress pages, tools/importer), `docs/<reihe>/seiten/<name>.md`.
-SERIES_PAGES = "seiten"
 PAGE_TEMPLATES = {"home.html": ("start",), "impressum.html": ("page",)}
 # Front-matter keys that Material or MkDocs read from any page and print or
 # act on; on our pages they are refused with their own hint.
@@ -556,7 +533,7 @@ def page_kind(src: str) -> tuple[str | None, str | None]:
         if parts[1] == "index.md":
             return "listing", None
         # A page under docs/tags/ that hides a tag page: hooks/kn/derive/tags.py names the tag.
-        return ("checklist" if folder == "checklisten" else "listing"), None
+        return ("checklist" if folder == CHECKLISTS else "listing"), None
     return ("series" if parts[1] == "index.md" else "article"), None
 
 
@@ -599,18 +576,18 @@ PAGE_FIELDS: dict[str, dict[str, Field]] = {
 }
 
 
-def validate_page(src: str, kind: str, meta: dict[str, Any]) -> list[str]:
+def validate_page(src: str, kind: str, meta: dict[str, Any]) -> list[Problem]:
     """Problems of the front matter of a page that is no article, by the
     schema of its kind (PAGE_FIELDS); every key outside it is refused."""
     fields = PAGE_FIELDS[kind]
-    problems: list[str] = []
+    problems: list[Problem] = []
     for key, value in meta.items():
         if not isinstance(key, str):
             problems.append(error(src, show(key), (
                 "ist kein Feldname: Ein Feld heißt wie ein Wort (z. B. title); ja/nein-Wörter, Zahlen und ~ sind keine Namen."
             )))
             continue
-        name = shorten(key)
+        name = shorten_for_message(key)
         if key == "template":
             _value, problem = check_template(kind, value)
             problems.extend([error(src, name, problem)] if problem else [])

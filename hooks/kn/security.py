@@ -30,14 +30,16 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from markupsafe import Markup, escape
-from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 
-from kn import annotate, limits, registry, schema, view
+from kn import annotate, limits, registry, schema, view, yamlfile
 from kn.csp import add_policy
-from kn.limits import LIMITS, problem
+from kn.limits import LIMITS
+from kn.names import ASSETS, CHECKLISTS, DATA, DATA_FILES
+from kn.names import COMMENTS_DIR as COMMENTS
+from kn.problems import Problem, error, stop
 from kn.sanitize import active_html
-from kn.schema import _Loader
+from kn.yamlfile import FRONT_MATTER_RE
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -47,17 +49,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.kn.security")
 
-DATA = "data"
-COMMENTS = "data/comments"
-DATA_FILES = ("data/tags.yml", "data/authors.yml", "data/redirects.yml")
-CHECKLISTS = "checklisten"
 CHECKLIST_NAME_RE = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 RESERVED_MARKER = "<!-- kn-checkliste:"
-FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 PLAIN_META = ("title", "description")
 # What a pull request may publish beside its pages (published_file_problems):
 # type name and the checks of a file's first bytes, by file suffix.
-OWN_ASSETS = "assets/"
+OWN_ASSETS = f"{ASSETS}/"
 _PNG = (lambda b: b.startswith(b"\x89PNG\r\n\x1a\n"),)
 _JPEG = (lambda b: b.startswith(b"\xff\xd8\xff"),)
 PUBLISHABLE = {
@@ -100,13 +97,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     folders = [Path(config.docs_dir), root / DATA]
     if config.theme.custom_dir:
         folders.append(Path(config.theme.custom_dir))
-    fail(outside_links(root, folders), config)
+    stop(outside_links(root, folders), config)
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     root = Path(config.config_file_path).parent
-    problems: list[str] = []
+    problems: list[Problem] = []
     for file in files.documentation_pages(inclusion=InclusionLevel.all):
         problems.extend(check_page(file))
     for file in files:
@@ -114,7 +111,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             problems.extend(published_file_problems(file.src_uri, Path(file.abs_src_path)))
     problems.extend(collisions([(f.src_uri, f.dest_uri) for f in files if not f.inclusion.is_excluded()]))
     problems.extend(check_data(root))
-    fail(problems, config)
+    stop(problems, config)
     return files
 
 
@@ -171,17 +168,6 @@ def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) ->
 # -----------------------------------------------------------------------------
 
 
-def fail(problems: list[str], config: MkDocsConfig | None = None) -> None:
-    """Stop the build with every problem, in the articles hook's format (under
-    GitHub Actions also as annotations, as articles.on_nav prints them)."""
-    if problems and config is not None:
-        annotate.print_annotations(problems, root=Path(config.config_file_path).parent, docs_dir=Path(config.docs_dir))
-    if problems:
-        count = len(problems)
-        head = "Ein Problem" if count == 1 else f"{count} Probleme"
-        raise PluginError(f"{head} in den Inhalten; die Website wurde nicht gebaut:\n  " + "\n  ".join(problems))
-
-
 def serve_nonce() -> str | None:
     return SERVE_NONCE if registry.SITE.serving else None
 
@@ -205,10 +191,10 @@ def nonce_live_reload(server: Any, nonce: str) -> None:
     server._inject_js_into_html = with_nonce
 
 
-def active_html_problems(src: str, source: str, html: str) -> list[str]:
+def active_html_problems(src: str, source: str, html: str) -> list[Problem]:
     """A problem, with the line in the Markdown source, for everything in a
     page's HTML that would run, load a document or navigate (sanitize.py)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
     for what, needle in active_html(html):
         if what in seen:
@@ -218,10 +204,10 @@ def active_html_problems(src: str, source: str, html: str) -> list[str]:
         match = re.search(pattern, source, re.I)
         line = source.count("\n", 0, match.start()) + 1 if match else None
         video = " Videos binden Sie mit der Zwei-Klick-Lösung ein." if needle in ("<iframe", "<embed", "<object") or "Video" in what else ""
-        problems.append(problem(src, f"Zeile {line}" if line else None, (
+        problems.append(error(src, None, (
             f"{what}. Im Text einer Seite ist nur HTML erlaubt, das nichts ausführt, lädt oder weiterleitet "
             f"(Liste in CONTRIBUTING.md, „Erlaubtes HTML“).{video}"
-        )))
+        ), line=line, show_line=True))
     return problems
 
 
@@ -231,7 +217,7 @@ def plain_text(value: object) -> Markup:
     return Markup(escape(str(value)))
 
 
-def outside_links(root: Path, folders: list[Path]) -> list[str]:
+def outside_links(root: Path, folders: list[Path]) -> list[Problem]:
     """Every problem with what lies under `folders` (docs/, data/,
     overrides/), found without following any link: a folder that is itself a
     link out of the repository; a symbolic link whose target lies outside its
@@ -240,13 +226,13 @@ def outside_links(root: Path, folders: list[Path]) -> list[str]:
     file that may live anywhere, e.g. /etc/passwd); a file name that is not
     UTF-8 or holds control or HTML characters (checked before anything prints it)."""
     root = root.resolve()
-    problems: list[str] = []
+    problems: list[Problem] = []
     for folder in folders:
         if not folder.exists() and not folder.is_symlink():
             continue
         own = Path(os.path.realpath(folder))
         if not own.is_relative_to(root) or not own.is_dir():
-            problems.append(problem(display_path(folder, root), None, (
+            problems.append(error(display_path(folder, root), None, (
                 "Dieser Ordner ist ein symbolischer Link aus dem Repository hinaus (oder ins Leere). "
                 "Die Website liest und veröffentlicht nur, was im Repository selbst liegt."
             )))
@@ -256,18 +242,18 @@ def outside_links(root: Path, folders: list[Path]) -> list[str]:
                 path = Path(dirpath) / name
                 bad_name = name_problem(name)
                 if bad_name:
-                    problems.append(problem(display_path(path, root), None, bad_name))
+                    problems.append(error(display_path(path, root), None, bad_name))
                     continue
                 if path.is_symlink():
                     target = Path(os.path.realpath(path))
                     if not (target == own or own in target.parents) or not target.exists():
-                        problems.append(problem(display_path(path, root), None, (
+                        problems.append(error(display_path(path, root), None, (
                             f"Diese Datei ist ein symbolischer Link auf etwas außerhalb von {display_path(folder, root)}/ "
                             "(etwa außerhalb des Repositorys, nach data/ oder .git/) oder ins Leere. "
                             "Solche Links werden weder veröffentlicht noch gelesen; legen Sie die Datei selbst ins Repository."
                         )))
                 elif name in filenames and path.lstat().st_nlink > 1:
-                    problems.append(problem(display_path(path, root), None, (
+                    problems.append(error(display_path(path, root), None, (
                         "Diese Datei ist ein harter Link: ein zweiter Name einer Datei, die auch anderswo auf dem Rechner "
                         "liegen kann. Solche Dateien werden weder veröffentlicht noch gelesen; legen Sie eine Kopie ab."
                     )))
@@ -279,7 +265,7 @@ def outside_links(root: Path, folders: list[Path]) -> list[str]:
 BAD_NAME_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029<>\"'`\\\\]")
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str) -> Problem | None:
     """Why a file name is refused, or None."""
     try:
         name.encode("utf-8")
@@ -288,7 +274,7 @@ def name_problem(name: str) -> str | None:
                 "Benennen Sie die Datei um, am besten nur mit a–z, 0–9 und Bindestrichen.")
     bad = BAD_NAME_RE.search(name)
     if bad:
-        return (f"Der Dateiname enthält das Zeichen {limits.shorten(repr(bad.group(0)))}, das in Namen nicht erlaubt ist "
+        return (f"Der Dateiname enthält das Zeichen {limits.shorten_for_message(repr(bad.group(0)))}, das in Namen nicht erlaubt ist "
                 "(Steuerzeichen, < > \" ' ` \\). Benennen Sie die Datei um, am besten nur mit a–z, 0–9 und Bindestrichen.")
     return None
 
@@ -299,17 +285,17 @@ def display_path(path: Path, root: Path) -> str:
     absolute = Path(os.path.abspath(path))
     rel = absolute.relative_to(root) if absolute.is_relative_to(root) else absolute
     text = os.fsencode(rel).decode("utf-8", "backslashreplace")
-    return limits.shorten(text, 200)
+    return limits.shorten_for_message(text, 200)
 
 
-def collisions(files: list[tuple[str, str]]) -> list[str]:
+def collisions(files: list[tuple[str, str]]) -> list[Problem]:
     """A problem for every file under docs/ that the build would write to the
     same address as another one (`neu.md` and `neu/index.md`), naming both."""
     first: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for src, dest in sorted(files):
         if dest in first:
-            problems.append(problem(f"docs/{src}", None, (
+            problems.append(error(f"docs/{src}", None, (
                 f"ergibt dieselbe Adresse ('{dest.removesuffix('index.html')}') wie 'docs/{first[dest]}'; "
                 "eine der beiden Seiten verdeckte stillschweigend die andere. Benennen Sie eine um oder löschen Sie sie."
             )))
@@ -318,7 +304,7 @@ def collisions(files: list[tuple[str, str]]) -> list[str]:
     return problems
 
 
-def published_file_problems(src: str, path: Path) -> list[str]:
+def published_file_problems(src: str, path: Path) -> list[Problem]:
     """A file under docs/ that is no page: only images (by their content) and
     PDFs are published from a pull request; scripts, HTML, SVG, XML and
     everything else only from the project's own docs/assets/."""
@@ -329,7 +315,7 @@ def published_file_problems(src: str, path: Path) -> list[str]:
     where = f"docs/{src}"
     if kind is None:
         generated = f" Außerdem schreibt die Website selbst '{src}'." if src in GENERATED_FILES else ""
-        return [problem(where, None, (
+        return [error(where, None, (
             f"Dateien dieser Art ('{suffix or src}') werden nicht veröffentlicht.{generated} Erlaubt sind neben Seiten (.md) nur "
             "Bilder (PNG, JPEG, GIF, WebP, AVIF, SVG ohne Skripte) und PDF-Dateien; Skripte, HTML- und XML-Dateien "
             "bringt nur die Website selbst mit (docs/assets/)."
@@ -339,37 +325,37 @@ def published_file_problems(src: str, path: Path) -> list[str]:
     with open(path, "rb") as handle:
         head = handle.read(16)
     if not any(magic(head) for magic in kind[1]):
-        return [problem(where, None, (
+        return [error(where, None, (
             f"Die Datei heißt '{suffix}', ist aber kein {kind[0]} (ihr Inhalt beginnt anders). "
             "Speichern Sie das Bild noch einmal im richtigen Format."
         ))]
     return []
 
 
-def svg_problems(where: str, path: Path) -> list[str]:
+def svg_problems(where: str, path: Path) -> list[Problem]:
     """An SVG image is published only when it is one (XML with an <svg>
     element) and holds nothing that runs, loads or embeds: opened on its own,
     a browser would run its scripts under the site's address."""
     with open(path, "rb") as handle:
         data = handle.read(SVG_BYTES + 1)
     if len(data) > SVG_BYTES:
-        return [problem(where, None, f"Ein SVG-Bild darf höchstens {SVG_BYTES:,} Bytes groß sein.".replace(",", "."))]
+        return [error(where, None, f"Ein SVG-Bild darf höchstens {SVG_BYTES:,} Bytes groß sein.".replace(",", "."))]
     text = data.decode("utf-8", "replace").lower()
     if "<svg" not in text or not SVG_START_RE.match(text):
-        return [problem(where, None, (
+        return [error(where, None, (
             "Die Datei heißt '.svg', ist aber kein SVG-Bild. Speichern Sie das Bild noch einmal als SVG oder PNG."
         ))]
     active = SVG_ACTIVE_RE.search(text)
     if active:
-        return [problem(where, None, (
-            f"Das SVG-Bild enthält „{limits.shorten(active.group(0).strip())}“: Skripte, Ereignisse (on…), eingebettete "
+        return [error(where, None, (
+            f"Das SVG-Bild enthält „{limits.shorten_for_message(active.group(0).strip())}“: Skripte, Ereignisse (on…), eingebettete "
             "Inhalte, Animationen von Links, Verweise auf andere Dateien oder Entitäten sind in Bildern nicht erlaubt. "
             "Speichern Sie das Bild als „einfaches SVG“ ohne Skripte oder als PNG."
         ))]
     return []
 
 
-def read(path: Path, src: str, max_bytes: int) -> tuple[str | None, str | None]:
+def read(path: Path, src: str, max_bytes: int) -> tuple[str | None, Problem | None]:
     """A file's text, or a problem (too big, not UTF-8, control characters)."""
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
@@ -381,14 +367,14 @@ def read(path: Path, src: str, max_bytes: int) -> tuple[str | None, str | None]:
     return text, None
 
 
-def check_page(file: File) -> list[str]:
+def check_page(file: File) -> list[Problem]:
     """A Markdown file under docs/: size, encoding, control characters, front
     matter, Markdown nesting, reserved markers, checklist names."""
     src = file.src_uri
-    problems: list[str] = []
+    problems: list[Problem] = []
     folder, _, name = src.partition("/")
     if folder == CHECKLISTS and name.endswith(".md") and "/" not in name and not CHECKLIST_NAME_RE.match(name[:-3]):
-        problems.append(problem(f"docs/{src}", None, (
+        problems.append(error(f"docs/{src}", None, (
             "Der Dateiname einer Checkliste besteht nur aus Kleinbuchstaben a–z, Ziffern und Bindestrichen, "
             "z. B. partner-pruefen.md (keine Leerzeichen, Umlaute oder Großbuchstaben)."
         )))
@@ -403,7 +389,7 @@ def check_page(file: File) -> list[str]:
         return [*problems, control]
     kind, misplaced = schema.page_kind(src)
     if misplaced:
-        return [*problems, problem(src, None, misplaced)]
+        return [*problems, error(src, None, misplaced)]
     body, first_line = text, 1
     match = FRONT_MATTER_RE.match(text)
     if match:
@@ -415,17 +401,17 @@ def check_page(file: File) -> list[str]:
             problems.extend(page_front_matter_problems(src, kind, text))
     if RESERVED_MARKER in body:
         line = first_line + body.count("\n", 0, body.index(RESERVED_MARKER))
-        problems.append(problem(src, f"Zeile {line}", (
+        problems.append(error(src, None, (
             f"„{RESERVED_MARKER} …“ ist eine interne Markierung. Eine Checkliste binden Sie mit "
             '--8<-- "checklisten/<name>.md" ein.'
-        )))
+        ), line=line, show_line=True))
     bad_markdown = limits.markdown_problem(src, body, first_line=first_line)
     if bad_markdown:
         problems.append(bad_markdown)
     return problems
 
 
-def page_front_matter_problems(src: str, kind: str, text: str) -> list[str]:
+def page_front_matter_problems(src: str, kind: str, text: str) -> list[Problem]:
     """The front matter of a page that is no article, by its kind's schema."""
     meta, _body, problems = schema.split_front_matter(src, text)
     if meta is None:
@@ -433,9 +419,9 @@ def page_front_matter_problems(src: str, kind: str, text: str) -> list[str]:
     return schema.validate_page(src, kind, meta)
 
 
-def check_data(root: Path) -> list[str]:
+def check_data(root: Path) -> list[Problem]:
     """tags.yml, authors.yml and every file under data/comments/."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     for rel in DATA_FILES:
         path = root / rel
         if path.is_file():
@@ -447,7 +433,7 @@ def check_data(root: Path) -> list[str]:
                 continue
             rel = path.relative_to(root).as_posix()
             if path.suffix != ".yml":
-                problems.append(problem(rel, None, (
+                problems.append(error(rel, None, (
                     "Unter data/comments/ liegen nur Kommentardateien mit der Endung .yml, eine je Artikel "
                     "(z. B. data/comments/serie/artikel.yml). Löschen Sie diese Datei (Sicherungskopie?) "
                     "oder benennen Sie sie um."
@@ -457,7 +443,7 @@ def check_data(root: Path) -> list[str]:
     return problems
 
 
-def check_yaml_file(path: Path, rel: str, *, names: bool = False, comments: bool = False, string_keys: bool = False) -> list[str]:
+def check_yaml_file(path: Path, rel: str, *, names: bool = False, comments: bool = False, string_keys: bool = False) -> list[Problem]:
     text, bad = read(path, rel, LIMITS.data_bytes)
     if bad:
         return [bad]
@@ -471,14 +457,14 @@ def check_yaml_file(path: Path, rel: str, *, names: bool = False, comments: bool
     return problems
 
 
-def comment_problems(rel: str, text: str) -> list[str]:
+def comment_problems(rel: str, text: str) -> list[Problem]:
     """Reply depth and Markdown limits of one comments file (its YAML has
     passed `yaml_problems`, so loading it is safe)."""
     try:
-        entries = yaml.load(text, Loader=_Loader)
+        entries = yamlfile.load(text)
     except (yaml.YAMLError, ValueError):
         return []  # comments.py reports it
-    problems: list[str] = []
+    problems: list[Problem] = []
     depth = limits.reply_depth_problem(rel, entries)
     if depth:
         problems.append(depth)

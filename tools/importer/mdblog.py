@@ -24,9 +24,11 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from kn import yamlfile
 from kn.limits import LIMITS, yaml_problems
-from kn.schema import _Loader
+from kn.markdown.embeds import PROVIDERS
 from kn.text import slugify
+from kn.yamlfile import FRONT_MATTER_RE
 
 from .fetch import Fetcher
 from .html2md import Converted, video_markdown, video_title, video_url
@@ -40,7 +42,6 @@ from .wxr import plain_title
 # Constants
 # -----------------------------------------------------------------------------
 
-YAML_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 TOML_RE = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)^\+\+\+[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 JEKYLL_NAME_RE = re.compile(r"\A(\d{4})-(\d{2})-(\d{2})-(.+)\Z")
 DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
@@ -173,7 +174,7 @@ def load_yaml(text: str, src: str) -> tuple[Any, str | None]:
     if fatal:
         return None, "Kopfbereich abgelehnt: " + fatal[0].split(": ", 1)[-1]
     try:
-        return yaml.load(text, Loader=_Loader), None
+        return yamlfile.load(text), None
     except (yaml.YAMLError, RecursionError) as exc:
         return None, f"Kopfbereich nicht lesbar ({type(exc).__name__})"
 
@@ -218,7 +219,7 @@ def is_page_file(path: Path, root: Path) -> bool:
 
 def split(text: str) -> tuple[dict[str, Any] | None, str, str | None]:
     """(front matter, body, problem)."""
-    for pattern, loader in ((YAML_RE, "yaml"), (TOML_RE, "toml")):
+    for pattern, loader in ((FRONT_MATTER_RE, "yaml"), (TOML_RE, "toml")):
         match = pattern.match(text)
         if not match:
             continue
@@ -459,9 +460,16 @@ def convert(post: Post, blog: Blog, targets: dict[str, str], media_folder: str,
         return match.group(1) + new + (match.group(3) or "")
 
     def video(match: re.Match[str]) -> str:
+        """A Hugo video shortcode: the video paragraph when the build's parser
+        accepts its address (`video_url`), else a plain link and a note."""
         site, video_id = match.groups()
         url = f"https://vimeo.com/{video_id}" if site == "vimeo" else f"https://www.youtube.com/watch?v={video_id}"
-        return video_markdown(url, video_title(url))
+        found = video_url(url)
+        if found:
+            return video_markdown(found, video_title(found))
+        notes.append((f"Video-Kennung {video_id[:40]!r} ist keine gültige {PROVIDERS[site]['name']}-Kennung; "
+                      "durch einen einfachen Link ersetzt.", match.group(0)[:40]))
+        return f"[{video_title(url)}]({url})"
 
     def iframe(match: re.Match[str]) -> str:
         attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in ATTR_SRC_RE.finditer(match.group(1))}

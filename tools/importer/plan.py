@@ -11,7 +11,8 @@ from typing import Any
 
 import yaml
 
-from kn.markdown.typography import TEASER_LENGTH, shorten, teaser
+from kn.markdown.typography import cut_at_word, teaser
+from kn.names import IMAGES, SERIES_PAGES
 from kn.text import german_key, slugify
 
 from .model import Comment, Post
@@ -22,9 +23,9 @@ from .model import Comment, Post
 
 TAG_RE = re.compile(r"<[^>]+>")
 BLOCK_TAG_RE = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|div|td|th|tr|table|blockquote|pre|figure|figcaption)\b[^>]*>", re.I)
-PAGES_FOLDER = "seiten"
+PAGES_FOLDER = SERIES_PAGES
 SLUG_CHARS = 80  # file names stay far below every file system's limit
-MEDIA_FOLDER = "bilder"
+MEDIA_FOLDER = IMAGES
 
 # -----------------------------------------------------------------------------
 # Descriptions
@@ -37,19 +38,13 @@ def html_text(html_text_: str) -> str:
     return " ".join(html.unescape(TAG_RE.sub("", text)).split())
 
 
-def cut(text: str, limit: int = TEASER_LENGTH) -> str:
-    """`text` with its white space folded, cut at a word boundary with „…“ as
-    the build cuts teasers (at most `limit` characters)."""
-    return shorten(" ".join(text.split()), limit)
-
-
 def describe(excerpt: str, body: str, title: str) -> str:
     """The description: the excerpt, else the teaser the build itself would
     take (text before <!-- more -->, else the first paragraph); never empty
     (the title as last resort)."""
     if excerpt.strip():
-        return cut(excerpt)
-    return teaser(body) or cut(title)
+        return cut_at_word(excerpt)
+    return teaser(body) or cut_at_word(title)
 
 
 # -----------------------------------------------------------------------------

@@ -12,9 +12,11 @@ from typing import Any
 
 import yaml
 
-from kn.markdown.typography import teaser
+from kn import yamlfile
+from kn.limits import LIMITS
+from kn.markdown.typography import cut_at_word, teaser
+from kn.names import ASSETS, AUTHORS_FILE, CHECKLISTS, COMMENTS_DIR, PAGES, REDIRECTS_FILE, RESERVED, TAGS, TAGS_FILE
 from kn.publish.redirects import FEED  # the site's Atom feed: a redirect target besides pages
-from kn.schema import _Loader
 from kn.text import slugify
 
 from . import mdblog, wxr
@@ -38,10 +40,6 @@ from .plan import (
 from .report import Report
 from .writer import Writer
 
-RESERVED = frozenset({"assets", "checklisten", "tags", "javascripts", "stylesheets", "bilder", "seiten"})
-TAGS_FILE = "data/tags.yml"
-AUTHORS_FILE = "data/authors.yml"
-REDIRECTS_FILE = "data/redirects.yml"
 OLD_FEED = "feed/"  # WordPress' feed address
 REDIRECTS_HEADER = (
     "# Old addresses of imported articles (paths under the site's root) and the page that\n"
@@ -154,8 +152,8 @@ def _convert_all(options: Options, report: Report, source: Source, context: Any,
             problems: list[str] = []
             entries = thread_entries(post.thread, problems)
             for problem in problems:
-                report.note(f"data/comments/{post.path[:-3]}.yml", None, problem)
-            writer.text(f"data/comments/{post.path[:-3]}.yml", comments_text(post, entries))
+                report.note(f"{COMMENTS_DIR}/{post.path[:-3]}.yml", None, problem)
+            writer.text(f"{COMMENTS_DIR}/{post.path[:-3]}.yml", comments_text(post, entries))
     for rel, file in sorted(source.media.items()):
         writer.copy(f"docs/{rel}", file)
 
@@ -249,7 +247,7 @@ def archive_targets(blog: wxr.Blog, posts: list[Post], series: str, mapping: dic
             targets[old] = overview
             continue
         slug = slugify(mapping.get(name.strip(), name.strip()))
-        targets[old] = f"tags/{slug}.md" if slug in used else overview
+        targets[old] = f"{TAGS}/{slug}.md" if slug in used else overview
     by_ident = {p.ident: p for p in published if p.ident}
     for old, parent in blog.attachment_pages.items():
         if old not in targets:
@@ -263,7 +261,7 @@ def archive_targets(blog: wxr.Blog, posts: list[Post], series: str, mapping: dic
 def site_outputs(root: Path) -> set[str]:
     """Old paths a redirect must never take: every page under docs/ (as 'x/'),
     the series and tag pages and what the build generates."""
-    taken = {"", "tags/", "checklisten/", "search/", "assets/", "feed.xml", "feed_rss.xml", "sitemap.xml",
+    taken = {"", f"{TAGS}/", f"{CHECKLISTS}/", "search/", f"{ASSETS}/", "feed.xml", "feed_rss.xml", "sitemap.xml",
              "sitemap.xml.gz", "404.html", "index.html", "robots.txt"}
     docs = root / "docs"
     for path in docs.rglob("*") if docs.is_dir() else []:
@@ -292,11 +290,10 @@ def reserved_path(old: str, taken: set[str]) -> bool:
     if old in taken or old.rstrip("/") + "/" in taken:
         return True
     first = old.split("/", 1)[0] + "/"
-    return first in {"tags/", "checklisten/", "search/", "assets/"}
+    return first in {f"{TAGS}/", f"{CHECKLISTS}/", "search/", f"{ASSETS}/"}
 
 
-RESERVED_TAG_SLUGS = frozenset({"index", "feed", "page", "seite"})
-TAG_CHARS = 60  # hooks/kn/limits.py LIMITS.tag_chars
+RESERVED_TAG_SLUGS = frozenset({"index", "feed", "page", PAGES})
 
 
 def rename_reserved_tags(mapping: dict[str, str], vocabulary: dict[str, Any], report: Report) -> None:
@@ -308,8 +305,8 @@ def rename_reserved_tags(mapping: dict[str, str], vocabulary: dict[str, Any], re
         if slugify(kept) in known and slugify(kept) not in RESERVED_TAG_SLUGS:
             continue
         new = kept
-        if len(new) > TAG_CHARS:
-            new = new[:TAG_CHARS - 1].rsplit(" ", 1)[0].rstrip() + "…"
+        if len(new) > LIMITS.tag_chars:
+            new = cut_at_word(new, LIMITS.tag_chars)
         if slugify(new) in RESERVED_TAG_SLUGS or not slugify(new):
             new = f"{new} (Thema)" if slugify(new) else "Thema"
         if new != kept:
@@ -331,7 +328,7 @@ def add_notes(report: Report, rel: str, text: str, converted: Converted, missing
 
 def load_mapping(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = yamlfile.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except yaml.YAMLError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from kn.problems import error
+from kn.problems import Problem, error
 from kn.schema import show
 
 # -----------------------------------------------------------------------------
@@ -30,7 +30,7 @@ FIELD = "extra.betreiber.email"
 # -----------------------------------------------------------------------------
 
 
-def check(raw: Any, open_articles: list[str], *, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
+def check(raw: Any, open_articles: list[str], *, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """The operator's address is required when readers are told to write to it."""
     address = operator_email(extra or {})
     if open_articles and not address:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kn.problems import error
+from kn.problems import Problem, error
 from kn.schema import show
 
 # -----------------------------------------------------------------------------
@@ -29,7 +29,7 @@ MAPPINGS = ("pathname", "url", "title", "og:title")
 # -----------------------------------------------------------------------------
 
 
-def check(raw: Any, open_articles: list[str], *, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
+def check(raw: Any, open_articles: list[str], *, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """giscus must be configured completely when any article is open."""
     if raw is not None and not isinstance(raw, dict):
         return {}, [error(CONFIG, "extra.comments.giscus", f"{show(raw)} ist kein Abschnitt mit den Feldern {', '.join(KEYS)}.")]

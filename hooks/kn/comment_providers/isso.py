@@ -13,7 +13,7 @@ import os
 from typing import Any
 from urllib.parse import urlsplit
 
-from kn.problems import error
+from kn.problems import Problem, error
 from kn.schema import show
 
 # -----------------------------------------------------------------------------
@@ -36,7 +36,7 @@ KEYS = ("url",)
 # -----------------------------------------------------------------------------
 
 
-def check(raw: Any, open_articles: list[str], *, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
+def check(raw: Any, open_articles: list[str], *, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """The server's address (from KN_ISSO_URL or extra.comments.isso.url),
     required when any article is open."""
     if raw is not None and not isinstance(raw, dict):

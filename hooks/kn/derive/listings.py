@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import yaml
 from mkdocs.structure.files import File, InclusionLevel
 
-from kn import registry, view
+from kn import names, registry, view
 from kn.derive.reader import last_change
 from kn.paging import Pager, page_size, paginate
 from kn.problems import error
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.kn.listings")
 
 HOME_URI = "index.md"
-ARCHIVE_URI = "archiv.md"
+ARCHIVE_URI = f"{names.ARCHIVE}.md"
 ARCHIVE_TITLE = "Archiv"
 
 # -----------------------------------------------------------------------------

@@ -27,8 +27,8 @@ import yaml
 from feedgen.feed import FeedGenerator
 from mkdocs.structure.files import InclusionLevel
 
-from kn import registry, view
-from kn.problems import error
+from kn import names, registry, view, yamlfile
+from kn.problems import Problem, error
 from kn.read import checklists
 from kn.registry import Article
 from kn.schema import show, yaml_error
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 
-AUTHORS_FILE = "data/authors.yml"
+AUTHORS_FILE = names.AUTHORS_FILE
 WORDS_PER_MINUTE = 200
 FEED_SIZE = 20
 FEED_PATH = "feed.xml"
@@ -122,24 +122,24 @@ class Author:
     team: bool = False  # an editorial team or company, not one person (schema.org Organization)
 
 
-def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[str]]:
+def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[Problem]]:
     """Read and check data/authors.yml; return the authors and German problems."""
     if not path.is_file():
         return {}, [error(AUTHORS_FILE, None, "Die Datei fehlt. Sie ordnet jeder Autoren-ID Name und Kurzbiografie zu.")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlfile.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         return {}, [yaml_error(AUTHORS_FILE, exc)]
     return parse_authors(data, existing=lambda p: (docs_dir / p).is_file())
 
 
-def parse_authors(data: Any, *, existing: Callable[[str], bool] = lambda _p: True) -> tuple[dict[str, Author], list[str]]:
+def parse_authors(data: Any, *, existing: Callable[[str], bool] = lambda _p: True) -> tuple[dict[str, Author], list[Problem]]:
     """Check the parsed YAML of data/authors.yml; `existing(path)` says whether a
     file under docs/ exists."""
     if not isinstance(data, dict) or not data:
         return {}, [error(AUTHORS_FILE, None, "Erwartet werden Einträge der Form 'id: {name: …, bio: …}'.")]
     authors: dict[str, Author] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for key, entry in data.items():
         author_id = str(key)
         if not isinstance(entry, dict):
@@ -190,7 +190,7 @@ def check_avatar(value: Any, existing: Callable[[str], bool]) -> tuple[str | Non
     return value, None
 
 
-def check_article_authors(src_uri: str, ids: list[str], known: dict[str, Author]) -> str | None:
+def check_article_authors(src_uri: str, ids: list[str], known: dict[str, Author]) -> Problem | None:
     """A problem for the first unknown author id of an article, or None."""
     for author_id in ids:
         if author_id not in known:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import yaml
 from mkdocs.structure.files import File, InclusionLevel
 
-from kn import registry, view
+from kn import names, registry, view
 from kn.problems import error
 from kn.registry import Tag
 from kn.schema import VOCABULARY, parse_vocabulary, unknown_tags, vocabulary_note
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.kn.tags")
 
-FOLDER = "tags"
+FOLDER = names.TAGS
 INDEX_URI = f"{FOLDER}/index.md"
 
 # -----------------------------------------------------------------------------

@@ -26,9 +26,9 @@ from urllib.parse import parse_qs, urlparse
 
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from mkdocs.exceptions import PluginError
 
-from kn import problems, registry
+from kn import registry
+from kn.problems import Problem, error
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -88,10 +88,7 @@ def on_page_content(html_text: str, *, page: Page, config: MkDocsConfig, files: 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     # Every page is rendered now, none is written yet.
-    errors = registry.SITE.errors
-    if errors:
-        head = "Ein Problem" if len(errors) == 1 else f"{len(errors)} Probleme"
-        raise PluginError(f"{head} in den Inhalten der Seiten; die Website wurde nicht gebaut:\n  " + "\n  ".join(errors))
+    registry.SITE.errors.report(config, where="in den Inhalten der Seiten")
     return None
 
 
@@ -188,12 +185,12 @@ def render_videos(html_text: str, render: Callable[[dict[str, str]], str]) -> tu
     return MARKER_RE.sub(replace, html_text), bad
 
 
-def video_problem(src: str, source: str, url: str) -> str:
-    return located(src, source_line(source, url), (
+def video_problem(src: str, source: str, url: str) -> Problem:
+    return error(src, None, (
         f"'{url}' ist keine Adresse eines YouTube- oder Vimeo-Videos. Erlaubt sind "
         "https://www.youtube.com/watch?v=ID, https://youtu.be/ID und https://vimeo.com/ID, "
         f"als eigener Absatz so geschrieben: {VIDEO_SYNTAX}"
-    ))
+    ), line=source_line(source, url), show_line=True)
 
 
 # -----------------------------------------------------------------------------
@@ -257,7 +254,7 @@ def foreign_resources(html_text: str, site_url: str | None = None) -> list[tuple
     return [(tag, url) for tag, url in parser.found if is_foreign(url, site_url)]
 
 
-def foreign_problem(src: str, source: str, found: tuple[str, str]) -> str:
+def foreign_problem(src: str, source: str, found: tuple[str, str]) -> Problem:
     """The German message for one resource, with the line of the Markdown
     source that names it (when it is there)."""
     tag, url = found
@@ -268,15 +265,10 @@ def foreign_problem(src: str, source: str, found: tuple[str, str]) -> str:
         hint = HINT_IMAGE
     else:
         hint = HINT_OTHER
-    return located(src, source_line(source, url), (
+    return error(src, None, (
         f"{what} lädt '{url}' von einem fremden Server. Die Website lädt vor einer Zustimmung "
         f"nichts von anderen Servern. {hint}"
-    ))
-
-
-def located(src: str, line: int | None, problem: str) -> str:
-    """A build error with the line of the Markdown source, when known."""
-    return problems.one_line(f"Fehler in '{src}'" + (f", Zeile {line}" if line else "") + f": {problem}")
+    ), line=source_line(source, url), show_line=True)
 
 
 def source_line(source: str, url: str) -> int | None:

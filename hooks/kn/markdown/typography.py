@@ -171,7 +171,7 @@ def teaser(markdown: str, limit: int = TEASER_LENGTH) -> str:
     first paragraph of running text; plain, at most `limit` characters."""
     parts = MORE_RE.split(markdown, maxsplit=1)
     source = parts[0] if len(parts) == 2 else first_paragraph(markdown)
-    return shorten(markdown_to_text(source), limit)
+    return cut_at_word(markdown_to_text(source), limit)
 
 
 def first_paragraph(markdown: str) -> str:
@@ -184,8 +184,10 @@ def first_paragraph(markdown: str) -> str:
     return ""
 
 
-def shorten(text: str, limit: int = TEASER_LENGTH) -> str:
-    """`text` cut at the last word boundary so that it with „…“ fits `limit`."""
+def cut_at_word(text: str, limit: int = TEASER_LENGTH) -> str:
+    """`text` with its white space folded, cut at the last word boundary so
+    that it with „…“ fits `limit` (teasers and descriptions)."""
+    text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: limit - len(ELLIPSIS) + 1]

@@ -40,7 +40,8 @@ import markdown as python_markdown
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from kn import registry, view
+from kn import names, registry, view
+from kn.problems import error
 from kn.publish import pdf_document
 from kn.read import checklists
 from kn.text import format_date_de
@@ -54,14 +55,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.kn.checklist_pdf")
 
-CACHE_DIR = ".cache/checklist-pdfs"
-FONT_DIR = "data/fonts"
+CACHE_DIR = names.PDF_CACHE
+FONT_DIR = names.FONTS_DIR
 FONTS = {400: "OpenSans-Regular.ttf", 600: "OpenSans-Semibold.ttf", 700: "OpenSans-Bold.ttf"}
 # Form fields embed their font whole (a reader may type any letter): they get Open Sans
 # Regular cut down to these characters, so a PDF weighs a few dozen KB, not 130.
 FORM_CHARACTERS = (*range(0x20, 0x7F), *range(0xA0, 0x180), *map(ord, "„“‚‘’–—…€•·"))
 FORM_FONT_DIR = "schriften"  # under the cache
-STYLESHEET = "assets/kn.css"  # under docs/: the print rules
+STYLESHEET = names.STYLESHEET  # under docs/: the print rules
 TEMPLATE = "fragments/kn/checklist-pdf.html"
 OVERFLOW_SUFFIX = ".seiten"  # beside a cached PDF of more than one page: its number of pages
 PARALLEL_FROM = 6  # render in worker processes when this many PDFs are missing
@@ -143,9 +144,10 @@ def make_pdfs(site: registry.Site, config: MkDocsConfig, cache: Path) -> list[Ch
     for doc in documents:
         pages = overflow(cache, doc.key)
         if pages:
-            log.warning(f"Fehler in '{site.checklists[doc.name].src_uri}': Die Checkliste passt nicht auf eine Seite "
-                        f"DIN A4 (das PDF hat {pages} Seiten). Kürzen Sie die Punkte oder teilen Sie die Checkliste "
-                        "auf zwei Dateien auf.")
+            log.warning(error(site.checklists[doc.name].src_uri, None, (
+                f"Die Checkliste passt nicht auf eine Seite DIN A4 (das PDF hat {pages} Seiten). Kürzen Sie die "
+                "Punkte oder teilen Sie die Checkliste auf zwei Dateien auf."
+            )))
         size = (cache / f"{doc.key}.pdf").stat().st_size
         pdfs.append(ChecklistPdf(doc.name, doc.path, doc.url, size, doc.stand, doc.stand_iso, doc.key))
     return pdfs
@@ -274,8 +276,9 @@ def font_files(folder: Path) -> dict[int, Path]:
     fonts = {weight: (folder / name).resolve() for weight, name in FONTS.items()}
     missing = [f"{FONT_DIR}/{path.name}" for path in fonts.values() if not path.is_file()]
     if missing:
-        raise PluginError(f"Fehler in '{FONT_DIR}': Für die Checklisten-PDFs fehlt die Schrift {', '.join(missing)} "
-                          "(siehe data/fonts/README.md).")
+        raise PluginError(error(FONT_DIR, None, (
+            f"Für die Checklisten-PDFs fehlt die Schrift {', '.join(missing)} (siehe data/fonts/README.md)."
+        )))
     return fonts
 
 

@@ -43,9 +43,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from mkdocs.utils import get_relative_url
 
-from kn import registry, view
-from kn.problems import error
-from kn.schema import _Loader, show, yaml_error
+from kn import names, registry, view, yamlfile
+from kn.problems import Problem, error
+from kn.schema import show, yaml_error
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.kn.redirects")
 
-REDIRECTS_FILE = "data/redirects.yml"
+REDIRECTS_FILE = names.REDIRECTS_FILE
 QUERY_MAP = "alte-adressen.json"
 QUERY_RE = re.compile(r"\?[A-Za-z_][\w-]*=[\w-]+")
 TEMPLATE = "fragments/kn/redirect.html"
@@ -93,7 +93,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     # Size, encoding, depth, aliases and duplicate keys were checked before any
     # parsing (security.on_files, limits.py): loading it now is safe.
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+        data = yamlfile.load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         registry.SITE.errors.append(yaml_error(REDIRECTS_FILE, exc, hint=FORM) if isinstance(exc, yaml.YAMLError)
                                     else error(REDIRECTS_FILE, None, "Die Datei ist nicht in UTF-8 gespeichert."))
@@ -159,8 +159,8 @@ def output_path(old: str) -> str:
 # the whole path (MkDocs, the search plugin, hooks/kn/derive/reader.py, hooks/kn/render/social.py,
 # hooks/kn/derive/tags.py, hooks/kn/publish/redirects.py), named for messages.
 GENERATED_FOLDERS = {
-    "assets": "ihre eigenen Dateien (Stile, Skripte, Vorschaubilder unter assets/)",
-    "search": "den Suchindex (search/)", "tags": "die Themenseiten und ihre Feeds (tags/)",
+    names.ASSETS: f"ihre eigenen Dateien (Stile, Skripte, Vorschaubilder unter {names.ASSETS}/)",
+    "search": "den Suchindex (search/)", names.TAGS: f"die Themenseiten und ihre Feeds ({names.TAGS}/)",
 }
 GENERATED_FILES = {
     "feed.xml": "den Atom-Feed 'feed.xml'", "sitemap.xml": "die Sitemap 'sitemap.xml'",
@@ -193,7 +193,7 @@ def parse_redirects(
     if not isinstance(data, dict):
         return [], [error(REDIRECTS_FILE, None, f"{show(data)} ist keine Zuordnung alter Pfade zu Seiten. {FORM}")]
     redirects: list[Redirect] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     written: dict[str, str] = {}  # output -> the old path that writes it
     for key, target in data.items():
         if not isinstance(key, str):

@@ -40,10 +40,10 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
-from kn import registry, schema, view
+from kn import names, registry, schema, view
 from kn.annotate import body_first_line
-from kn.limits import shorten
-from kn.problems import error
+from kn.limits import shorten_for_message
+from kn.problems import Problem, error
 from kn.registry import Checklist
 from kn.view import Fragment
 
@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 
-FOLDER = "checklisten"
-INCLUDE_RE = re.compile(r'^--8<--[ \t]+"checklisten/([^"/]+)\.md"[ \t]*$', re.M)
+FOLDER = names.CHECKLISTS
+INCLUDE_RE = re.compile(rf'^--8<--[ \t]+"{FOLDER}/([^"/]+)\.md"[ \t]*$', re.M)
 ANY_INCLUDE_RE = re.compile(r"^[ \t]*--8<--.*$", re.M)
 MARKER = "<!-- kn-checkliste:{name} -->"
 MARKER_RE = re.compile(r"<!-- kn-checkliste:([^ ]+) -->")
@@ -158,7 +158,7 @@ def parse_checklist(name: str, src_uri: str, url: str, text: str) -> tuple[Check
     if not match:
         return None, error(src_uri, None, (
             'Eine Checkliste beginnt mit der Zeile !!! checkliste "Titel" '
-            f"(davor höchstens ein Kopfbereich mit {', '.join(CHECKLIST_FIELDS)}); gefunden: '{shorten(first)}'."
+            f"(davor höchstens ein Kopfbereich mit {', '.join(CHECKLIST_FIELDS)}); gefunden: '{shorten_for_message(first)}'."
         ))
     items = ITEM_RE.findall(text)
     if not items:
@@ -184,18 +184,18 @@ def checklist_options(src_uri: str, meta: dict) -> tuple[dict[str, object], str 
 
 def find_includes(
     src_uri: str, body: str, known: dict[str, Checklist], *, first_line: int | None = None,
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[Problem]]:
     """The checklists an article includes, and problems with its include lines
     (with their line in the file when `first_line`, the body's first, is known)."""
     names: list[str] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for match in ANY_INCLUDE_RE.finditer(body):
         line = match.group(0)
         number = first_line + body.count("\n", 0, match.start()) if first_line else None
         include = INCLUDE_RE.match(line)
         if include is None:
             problems.append(error(src_uri, None, (
-                f"Die Zeile '{shorten(line.strip())}' bindet nichts ein: erlaubt sind nur Checklisten, "
+                f"Die Zeile '{shorten_for_message(line.strip())}' bindet nichts ein: erlaubt sind nur Checklisten, "
                 'ohne Einrückung, in der Form --8<-- "checklisten/<name>.md".'
             ), line=number))
             continue

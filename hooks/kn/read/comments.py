@@ -44,15 +44,15 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 
-from kn import registry, view
+from kn import names, registry, view, yamlfile
 from kn.comment_providers import DEFAULT as DEFAULT_PROVIDER
 from kn.comment_providers import PROVIDERS, client_cookies, client_storage
 from kn.comment_providers import email as email_provider
 from kn.markdown.typography import ApostropheExtension
-from kn.problems import error
+from kn.problems import Problem, error
 from kn.registry import CommentSettings
 from kn.sanitize import sanitize_html
-from kn.schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show, yaml_error
+from kn.schema import COMMENT_STATES, check_comments, check_date, check_text, show, yaml_error
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 
 TODAY_ENV = "KN_HEUTE"
 CONFIG = "mkdocs.yml"
-DATA_DIR = "data/comments"
+DATA_DIR = names.COMMENTS_DIR
 ENTRY_KEYS = ("author", "date", "text", "reply_to")
 SETTINGS_KEYS = ("provider", "default", "close_after_days", *PROVIDERS)
 DATENSCHUTZ_PAGE = "datenschutz.md"
@@ -80,11 +80,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     site = registry.SITE
     site.comment_settings, problems = check_settings(config.extra.get("comments"))
     site.errors.extend(problems)
-    try:
-        site.comments_today = today_from_env(os.environ.get(TODAY_ENV))
-    except PluginError as exc:  # reported with every other problem, in the usual format
-        site.errors.append(str(exc))
-        site.comments_today = datetime.date.today()
+    site.comments_today, problem = check_today(os.environ.get(TODAY_ENV))
+    if problem:  # reported with every other problem
+        site.errors.append(problem)
     return config
 
 
@@ -163,20 +161,30 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
 
 
 def today_from_env(value: str | None) -> datetime.date:
-    """The build's "today": KN_HEUTE=JJJJ-MM-TT if set, else the real date."""
+    """The build's "today": KN_HEUTE=JJJJ-MM-TT if set, else the real date;
+    a bad value stops with a PluginError (for the tools)."""
+    today, problem = check_today(value)
+    if problem:
+        raise PluginError(problem)
+    return today
+
+
+def check_today(value: str | None) -> tuple[datetime.date, Problem | None]:
+    """The build's "today" (see `today_from_env`) and the problem of a bad
+    value (the real date is then used)."""
     if not value:
-        return datetime.date.today()
+        return datetime.date.today(), None
     date, problem = check_date(value.strip())
     if problem:
-        raise PluginError(error(f"Umgebungsvariable {TODAY_ENV}", None, problem))
-    return date.date() if isinstance(date, datetime.datetime) else date
+        return datetime.date.today(), error(f"Umgebungsvariable {TODAY_ENV}", None, problem)
+    return (date.date() if isinstance(date, datetime.datetime) else date), None
 
 
-def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
+def check_settings(raw: Any) -> tuple[CommentSettings, list[Problem]]:
     """Validate `extra.comments` of mkdocs.yml; return clean settings and problems.
     A wrong default is reported and counts as "off"."""
     settings = CommentSettings()
-    problems: list[str] = []
+    problems: list[Problem] = []
     if raw is None:
         return settings, problems
     if not isinstance(raw, dict):
@@ -304,11 +312,11 @@ def section_page(uri: str, files: Files, series: dict[str, Any]) -> bool:
     return file is not None and not file.generated_by and file.inclusion not in (InclusionLevel.DRAFT, InclusionLevel.EXCLUDED)
 
 
-def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Read and check one comments file; entries with rendered HTML, and problems.
     `smarty`: the site's settings of the smarty extension (quotation marks)."""
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = yamlfile.load(text)
     except yaml.YAMLError as exc:
         return [], [yaml_error(rel, exc)]
     if data is None:
@@ -319,7 +327,7 @@ def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) 
             "jeder mit '- author: …', 'date: JJJJ-MM-TT' und 'text: …'."
         ))]
     entries: list[dict[str, Any]] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for number, raw in enumerate(data, start=1):
         entry, entry_problems = check_entry(rel, number, raw, smarty=smarty)
         problems.extend(entry_problems)
@@ -327,7 +335,7 @@ def load_comments(rel: str, text: str, *, smarty: dict[str, Any] | None = None) 
     return ([] if problems else entries), problems
 
 
-def check_entry(rel: str, number: int, raw: Any, *, smarty: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
+def check_entry(rel: str, number: int, raw: Any, *, smarty: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     where = f"Eintrag {number}"
     if not isinstance(raw, dict):
         return {}, [error(rel, where, f"{show(raw)} ist kein Kommentar. Erwartet: Felder author, date, text und optional reply_to.")]

@@ -169,7 +169,7 @@ def layout_title(title: str, bold: Path) -> TitleLayout:
                 return place(balance(title, lines, measure, width, split), bold, size, complete=True)
     size = TITLE_SIZES[-1]
     measure = measurer(bold, size)
-    return place(shorten(title, measure, width, max_lines(size)), bold, size, complete=False)
+    return place(fit_lines(title, measure, width, max_lines(size)), bold, size, complete=False)
 
 
 def balance(title: str, lines: list[str], measure: Callable[[str], float], width: float, split: str) -> list[str]:
@@ -277,7 +277,7 @@ def hyphenator():
     return pyphen.Pyphen(lang="de_DE", left=3, right=3)
 
 
-def shorten(title: str, measure: Callable[[str], float], width: float, limit: int) -> list[str]:
+def fit_lines(title: str, measure: Callable[[str], float], width: float, limit: int) -> list[str]:
     """The first `limit` lines of the title, the last one ending with „…“ after
     a whole word."""
     lines = wrap(title, measure, width, split="never")[:limit]
@@ -294,4 +294,4 @@ def fit_line(text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
     """One line of `text`, ending with „…“ after a whole word when too long."""
     if face.getlength(text) <= width:
         return text
-    return shorten(text, face.getlength, width, 1)[0]
+    return fit_lines(text, face.getlength, width, 1)[0]

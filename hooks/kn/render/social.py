@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kn import registry, view
+from kn import names, registry, view
 from kn.render import preview_image
 from kn.render.preview_image import HEIGHT, WIDTH, Colours, Preview
 from kn.text import format_date_de
@@ -39,13 +39,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.kn.social")
 
-IMAGE_DIR = "assets/vorschau"
+IMAGE_DIR = names.PREVIEW_IMAGES
 LOGO = f"{IMAGE_DIR}/logo.png"  # the publisher's logo in the structured data
 LOGO_SIZE = 512
-CACHE_DIR = ".cache/social-images"
-FONT_DIR = "data/fonts"
+CACHE_DIR = names.SOCIAL_CACHE
+FONT_DIR = names.FONTS_DIR
 BOLD, REGULAR = "OpenSans-Bold.ttf", "OpenSans-Semibold.ttf"
-STYLESHEET = "assets/kn.css"  # under docs/: the colours come from here
+STYLESHEET = names.STYLESHEET  # under docs/: the colours come from here
 PARALLEL_FROM = 24  # draw in worker processes when this many images are missing
 
 # -----------------------------------------------------------------------------
