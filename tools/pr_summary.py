@@ -126,7 +126,9 @@ def build_site(config_file: Path, site_dir: Path) -> Build:
     finally:
         logger.removeHandler(warnings)
         logger.removeHandler(console)
-    site = registry.SITE
+    # The state of the build that ran: a project's hooks/main.py imports its own
+    # `kn` (a copy elsewhere, e.g. in the tests, replaces the one imported here).
+    site = sys.modules["kn.registry"].SITE
     docs_dir = Path(config.docs_dir)
     problems = list(site.errors)
     annotate.locate(problems, root=root, docs_dir=docs_dir)
