@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ from tools.localsite import (
     CHROMIUM_ARGS,
     DEMO,
     ROOT,
+    SHARED_CACHE_ENV,
     article,
     build,
     copy_example_comments,
@@ -177,9 +179,11 @@ class Project:
     def remove(self, relpath: str) -> None:
         (self.root / relpath).unlink()
 
-    def build(self, *extra: str) -> tuple[subprocess.CompletedProcess, Site]:
+    def build(self, *extra: str, shared_cache: bool = True) -> tuple[subprocess.CompletedProcess, Site]:
+        """`mkdocs build --strict`; `shared_cache=False` for a test of the
+        build's own caches (a first build then draws everything itself)."""
         out = self.root / "site"
-        result = build(self.root, out, *extra)
+        result = build(self.root, out, *extra, shared_cache=shared_cache)
         return result, Site(out, result.stdout + result.stderr)
 
 
@@ -270,6 +274,28 @@ def pytest_collection_modifyitems(config, items) -> None:
         layer = layer_of(item)
         if not item.get_closest_marker(layer):
             item.add_marker(getattr(pytest.mark, layer))
+
+
+# -----------------------------------------------------------------------------
+# Speed: the copies of the test site share their drawn preview images and
+# checklist PDFs (tools/localsite.py `build`, named by a hash of everything
+# that changes them), across workers and runs, in .cache/test-builds/.
+# KN_TEST_CACHE= (empty) switches it off; files older than 30 days are removed
+# (and drawn again where a test needs them).
+# -----------------------------------------------------------------------------
+
+SHARED_CACHE = ROOT / ".cache" / "test-builds"
+SHARED_CACHE_DAYS = 30
+
+
+def pytest_configure(config) -> None:
+    os.environ.setdefault(SHARED_CACHE_ENV, str(SHARED_CACHE))
+    store = os.environ[SHARED_CACHE_ENV]
+    if store and not hasattr(config, "workerinput"):  # once, in the controller
+        limit = time.time() - SHARED_CACHE_DAYS * 86400
+        for path in Path(store).rglob("*"):
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
