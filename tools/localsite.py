@@ -7,6 +7,7 @@ there is one static server and one list of Chromium flags.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import http.server
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,18 +123,27 @@ def build(project: Path, site_dir: Path, *extra: str, shared_cache: bool = True)
     earlier copies (`seed_drawn`), and what this build drew is kept for later
     ones (`keep_drawn`): the build itself runs unchanged, it only finds more
     in its cache. A test of the cache passes `shared_cache=False`."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    with shared_drawn(project, enabled=shared_cache):
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
+            cwd=project, env=env, capture_output=True, text=True, timeout=300,
+        )
+
+
+@contextlib.contextmanager
+def shared_drawn(project: Path, *, enabled: bool = True, keep: bool = True) -> Iterator[None]:
+    """Around anything that builds `project` (`build`, a tool, `mkdocs serve`):
+    with $KN_TEST_CACHE set, seed its caches before and, once it has ended
+    normally, keep what it drew. `keep=False` for a process that is stopped
+    from outside (`mkdocs serve`: a file it was drawing may be cut short)."""
     shared = os.environ.get(SHARED_CACHE_ENV, "").strip()
-    store = Path(shared) if shared and shared_cache else None
+    store = Path(shared) if shared and enabled else None
     if store is not None:
         seed_drawn(store, project)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
-    )
-    if store is not None:
+    yield
+    if store is not None and keep:
         keep_drawn(project, store)
-    return result
 
 
 def _drawn_files(folder: Path) -> list[Path]:
