@@ -13,6 +13,7 @@ fixture_site/... -> build, else unit."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -274,6 +275,56 @@ def pytest_collection_modifyitems(config, items) -> None:
         layer = layer_of(item)
         if not item.get_closest_marker(layer):
             item.add_marker(getattr(pytest.mark, layer))
+    order_files_longest_first(config, items)
+
+
+# -----------------------------------------------------------------------------
+# Speed: with `pytest -n auto --dist loadfile --no-loadscope-reorder` (make test)
+# each worker takes the next test file when it is done; the longest files go
+# first, so that no worker is left running a long file while the other waits.
+# How long a file took is remembered from the last run (pytest's cache), else
+# taken from tests/file-seconds.json (measured once, for a fresh clone and CI;
+# only an order, never a limit), else estimated from the file's layers.
+# -----------------------------------------------------------------------------
+
+FILE_SECONDS = "kn/seconds-per-file"
+FILE_SECONDS_HINTS = Path(__file__).resolve().parent / "file-seconds.json"
+ESTIMATE = {"browser": 2.0, "build": 1.0, "unit": 0.01}  # seconds per test of a file never measured
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def order_files_longest_first(config, items) -> None:
+    cache = getattr(config, "cache", None)
+    measured = json.loads(FILE_SECONDS_HINTS.read_text(encoding="utf-8")) if FILE_SECONDS_HINTS.is_file() else {}
+    measured.update(cache.get(FILE_SECONDS, {}) if cache is not None else {})
+    estimate: dict[str, float] = {}
+    for item in items:
+        file = _file_of(item.nodeid)
+        estimate[file] = estimate.get(file, 0.0) + ESTIMATE[layer_of(item)]
+    weight = {file: measured.get(file, seconds) for file, seconds in estimate.items()}
+    first_seen = {file: number for number, file in enumerate(dict.fromkeys(_file_of(i.nodeid) for i in items))}
+    items.sort(key=lambda item: (-weight[_file_of(item.nodeid)], first_seen[_file_of(item.nodeid)]))
+
+
+_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report) -> None:
+    _seconds[_file_of(report.nodeid)] = _seconds.get(_file_of(report.nodeid), 0.0) + report.duration
+
+
+def _remember_file_seconds(session) -> None:
+    cache, option = getattr(session.config, "cache", None), session.config.option
+    if cache is None or hasattr(session.config, "workerinput") or not _seconds:
+        return
+    if getattr(option, "markexpr", "") or getattr(option, "keyword", ""):
+        return  # part of a file's tests only: not its time
+    known = cache.get(FILE_SECONDS, {})
+    known.update({file: round(seconds, 2) for file, seconds in _seconds.items()})
+    cache.set(FILE_SECONDS, known)
 
 
 # -----------------------------------------------------------------------------
@@ -299,8 +350,10 @@ def pytest_configure(config) -> None:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    """With $KN_STATUS_DIR set (the pull-request workflow), record whether the
+    """Remember each file's time (see `order_files_longest_first`). With
+    $KN_STATUS_DIR set (the pull-request workflow), record whether the
     product tests passed, for tools/pr_summary.py („der Code der Website“)."""
+    _remember_file_seconds(session)
     folder = os.environ.get("KN_STATUS_DIR")
     if folder and not hasattr(session.config, "workerinput"):
         Path(folder).mkdir(parents=True, exist_ok=True)
