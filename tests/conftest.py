@@ -317,7 +317,7 @@ def pytest_runtest_logreport(report) -> None:
 
 
 def _remember_file_seconds(session) -> None:
-    cache, option = getattr(session.config, "cache", None), session.config.option
+    cache, option = getattr(session.config, "cache", None), getattr(session.config, "option", None)
     if cache is None or hasattr(session.config, "workerinput") or not _seconds:
         return
     if getattr(option, "markexpr", "") or getattr(option, "keyword", ""):
