@@ -13,9 +13,11 @@ fixture_site/... -> build, else unit."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,7 @@ from tools.localsite import (
     CHROMIUM_ARGS,
     DEMO,
     ROOT,
+    SHARED_CACHE_ENV,
     article,
     build,
     copy_example_comments,
@@ -177,9 +180,11 @@ class Project:
     def remove(self, relpath: str) -> None:
         (self.root / relpath).unlink()
 
-    def build(self, *extra: str) -> tuple[subprocess.CompletedProcess, Site]:
+    def build(self, *extra: str, shared_cache: bool = True) -> tuple[subprocess.CompletedProcess, Site]:
+        """`mkdocs build --strict`; `shared_cache=False` for a test of the
+        build's own caches (a first build then draws everything itself)."""
         out = self.root / "site"
-        result = build(self.root, out, *extra)
+        result = build(self.root, out, *extra, shared_cache=shared_cache)
         return result, Site(out, result.stdout + result.stderr)
 
 
@@ -270,11 +275,85 @@ def pytest_collection_modifyitems(config, items) -> None:
         layer = layer_of(item)
         if not item.get_closest_marker(layer):
             item.add_marker(getattr(pytest.mark, layer))
+    order_files_longest_first(config, items)
+
+
+# -----------------------------------------------------------------------------
+# Speed: with `pytest -n auto --dist loadfile --no-loadscope-reorder` (make test)
+# each worker takes the next test file when it is done; the longest files go
+# first, so that no worker is left running a long file while the other waits.
+# How long a file took is remembered from the last run (pytest's cache), else
+# taken from tests/file-seconds.json (measured once, for a fresh clone and CI;
+# only an order, never a limit), else estimated from the file's layers.
+# -----------------------------------------------------------------------------
+
+FILE_SECONDS = "kn/seconds-per-file"
+FILE_SECONDS_HINTS = Path(__file__).resolve().parent / "file-seconds.json"
+ESTIMATE = {"browser": 2.0, "build": 1.0, "unit": 0.01}  # seconds per test of a file never measured
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def order_files_longest_first(config, items) -> None:
+    cache = getattr(config, "cache", None)
+    measured = json.loads(FILE_SECONDS_HINTS.read_text(encoding="utf-8")) if FILE_SECONDS_HINTS.is_file() else {}
+    measured.update(cache.get(FILE_SECONDS, {}) if cache is not None else {})
+    estimate: dict[str, float] = {}
+    for item in items:
+        file = _file_of(item.nodeid)
+        estimate[file] = estimate.get(file, 0.0) + ESTIMATE[layer_of(item)]
+    weight = {file: measured.get(file, seconds) for file, seconds in estimate.items()}
+    first_seen = {file: number for number, file in enumerate(dict.fromkeys(_file_of(i.nodeid) for i in items))}
+    items.sort(key=lambda item: (-weight[_file_of(item.nodeid)], first_seen[_file_of(item.nodeid)]))
+
+
+_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report) -> None:
+    _seconds[_file_of(report.nodeid)] = _seconds.get(_file_of(report.nodeid), 0.0) + report.duration
+
+
+def _remember_file_seconds(session) -> None:
+    cache, option = getattr(session.config, "cache", None), getattr(session.config, "option", None)
+    if cache is None or hasattr(session.config, "workerinput") or not _seconds:
+        return
+    if getattr(option, "markexpr", "") or getattr(option, "keyword", ""):
+        return  # part of a file's tests only: not its time
+    known = cache.get(FILE_SECONDS, {})
+    known.update({file: round(seconds, 2) for file, seconds in _seconds.items()})
+    cache.set(FILE_SECONDS, known)
+
+
+# -----------------------------------------------------------------------------
+# Speed: the copies of the test site share their drawn preview images and
+# checklist PDFs (tools/localsite.py `build`, named by a hash of everything
+# that changes them), across workers and runs, in .cache/test-builds/.
+# KN_TEST_CACHE= (empty) switches it off; files older than 30 days are removed
+# (and drawn again where a test needs them).
+# -----------------------------------------------------------------------------
+
+SHARED_CACHE = ROOT / ".cache" / "test-builds"
+SHARED_CACHE_DAYS = 30
+
+
+def pytest_configure(config) -> None:
+    os.environ.setdefault(SHARED_CACHE_ENV, str(SHARED_CACHE))
+    store = os.environ[SHARED_CACHE_ENV]
+    if store and not hasattr(config, "workerinput"):  # once, in the controller
+        limit = time.time() - SHARED_CACHE_DAYS * 86400
+        for path in Path(store).rglob("*"):
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    """With $KN_STATUS_DIR set (the pull-request workflow), record whether the
+    """Remember each file's time (see `order_files_longest_first`). With
+    $KN_STATUS_DIR set (the pull-request workflow), record whether the
     product tests passed, for tools/pr_summary.py („der Code der Website“)."""
+    _remember_file_seconds(session)
     folder = os.environ.get("KN_STATUS_DIR")
     if folder and not hasattr(session.config, "workerinput"):
         Path(folder).mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ import yaml
 
 from conftest import ARTICLES, ROOT, article, article_url, assert_fails
 from kn import schema
+from tools.localsite import shared_drawn
 
 NEW = "docs/kooperation-netzwerke/neu.md"
 NEW_SRC = "kooperation-netzwerke/neu.md"
@@ -155,20 +156,21 @@ def test_draft_is_shown_and_marked_by_serve(project):
     project.write(NEW, article("Sichtbarer Entwurf", draft="true"))
     port = free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}", "-f", str(project.root / "mkdocs.yml")],
-        cwd=project.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    # `mkdocs serve` mounts the site under the path of site_url.
-    base = f"http://127.0.0.1:{port}" + urlparse(yaml.safe_load(project.read("mkdocs.yml"))["site_url"]).path
-    try:
-        page = fetch(f"{base}kooperation-netzwerke/neu/")
-        assert "Sichtbarer Entwurf" in page and "Entwurf</span>" in page
-        overview = fetch(f"{base}kooperation-netzwerke/")
-        assert "Sichtbarer Entwurf" in overview
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with shared_drawn(project.root, keep=False):
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}", "-f", str(project.root / "mkdocs.yml")],
+            cwd=project.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        # `mkdocs serve` mounts the site under the path of site_url.
+        base = f"http://127.0.0.1:{port}" + urlparse(yaml.safe_load(project.read("mkdocs.yml"))["site_url"]).path
+        try:
+            page = fetch(f"{base}kooperation-netzwerke/neu/")
+            assert "Sichtbarer Entwurf" in page and "Entwurf</span>" in page
+            overview = fetch(f"{base}kooperation-netzwerke/")
+            assert "Sichtbarer Entwurf" in overview
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 # -----------------------------------------------------------------------------

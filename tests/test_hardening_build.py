@@ -11,6 +11,7 @@ import re
 import pytest
 
 from conftest import Project, article
+from tools.localsite import shared_drawn
 
 pytestmark = pytest.mark.build
 
@@ -143,24 +144,25 @@ def test_serve_lets_only_the_live_reload_script_run(project: Project):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(project.root / "mkdocs.yml"),
-         "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    try:
-        html = None
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/kooperation-netzwerke/", timeout=2) as response:
-                    html = response.read().decode("utf-8")
-                break
-            except OSError:
-                time.sleep(0.5)
-        assert html is not None, "mkdocs serve did not answer"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+    with shared_drawn(project.root, keep=False):
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(project.root / "mkdocs.yml"),
+             "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        try:
+            html = None
+            for _ in range(120):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/kooperation-netzwerke/", timeout=2) as response:
+                        html = response.read().decode("utf-8")
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            assert html is not None, "mkdocs serve did not answer"
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
     sources = script_src(html)
     nonces = [s for s in sources if s.startswith("'nonce-")]
     assert "'unsafe-inline'" not in sources and len(nonces) == 1

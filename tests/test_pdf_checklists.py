@@ -66,7 +66,7 @@ def make_project(root: Path) -> Project:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("pdf") / "project")
-    result, site = project.build()
+    result, site = project.build(shared_cache=False)  # test_unchanged_checklists_come_from_the_cache
     assert result.returncode == 0, result.stdout + result.stderr
     return project, site, result
 
@@ -290,6 +290,6 @@ def test_a_checklist_longer_than_a_page_is_reported_also_from_the_cache(tmp_path
                     for n in range(1, 46))
     project.write("docs/checklisten/treffen.md", f'!!! checkliste "Zu lang"\n\n{items}')
     for _ in range(2):  # the second build finds the PDF in the cache
-        result, _site = project.build()
+        result, _site = project.build(shared_cache=False)
         output = assert_fails(result, "Fehler in 'checklisten/treffen.md'", "passt nicht auf eine Seite DIN A4")
         assert "Traceback" not in output

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from conftest import ROOT, article
+from tools.localsite import shared_drawn
 
 NEW = "docs/kooperation-netzwerke/neuer-artikel.md"
 
@@ -18,11 +19,12 @@ NEW = "docs/kooperation-netzwerke/neuer-artikel.md"
 def summarize(project, *changed: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     environ.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "tools.pr_summary", "--config", str(project.root / "mkdocs.yml"),
-         "--site-dir", str(project.root / "site"), *changed],
-        cwd=ROOT, env=environ, input=stdin, capture_output=True, text=True, timeout=300,
-    )
+    with shared_drawn(project.root):
+        return subprocess.run(
+            [sys.executable, "-m", "tools.pr_summary", "--config", str(project.root / "mkdocs.yml"),
+             "--site-dir", str(project.root / "site"), *changed],
+            cwd=ROOT, env=environ, input=stdin, capture_output=True, text=True, timeout=300,
+        )
 
 
 def test_summary_of_a_good_pull_request(project):

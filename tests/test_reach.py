@@ -268,7 +268,7 @@ def test_pages_without_preview_image_keep_the_small_card(site):
 
 
 def test_unchanged_images_come_from_the_cache(project):
-    first, built = project.build()
+    first, built = project.build(shared_cache=False)
     assert first.returncode == 0, first.stderr
     # A fresh build draws every image: at least one per page that shows one.
     drawn = re.search(r"Vorschaubilder: (\d+) neu gezeichnet, 0 aus dem Zwischenspeicher", first.stdout + first.stderr)

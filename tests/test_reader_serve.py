@@ -8,6 +8,7 @@ import pytest
 
 from tests.reader_fixtures import fixture_project
 from tools.bench_serve import DevServer, wait_for
+from tools.localsite import shared_drawn
 
 pytestmark = pytest.mark.build
 
@@ -17,7 +18,7 @@ TIMEOUT = 90
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     project = fixture_project(tmp_path_factory.mktemp("serve") / "p", 3, drop_hooks=("social",))
-    with DevServer(project) as server:
+    with shared_drawn(project, keep=False), DevServer(project) as server:
         wait_for(server.base, "Artikel 1 über Vertrauen", TIMEOUT)
         yield project, server.base
 

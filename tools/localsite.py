@@ -7,6 +7,7 @@ there is one static server and one list of Chromium flags.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import http.server
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,13 +106,85 @@ def copy_example_comments(target: Path) -> None:
     shutil.copytree(ROOT / "tests" / "fixtures" / "comments", target / "data" / "comments", dirs_exist_ok=True)
 
 
-def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Run the real `mkdocs build --strict` on a project folder."""
+# The build's own caches of drawn files (hooks/kn/render/social.py, hooks/kn/publish/
+# checklist_pdf.py): each file is named by a hash of everything that changes it, so a
+# file drawn for one copy of a site is right for every other copy that needs it.
+DRAWN_CACHES = (".cache/social-images", ".cache/checklist-pdfs")
+# Where the tests share those files between their many copies of the test site
+# (tests/conftest.py sets it; unset or empty: every copy draws its own).
+SHARED_CACHE_ENV = "KN_TEST_CACHE"
+
+
+def build(project: Path, site_dir: Path, *extra: str, shared_cache: bool = True) -> subprocess.CompletedProcess:
+    """Run the real `mkdocs build --strict` on a project folder.
+
+    With $KN_TEST_CACHE set and `shared_cache`, a project without caches of
+    its own starts with the preview images and checklist PDFs drawn for
+    earlier copies (`seed_drawn`), and what this build drew is kept for later
+    ones (`keep_drawn`): the build itself runs unchanged, it only finds more
+    in its cache. A test of the cache passes `shared_cache=False`."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
-    )
+    with shared_drawn(project, enabled=shared_cache):
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
+            cwd=project, env=env, capture_output=True, text=True, timeout=300,
+        )
+
+
+@contextlib.contextmanager
+def shared_drawn(project: Path, *, enabled: bool = True, keep: bool = True) -> Iterator[None]:
+    """Around anything that builds `project` (`build`, a tool, `mkdocs serve`):
+    with $KN_TEST_CACHE set, seed its caches before and, once it has ended
+    normally, keep what it drew. `keep=False` for a process that is stopped
+    from outside (`mkdocs serve`: a file it was drawing may be cut short)."""
+    shared = os.environ.get(SHARED_CACHE_ENV, "").strip()
+    store = Path(shared) if shared and enabled else None
+    if store is not None:
+        seed_drawn(store, project)
+    yield
+    if store is not None and keep:
+        keep_drawn(project, store)
+
+
+def _drawn_files(folder: Path) -> list[Path]:
+    return [path for path in folder.rglob("*") if path.is_file() and not path.name.endswith(".tmp")] if folder.is_dir() else []
+
+
+def seed_drawn(store: Path, project: Path) -> None:
+    """Hard-link the shared drawn files into a project that has no caches yet
+    (the build removes the ones it does not use; it never writes into a cached
+    image or PDF, only new ones beside them)."""
+    for cache in DRAWN_CACHES:
+        target, source = project / cache, store / Path(cache).name
+        if target.exists() or not source.is_dir():
+            continue
+        for path in _drawn_files(source):
+            dest = target / path.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                if path.suffix in (".png", ".pdf"):
+                    os.link(path, dest)
+                else:  # a small note the build may rewrite (the page count of a PDF)
+                    shutil.copyfile(path, dest)
+            except FileNotFoundError:  # removed meanwhile by another session's clean-up
+                continue
+            except OSError:
+                shutil.copyfile(path, dest)
+
+
+def keep_drawn(project: Path, store: Path) -> None:
+    """Copy what the project's caches hold and the store lacks into the store
+    (a copy under a temporary name, then renamed: workers share the store)."""
+    for cache in DRAWN_CACHES:
+        source, target = project / cache, store / Path(cache).name
+        for path in _drawn_files(source):
+            dest = target / path.relative_to(source)
+            if dest.exists():
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            temporary = dest.with_name(f"{dest.name}.{os.getpid()}.tmp")
+            shutil.copyfile(path, temporary)
+            os.replace(temporary, dest)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
