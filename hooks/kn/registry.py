@@ -10,8 +10,8 @@ hook modules between rebuilds of `mkdocs serve`.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from mkdocs.utils import get_relative_url
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-    from kn.derive.reader import Author
     from kn.paging import Pager
     from kn.publish.checklist_pdf import ChecklistPdf
     from kn.render.social import SocialImage
@@ -35,9 +34,22 @@ if TYPE_CHECKING:
 # -----------------------------------------------------------------------------
 
 
-@dataclass
+def _as_tuples(record: object, *names: str) -> None:
+    """Lists given to a frozen record (tests, readers) become tuples, so the
+    record cannot be changed through them."""
+    for name in names:
+        value = getattr(record, name)
+        if not isinstance(value, tuple):
+            object.__setattr__(record, name, tuple(value))
+
+
+@dataclass(frozen=True)
 class Article:
-    """One article, read once from its Markdown file in `articles.on_files`."""
+    """One article, read once from its Markdown file (hooks/kn/read/articles.py).
+
+    Immutable: a later step that derives a value (the checklists an article
+    includes, its comment state) makes a new record with `dataclasses.replace`,
+    and `Site.replace_articles` puts it into every collection at once."""
 
     src_uri: str  # relative to docs/, e.g. "kooperation-netzwerke/x.md"
     url: str  # e.g. "kooperation-netzwerke/x/"
@@ -45,18 +57,16 @@ class Article:
     title: str
     description: str
     date: datetime.date
-    tags: list[str]
+    tags: tuple[str, ...]
     comments: str | None  # "open", "closed", "off" or None (use the default)
-    authors: list[str]
+    authors: tuple[str, ...]
     draft: bool
     body: str  # Markdown without front matter
     part: int | None = None  # front matter `teil`: place in the series
-    # Filled in by later hooks:
-    checklists: list[str] = field(default_factory=list)
-    words: int = 0
-    reading_minutes: int = 0
-    comment_count: int = 0
-    comment_state: str = "off"
+    # Derived once each, by dataclasses.replace:
+    checklists: tuple[str, ...] = ()  # hooks/kn/read/checklists.py: included checklists, in order
+    comment_count: int = 0  # hooks/kn/read/comments.py: archived comments shown
+    comment_state: str = "off"  # hooks/kn/read/comments.py: open, closed or off as shown
     # The date as written with its time (None for a date alone), and the date
     # of the last revision (`updated`, a date or a datetime), see schema.check_date.
     published: datetime.datetime | None = None
@@ -66,12 +76,15 @@ class Article:
     pinned: bool = False  # front matter `angeheftet`: first in a blog section
     guid: str = ""  # front matter `guid`: the feed id of an imported post (the old blog's)
 
+    def __post_init__(self) -> None:
+        _as_tuples(self, "tags", "authors", "checklists")
+
     def moment(self) -> datetime.datetime:
         """When the article appeared, for sorting and feeds (a date alone: midnight UTC)."""
         return moment(self.published or self.date)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Series:
     """A folder of articles under docs/ with its overview page `index.md`."""
 
@@ -79,11 +92,14 @@ class Series:
     title: str
     index_uri: str
     url: str
-    articles: list[Article] = field(default_factory=list)  # reading order (a blog: pinned, then newest first)
+    articles: tuple[Article, ...] = ()  # reading order (a blog: pinned, then newest first)
     kind: str = "reihe"  # front matter `art` of index.md: "reihe" (parts in order) or "blog" (newest first)
 
+    def __post_init__(self) -> None:
+        _as_tuples(self, "articles")
 
-@dataclass
+
+@dataclass(frozen=True)
 class Checklist:
     """A checklist file `docs/checklisten/<name>.md`."""
 
@@ -91,18 +107,21 @@ class Checklist:
     src_uri: str
     url: str
     title: str
-    items: list[str]
+    items: tuple[str, ...]
     source: str  # the Markdown, included verbatim into articles
     # Front matter (optional, hooks/kn/read/checklists.py CHECKLIST_FIELDS):
     legal: bool = False  # `rechtlich: true`: print and PDF say „Kein Rechtsrat“
     fields: bool = True  # `felder: false`: no fields for partner, date and notes
     updated: datetime.date | None = None  # `updated`: date of the last change
 
+    def __post_init__(self) -> None:
+        _as_tuples(self, "items")
+
 
 # --- Tags (hooks/kn/derive/tags.py) ----------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tag:
     """A topic from data/tags.yml that at least one article uses."""
 
@@ -111,7 +130,37 @@ class Tag:
     description: str
     src_uri: str  # the generated page, "tags/<slug>.md"
     url: str  # "tags/<slug>/"
-    articles: list[Article] = field(default_factory=list)  # newest first
+    articles: tuple[Article, ...] = ()  # newest first
+
+    def __post_init__(self) -> None:
+        _as_tuples(self, "articles")
+
+
+# --- Authors (hooks/kn/derive/reader.py) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Author:
+    """An entry of data/authors.yml."""
+
+    id: str
+    name: str
+    bio: str
+    avatar: str | None  # path under docs/, e.g. "bilder/jana.jpg"
+    team: bool = False  # an editorial team or company, not one person (schema.org Organization)
+
+
+# --- Reading time (hooks/kn/derive/reader.py) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What an article's rendered page measures: its words (with its checklists)
+    and the reading time in minutes. A result of rendering (step 6 of
+    hooks/kn/pipeline.py), so it lives in the build's caches, not on the Article."""
+
+    words: int = 0
+    minutes: int = 0
 
 
 # --- Comments (hooks/kn/read/comments.py) ----------------------------------------------
@@ -154,6 +203,7 @@ class Site:
     checklist_html: dict[str, str] = field(default_factory=dict)  # name -> HTML
     checklist_markdown: Markdown | None = None  # the site's Markdown, made once
     checklist_words: dict[str, int] = field(default_factory=dict)  # name -> words (hooks/kn/derive/reader.py)
+    reading: dict[str, Reading] = field(default_factory=dict)  # src_uri -> words and minutes, set once when rendered
     # --- hooks/kn/derive/tags.py: the generated tag pages
     tag_pages: dict[str, Tag] = field(default_factory=dict)  # "tags/<slug>.md" -> tag
     # --- hooks/kn/derive/reader.py: data/authors.yml
@@ -197,6 +247,40 @@ class Site:
         """Every article whose fields must be checked, published or not."""
         return self.articles + self.drafts + self.rejected
 
+    def replace_articles(self, new: Mapping[str, Article]) -> None:
+        """Put the new records `new` (src_uri -> article, made with
+        dataclasses.replace) into every collection that holds articles, at once:
+        the collections are replaced, never changed item by item. Runs while
+        reading (hooks/kn/pipeline.py step 3), before any later step keeps a
+        reference to an article."""
+        if not new:
+            return
+
+        def swap(articles: Iterable[Article]) -> tuple[Article, ...]:
+            return tuple(new.get(a.src_uri, a) for a in articles)
+
+        self.drafts, self.rejected = list(swap(self.drafts)), list(swap(self.rejected))
+        self._rebuild(swap)
+
+    def remove_articles(self, src_uris: set[str]) -> None:
+        """Leave the articles `src_uris` out of what is published (nothing is
+        published from an article with a broken field); drafts and rejected
+        articles stay, for their checks."""
+        if src_uris:
+            self._rebuild(lambda articles: tuple(a for a in articles if a.src_uri not in src_uris))
+
+    def _rebuild(self, swap: Callable[[Iterable[Article]], tuple[Article, ...]]) -> None:
+        """New published collections: the articles, by address, in each series and tag."""
+        self.articles = list(swap(self.articles))
+        self.by_uri = {a.src_uri: a for a in self.articles}
+        self.series = {name: replace(s, articles=swap(s.articles)) for name, s in self.series.items()}
+        self.tags = {name: replace(t, articles=swap(t.articles)) for name, t in self.tags.items()}
+        self.tag_pages = {uri: self.tags.get(t.name, t) for uri, t in self.tag_pages.items()}
+
+    def reading_of(self, article: Article) -> Reading:
+        """The words and reading time of a rendered article (zero before)."""
+        return self.reading.get(article.src_uri, NOT_READ)
+
     @property
     def serving(self) -> bool:
         return self.command == "serve"
@@ -217,6 +301,7 @@ class Site:
         )
 
 
+NOT_READ = Reading()
 SITE = Site()
 
 
@@ -232,6 +317,7 @@ def install_filters(env: Environment) -> None:
     env.filters["datum_de"] = format_date_de
     env.filters["kn_moment"] = moment
     env.filters["kn_nbsp"] = nbsp  # no-break spaces in template texts („§ 5“, „e. Kfr.“)
+    env.filters["kn_reading"] = lambda article: SITE.reading_of(article)  # words, minutes of a rendered article
 
 
 def append_listings(files: Files, listing: Callable[[Page], str | None]) -> None:

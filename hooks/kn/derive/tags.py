@@ -11,6 +11,7 @@ their tags.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,7 +57,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     articles = [a for a in site.articles if a.src_uri not in broken]
     site.tags = collect_tags(articles, vocabulary)
     site.unused_tags = sorted(set(vocabulary) - set(site.tags), key=german_key)
-    for tag in site.tags.values():
+    for tag in list(site.tags.values()):
         existing = files.get_file_from_path(tag.src_uri)
         if existing is not None and existing.generated_by:
             continue  # two tags with one slug: reported with data/tags.yml
@@ -67,7 +68,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             )))
             continue
         file = File.generated(config, tag.src_uri, content=tag_markdown(tag), inclusion=InclusionLevel.NOT_IN_NAV)
-        tag.url = file.url
+        tag = site.tags[tag.name] = replace(tag, url=file.url)
         site.tag_pages[tag.src_uri] = tag
         files.append(file)
     return files
@@ -122,15 +123,14 @@ def check_articles(site: registry.Site, vocabulary: dict[str, str]) -> set[str]:
 
 def collect_tags(articles: list[registry.Article], vocabulary: dict[str, str]) -> dict[str, Tag]:
     """The used tags, each with its articles in the order given (newest first)."""
-    tags: dict[str, Tag] = {}
+    members: dict[str, list[registry.Article]] = {}
     for article in articles:
         for name in article.tags:
-            tag = tags.get(name)
-            if tag is None:
-                slug = slugify(name)
-                src_uri = f"{FOLDER}/{slug}.md"
-                tag = tags[name] = Tag(name, slug, vocabulary[name], src_uri, f"{FOLDER}/{slug}/")
-            tag.articles.append(article)
+            members.setdefault(name, []).append(article)
+    tags: dict[str, Tag] = {}
+    for name, tagged in members.items():
+        slug = slugify(name)
+        tags[name] = Tag(name, slug, vocabulary[name], f"{FOLDER}/{slug}.md", f"{FOLDER}/{slug}/", tuple(tagged))
     return tags
 
 

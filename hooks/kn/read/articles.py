@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -261,24 +262,26 @@ def attach_to_series(site: registry.Site, files: Files) -> None:
     then (articles without it) by date."""
     site.articles.sort(key=lambda a: (a.moment(), a.src_uri), reverse=True)
     site.by_uri = {a.src_uri: a for a in site.articles}
+    members: dict[str, list[Article]] = {name: [] for name in site.series}
     for article in sorted(site.articles, key=reading_order):
-        series = site.series.get(article.series)
-        if series is None:
+        if article.series not in site.series:
             site.errors.append(error(
                 article.series + "/index.md", None,
                 f"Die Reihe '{article.series}' braucht eine Übersichtsseite index.md mit einem Titel.",
             ))
             site.series[article.series] = Series(article.series, article.series, "", "")
             continue
-        series.articles.append(article)
-    for series in site.series.values():
+        members.setdefault(article.series, []).append(article)
+    for name, series in site.series.items():
+        parts = members.get(name, [])
         if series.kind == "blog":
             # A blog is read newest first, pinned posts on top; `teil` means nothing here.
-            series.articles.sort(key=lambda a: (a.pinned, a.moment(), a.src_uri), reverse=True)
-            continue
-        # Articles with a broken field count too: a duplicate `teil` shows in the same run.
-        rejected = [a for a in site.rejected if a.series == series.name]
-        site.errors.extend(duplicate_parts(sorted(series.articles + rejected, key=reading_order)))
+            parts.sort(key=lambda a: (a.pinned, a.moment(), a.src_uri), reverse=True)
+        else:
+            # Articles with a broken field count too: a duplicate `teil` shows in the same run.
+            rejected = [a for a in site.rejected if a.series == series.name]
+            site.errors.extend(duplicate_parts(sorted(parts + rejected, key=reading_order)))
+        site.series[name] = replace(series, articles=tuple(parts))
 
 
 def reading_order(article: Article) -> tuple:

@@ -30,6 +30,7 @@ import html
 import os
 import re
 import xml.etree.ElementTree as etree
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -88,12 +89,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site = registry.SITE
     settings = site.comment_settings
     today = site.comments_today
-    for article in site.articles:
-        article.comment_state = effective_state(
-            article.comments, article.date, default=settings.default,
-            close_after_days=settings.close_after_days, today=today,
-        )
-    open_articles = [a.src_uri for a in site.articles if a.comment_state == "open"]
+    states = {a.src_uri: effective_state(
+        a.comments, a.date, default=settings.default, close_after_days=settings.close_after_days, today=today,
+    ) for a in site.articles}
+    counts: dict[str, int] = {}
+    open_articles = [uri for uri, state in states.items() if state == "open"]
     provider = PROVIDERS[settings.provider]
     settings.provider_settings, problems = provider.check(
         settings.sections.get(settings.provider), open_articles, extra=config.extra,
@@ -105,18 +105,22 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     folder = data_dir(config)
     for path, uri in comment_files(folder):
         rel = f"{DATA_DIR}/{path.relative_to(folder).as_posix()}"
-        article = site.by_uri.get(uri)
-        if article is None:
+        if uri not in site.by_uri:
             problem = missing_article(rel, uri, files)
             if problem:
                 site.errors.append(problem)
             continue
         entries, problems = load_comments(rel, path.read_text(encoding="utf-8"), smarty=smarty)
         site.errors.extend(problems)
-        if problems or article.comment_state == "off":
+        if problems or states[uri] == "off":
             continue
         threads[uri] = thread(entries)
-        article.comment_count = len(entries)
+        counts[uri] = len(entries)
+    # The one place an article gets its comment state and number of comments.
+    site.replace_articles({
+        a.src_uri: replace(a, comment_state=states[a.src_uri], comment_count=counts.get(a.src_uri, 0))
+        for a in site.articles
+    })
     return files
 
 
