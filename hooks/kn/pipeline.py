@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from kn import devserver, security
+from kn import devserver, registry, security
 from kn.derive import listings, reader, related, tags
 from kn.markdown import embeds, typography
 from kn.publish import checklist_pdf, preview, redirects, search
@@ -76,7 +76,6 @@ def configure(config: MkDocsConfig) -> MkDocsConfig:
         comments.on_config,  # extra.comments: provider, default state, archive
         typography.on_config,  # German quotes and apostrophes (Markdown extension)
         embeds.on_config,  # videos and tables (Markdown extensions)
-        redirects.on_config,
     ])
 
 
@@ -102,7 +101,12 @@ def read_and_derive(files: Files, config: MkDocsConfig) -> Files:
         related.on_files,  # related articles
         social.on_files,  # preview images
         checklist_pdf.on_files,  # one PDF per checklist
+        freeze,  # last: the content is read and derived; later steps only read it
     )])
+
+
+def freeze(files: Files, *, config: MkDocsConfig) -> None:
+    registry.SITE.freeze()
 
 
 # --- 5. validate ------------------------------------------------------------------

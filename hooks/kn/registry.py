@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from mkdocs.utils import get_relative_url
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from markdown import Markdown
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
 
     from kn.paging import Pager
@@ -182,10 +183,60 @@ class CommentSettings:
 # -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Redirect:
+    """An entry of data/redirects.yml (hooks/kn/publish/redirects.py)."""
+
+    old: str  # the old path as written, e.g. "2019/03/x/"
+    output: str  # the file written under site/, e.g. "2019/03/x/index.html"; "" for "?p=12"
+    target: str  # src_uri of the new page
+
+
+@dataclass
+class Cache:
+    """What one build makes while rendering and publishing, kept so it is made
+    once: never content, never read before it is made. A new, empty one with
+    every build (`reset`)."""
+
+    env: Environment | None = None  # the theme's Jinja environment (Site.env)
+    # --- hooks/kn/read/checklists.py: each checklist's HTML, converted once per build
+    checklist_html: dict[str, str] = field(default_factory=dict)  # name -> HTML
+    checklist_markdown: Markdown | None = None  # the site's Markdown, made once
+    checklist_words: dict[str, int] = field(default_factory=dict)  # name -> words (hooks/kn/derive/reader.py)
+    # --- hooks/kn/derive/reader.py: each article's words and minutes, set once when rendered
+    reading: dict[str, Reading] = field(default_factory=dict)  # src_uri -> its reading time
+    # --- hooks/kn/render/social.py: preview images; hooks/kn/publish/checklist_pdf.py: PDFs
+    previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
+    checklist_pdfs: dict[str, ChecklistPdf] = field(default_factory=dict)  # name -> its PDF
+    # --- hooks/kn/derive/listings.py: pages of the start page and the tag pages (hooks/kn/paging.py)
+    pagers: dict[str, Pager] = field(default_factory=dict)  # src_uri -> its page of a paged list
+    home_pages: dict[str, Pager] = field(default_factory=dict)  # "seite/<n>.md" -> page n of the start page
+    # --- hooks/kn/render/feed_content.py: each article's full text for the feeds
+    feed_html: dict[str, str] = field(default_factory=dict)  # src_uri -> HTML
+    # --- hooks/kn/publish/redirects.py: the pages redirects point to, for their titles
+    redirect_files: dict[str, File] = field(default_factory=dict)  # src_uri -> its file
+
+
+# What a build reads and derives (steps 3–4 of hooks/kn/pipeline.py): frozen by
+# `Site.freeze` once derived; later steps only read it.
+CONTENT = (
+    "articles", "drafts", "rejected", "by_uri", "series", "checklists", "tags", "unused_tags", "tag_pages",
+    "authors", "comment_threads", "related", "checklist_users", "redirects",
+)
+
+
 @dataclass
 class Site:
+    """One build: its settings, its content (CONTENT, frozen after the derive
+    step), the problems found, and its caches (`cache`)."""
+
+    # --- settings (step 1, configure)
     command: str = "build"
     config: MkDocsConfig | None = None
+    comment_settings: CommentSettings = field(default_factory=CommentSettings)  # hooks/kn/read/comments.py
+    comments_today: datetime.date = field(default_factory=datetime.date.today)  # the build's "today" for comments
+    page_size: int = 10  # extra.listen.seitengroesse (hooks/kn/derive/listings.py)
+    # --- content (steps 3–4, read and derive)
     articles: list[Article] = field(default_factory=list)  # newest first
     # Drafts left out of `mkdocs build`: not published, but still validated.
     drafts: list[Article] = field(default_factory=list)
@@ -198,33 +249,34 @@ class Site:
     checklists: dict[str, Checklist] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)  # name -> used tag (hooks/kn/derive/tags.py)
     unused_tags: list[str] = field(default_factory=list)  # vocabulary without articles (hooks/kn/derive/tags.py)
-    errors: list[str] = field(default_factory=list)
-    # --- hooks/kn/read/checklists.py: each checklist's HTML, converted once per build
-    checklist_html: dict[str, str] = field(default_factory=dict)  # name -> HTML
-    checklist_markdown: Markdown | None = None  # the site's Markdown, made once
-    checklist_words: dict[str, int] = field(default_factory=dict)  # name -> words (hooks/kn/derive/reader.py)
-    reading: dict[str, Reading] = field(default_factory=dict)  # src_uri -> words and minutes, set once when rendered
-    # --- hooks/kn/derive/tags.py: the generated tag pages
-    tag_pages: dict[str, Tag] = field(default_factory=dict)  # "tags/<slug>.md" -> tag
-    # --- hooks/kn/derive/reader.py: data/authors.yml
-    authors: dict[str, Author] = field(default_factory=dict)  # id -> author
-    # --- hooks/kn/read/comments.py: settings, archived comments and the build's "today"
-    comment_settings: CommentSettings = field(default_factory=CommentSettings)
-    comment_threads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # src_uri -> thread
-    comments_today: datetime.date = field(default_factory=datetime.date.today)
-    # Reach (hooks/kn/derive/related.py, hooks/kn/render/social.py):
+    tag_pages: dict[str, Tag] = field(default_factory=dict)  # "tags/<slug>.md" (and its later pages) -> tag
+    authors: dict[str, Author] = field(default_factory=dict)  # id -> author (data/authors.yml)
+    comment_threads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # src_uri -> archived thread
+    # Reach (hooks/kn/derive/related.py):
     related: dict[str, list[Article]] = field(default_factory=dict)  # src_uri -> up to three articles
     checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, reading order
-    previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
-    # --- hooks/kn/publish/checklist_pdf.py: each checklist's PDF
-    checklist_pdfs: dict[str, ChecklistPdf] = field(default_factory=dict)  # name -> its PDF
-    # --- hooks/kn/derive/listings.py: pages of the start page and the tag pages (hooks/kn/paging.py), archive
-    page_size: int = 10  # extra.listen.seitengroesse
-    pagers: dict[str, Pager] = field(default_factory=dict)  # src_uri -> its page of a paged list
-    home_pages: dict[str, Pager] = field(default_factory=dict)  # "seite/<n>.md" -> page n of the start page
-    # --- hooks/kn/render/feed_content.py: each article's full text for the feeds
-    feed_html: dict[str, str] = field(default_factory=dict)  # src_uri -> HTML
-    _env: Environment | None = None
+    redirects: tuple[Redirect, ...] = ()  # data/redirects.yml (hooks/kn/publish/redirects.py)
+    # --- problems of every step before rendering, reported at once (step 5, validate)
+    errors: list[str] = field(default_factory=list)
+    # --- what rendering and publishing make once per build
+    cache: Cache = field(default_factory=Cache)
+    frozen: bool = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in CONTENT and getattr(self, "frozen", False):
+            raise AttributeError(f"Site.{name} is content, frozen after the derive step (hooks/kn/pipeline.py)")
+        super().__setattr__(name, value)
+
+    def freeze(self) -> None:
+        """End of the derive step: the content becomes immutable (tuples and
+        read-only mappings), so no later step can change what was read."""
+        for name in CONTENT:
+            value = getattr(self, name)
+            if isinstance(value, list):
+                super().__setattr__(name, tuple(value))
+            elif isinstance(value, dict):
+                super().__setattr__(name, MappingProxyType(value))
+        self.frozen = True
 
     def sorted_series(self) -> list[Series]:
         """Series in German alphabetical order of their titles."""
@@ -245,7 +297,7 @@ class Site:
 
     def validated_articles(self) -> list[Article]:
         """Every article whose fields must be checked, published or not."""
-        return self.articles + self.drafts + self.rejected
+        return [*self.articles, *self.drafts, *self.rejected]
 
     def replace_articles(self, new: Mapping[str, Article]) -> None:
         """Put the new records `new` (src_uri -> article, made with
@@ -279,7 +331,7 @@ class Site:
 
     def reading_of(self, article: Article) -> Reading:
         """The words and reading time of a rendered article (zero before)."""
-        return self.reading.get(article.src_uri, NOT_READ)
+        return self.cache.reading.get(article.src_uri, NOT_READ)
 
     @property
     def serving(self) -> bool:
@@ -287,11 +339,11 @@ class Site:
 
     def env(self) -> Environment:
         """The theme's Jinja environment, made once per build."""
-        if self._env is None:
+        if self.cache.env is None:
             assert self.config is not None
-            self._env = self.config.theme.get_env()
-            install_filters(self._env)
-        return self._env
+            self.cache.env = self.config.theme.get_env()
+            install_filters(self.cache.env)
+        return self.cache.env
 
     def render(self, template: str, page: Page, **context: Any) -> str:
         """Render one of our templates for `page` (the `url` filter needs it)."""

@@ -76,12 +76,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 
     if files.get_file_from_path(HOME_URI) is not None:
         for pager in paginate(site.articles, site.page_size, first_src=HOME_URI, url_of=url_of):
-            site.pagers[pager.src_uri] = pager
+            site.cache.pagers[pager.src_uri] = pager
             if not pager.first and add(pager.src_uri, later_meta("Alle Artikel", pager)):
-                site.home_pages[pager.src_uri] = pager
+                site.cache.home_pages[pager.src_uri] = pager
     for tag in list(site.tag_pages.values()):
         for pager in paginate(tag.articles, site.page_size, first_src=tag.src_uri, url_of=url_of):
-            site.pagers[pager.src_uri] = pager
+            site.cache.pagers[pager.src_uri] = pager
             if not pager.first and add(pager.src_uri, later_meta(tag.name, pager)):
                 site.tag_pages[pager.src_uri] = tag
     if site.articles and add(ARCHIVE_URI, archive_meta()):
@@ -93,7 +93,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
     src_uri = page.file.src_uri
-    pager = site.pagers.get(src_uri)
+    pager = site.cache.pagers.get(src_uri)
     if pager is not None:
         page.meta["kn_pager"] = pager
     page.meta["kn_lastmod"] = lastmod(site, src_uri, pager)
@@ -164,7 +164,7 @@ def lastmod(site: registry.Site, src_uri: str, pager: Pager | None) -> datetime.
 def render(site: registry.Site, page: Page) -> str | None:
     """The body of a later page of the start page, and of the archive."""
     src_uri = page.file.src_uri
-    pager = site.home_pages.get(src_uri)
+    pager = site.cache.home_pages.get(src_uri)
     if pager is not None:
         return site.render("fragments/kn/home-page.html", page, pager=pager, articles=pager.items)
     if src_uri == ARCHIVE_URI and page.file.generated_by:

@@ -85,9 +85,9 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     if article is not None:
         # The article's own text; its checklists are still markers (HTML comments).
         # Measured once per page and build: the one place that sets its reading time.
-        assert page.file.src_uri not in site.reading, f"{page.file.src_uri}: measured twice in one build"
+        assert page.file.src_uri not in site.cache.reading, f"{page.file.src_uri}: measured twice in one build"
         words = count_words(html) + sum(checklist_words(site, name) for name in article.checklists)
-        site.reading[page.file.src_uri] = Reading(words, reading_minutes(words))
+        site.cache.reading[page.file.src_uri] = Reading(words, reading_minutes(words))
     return None
 
 
@@ -98,7 +98,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     site_url = config.site_url or "/"
     authors = site.authors
     out = Path(config.site_dir)
-    content = site.feed_html  # full texts (hooks/kn/render/feed_content.py)
+    content = site.cache.feed_html  # full texts (hooks/kn/render/feed_content.py)
     write_feed(out / FEED_PATH, feed_info(config.site_name, site_url, FEED_PATH, config.site_description),
                site.articles, authors, content)
     # The used tags, each with its articles newest first, come from hooks/kn/derive/tags.py.
@@ -212,10 +212,10 @@ def unpublish(site: registry.Site, files: Files, src_uris: set[str]) -> None:
 
 def checklist_words(site: registry.Site, name: str) -> int:
     """Words of a checklist as rendered (its title and items), counted once per build."""
-    if name not in site.checklist_words:
+    if name not in site.cache.checklist_words:
         checklist = site.checklists.get(name)
-        site.checklist_words[name] = count_words(checklists.admonition_html(site, checklist)) if checklist else 0
-    return site.checklist_words[name]
+        site.cache.checklist_words[name] = count_words(checklists.admonition_html(site, checklist)) if checklist else 0
+    return site.cache.checklist_words[name]
 
 
 def reading_minutes(words: int) -> int:

@@ -152,7 +152,7 @@ def render_tag_listing(site: registry.Site, page: Page) -> str | None:
     tag = page.meta.get("kn_tag")
     if tag is not None:
         # Its page of articles (hooks/kn/derive/listings.py pages every tag's list).
-        pager = site.pagers.get(src_uri)
+        pager = site.cache.pagers.get(src_uri)
         return site.render("fragments/kn/tag-page.html", page, tag=tag, pager=pager,
                            articles=pager.items if pager else tag.articles)
     return None

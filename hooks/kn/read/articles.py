@@ -328,7 +328,7 @@ def render_listing(site: registry.Site, page: Page) -> str | None:
     """The article list appended to the start page and to series overviews."""
     if page.is_homepage:
         # Its first page of articles (hooks/kn/derive/listings.py pages them).
-        pager = site.pagers.get(page.file.src_uri)
+        pager = site.cache.pagers.get(page.file.src_uri)
         return site.render(
             "fragments/kn/home.html", page,
             articles=pager.items if pager else site.articles[:HOME_NEWEST],

@@ -242,12 +242,12 @@ def without_title(html: str) -> str:
 def admonition_html(site: registry.Site, checklist: Checklist) -> str:
     """The checklist's Markdown as HTML, converted once per build with the
     site's own Markdown extensions and settings."""
-    cache = site.checklist_html
+    cache = site.cache.checklist_html
     if checklist.name not in cache:
-        converter = site.checklist_markdown
+        converter = site.cache.checklist_markdown
         if converter is None:
             assert site.config is not None
-            converter = site.checklist_markdown = python_markdown.Markdown(
+            converter = site.cache.checklist_markdown = python_markdown.Markdown(
                 extensions=site.config.markdown_extensions, extension_configs=site.config.mdx_configs,
             )
         cache[checklist.name] = converter.reset().convert(plain_title(checklist.source))

@@ -59,7 +59,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     posting = blog_posting(
         article, url=page.canonical_url, series=series, series_url=series_url,
         authors=page.meta.get("kn_authors", []), publisher=publisher, home=home,
-        image=site.previews.get(article.src_uri), words=site.reading_of(article).words,
+        image=site.cache.previews.get(article.src_uri), words=site.reading_of(article).words,
     )
     trail = breadcrumbs([(HOME_NAME, home), (series.title, series_url), (article.title, page.canonical_url)])
     page.meta["kn_jsonld"] = [script_json(posting), script_json(trail)]
