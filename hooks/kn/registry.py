@@ -10,13 +10,14 @@ hook modules between rebuilds of `mkdocs serve`.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from mkdocs.utils import get_relative_url
 
 from kn.markdown.typography import nbsp
+from kn.schema import FIELDS
 from kn.text import format_date_de, german_key, moment
 
 if TYPE_CHECKING:
@@ -45,8 +46,11 @@ def _as_tuples(record: object, *names: str) -> None:
 
 
 @dataclass(frozen=True)
-class Article:
-    """One article, read once from its Markdown file (hooks/kn/read/articles.py).
+class ArticleRecord:
+    """What every article has besides its front-matter fields: `Article` below
+    adds one attribute per field of kn/schema.py's FIELDS (tags, authors,
+    comments, draft, part, pinned, guid, updated, …), so the schema is the one
+    place that declares a field.
 
     Immutable: a later step that derives a value (the checklists an article
     includes, its comment state) makes a new record with `dataclasses.replace`,
@@ -55,34 +59,34 @@ class Article:
     src_uri: str  # relative to docs/, e.g. "kooperation-netzwerke/x.md"
     url: str  # e.g. "kooperation-netzwerke/x/"
     series: str  # folder name, e.g. "kooperation-netzwerke"
-    title: str
-    description: str
-    date: datetime.date
-    tags: tuple[str, ...]
-    comments: str | None  # "open", "closed", "off" or None (use the default)
-    authors: tuple[str, ...]
-    draft: bool
+    title: str  # typeset, from `title` or the first '# ' heading
+    description: str  # typeset, from `description` or the teaser
+    date: datetime.date  # `date` without its time
     body: str  # Markdown without front matter
-    part: int | None = None  # front matter `teil`: place in the series
     # Derived once each, by dataclasses.replace:
     checklists: tuple[str, ...] = ()  # hooks/kn/read/checklists.py: included checklists, in order
     comment_count: int = 0  # hooks/kn/read/comments.py: archived comments shown
     comment_state: str = "off"  # hooks/kn/read/comments.py: open, closed or off as shown
-    # The date as written with its time (None for a date alone), and the date
-    # of the last revision (`updated`, a date or a datetime), see schema.check_date.
+    # The date as written with its time (None for a date alone); see schema.check_date.
     published: datetime.datetime | None = None
-    updated: datetime.date | None = None
     # No `description`: it is the teaser, so the page shows no extra lead.
     teaser: bool = False
-    pinned: bool = False  # front matter `angeheftet`: first in a blog section
-    guid: str = ""  # front matter `guid`: the feed id of an imported post (the old blog's)
 
     def __post_init__(self) -> None:
-        _as_tuples(self, "tags", "authors", "checklists")
+        _as_tuples(self, "checklists", *(f.attribute for f in FIELDS.values() if f.attribute and f.type.startswith("tuple")))
 
     def moment(self) -> datetime.datetime:
         """When the article appeared, for sorting and feeds (a date alone: midnight UTC)."""
         return moment(self.published or self.date)
+
+
+# One article, read once from its Markdown file (hooks/kn/read/articles.py):
+# ArticleRecord plus one attribute per front-matter field of the schema.
+Article = make_dataclass(
+    "Article", [(f.attribute, f.type, field(default=f.default)) for f in FIELDS.values() if f.attribute],
+    bases=(ArticleRecord,), frozen=True,
+)
+Article.__module__ = __name__
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from kn.markdown.typography import h1_headings, markdown_to_text, nbsp, one_titl
 from kn.problems import error
 from kn.read import checklists
 from kn.registry import Article, Series
-from kn.schema import split_front_matter, template_placeholders, validate_article
+from kn.schema import record_values, split_front_matter, template_placeholders, validate_article
 from kn.text import format_date_de
 
 if TYPE_CHECKING:
@@ -219,17 +219,10 @@ def read_article(
         title=nbsp(given or markdown_to_text(heading[1] if heading else "")),
         description=nbsp(description),
         date=date.date() if isinstance(date, datetime.datetime) else date,
-        tags=values.get("tags", []),
-        comments=values.get("comments"),
-        authors=values.get("authors", []),
-        draft=draft,
         body=body,
         published=date if isinstance(date, datetime.datetime) else None,
-        updated=values.get("updated"),
         teaser="description" not in values,
-        part=values.get("teil"),
-        pinned=values.get("angeheftet", False),
-        guid=values.get("guid", ""),
+        **record_values(values),  # every other field of the schema
     )
 
 
@@ -240,9 +233,8 @@ def partial_article(file: File, values: dict[str, Any], body: str) -> Article:
     return Article(
         src_uri=file.src_uri, url=file.url, series=file.src_uri.split("/")[0],
         title=str(values.get("title", "")), description=str(values.get("description", "")),
-        date=date.date() if isinstance(date, datetime.datetime) else date,
-        tags=values.get("tags", []), comments=values.get("comments"), authors=values.get("authors", []),
-        draft=True, body=body, part=values.get("teil"),
+        date=date.date() if isinstance(date, datetime.datetime) else date, body=body,
+        **{**record_values(values), "draft": True},
     )
 
 
