@@ -155,6 +155,22 @@ class Author:
     team: bool = False  # an editorial team or company, not one person (schema.org Organization)
 
 
+# --- Comments (hooks/kn/read/comments.py) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An archived comment of data/comments/ as the article shows it, with its replies."""
+
+    number: int  # its place in the file, from 1
+    author: str
+    date: datetime.date
+    html: str  # the text as safe HTML (comments.render_text)
+    reply_to: int | None = None  # the number of the comment it answers
+    parent_author: str | None = None  # that comment's author
+    replies: tuple[Comment, ...] = ()  # in file order
+
+
 # --- Reading time (hooks/kn/derive/reader.py) -----------------------------------------
 
 
@@ -255,7 +271,7 @@ class Site:
     unused_tags: list[str] = field(default_factory=list)  # vocabulary without articles (hooks/kn/derive/tags.py)
     tag_pages: dict[str, Tag] = field(default_factory=dict)  # "tags/<slug>.md" (and its later pages) -> tag
     authors: dict[str, Author] = field(default_factory=dict)  # id -> author (data/authors.yml)
-    comment_threads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # src_uri -> archived thread
+    comment_threads: dict[str, tuple[Comment, ...]] = field(default_factory=dict)  # src_uri -> archived thread
     # Reach (hooks/kn/derive/related.py):
     related: dict[str, list[Article]] = field(default_factory=dict)  # src_uri -> up to three articles
     checklist_users: dict[str, list[Article]] = field(default_factory=dict)  # checklist -> articles, reading order

@@ -48,7 +48,7 @@ from kn.comment_providers import PROVIDERS
 from kn.comment_providers import email as email_provider
 from kn.markdown.typography import ApostropheExtension
 from kn.problems import error
-from kn.registry import CommentSettings
+from kn.registry import Comment, CommentSettings
 from kn.sanitize import sanitize_html
 from kn.schema import COMMENT_STATES, _Loader, check_comments, check_date, check_text, show, yaml_error
 
@@ -128,7 +128,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     site = registry.SITE
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
-        page.meta["kn_comments"] = site.comment_threads.get(page.file.src_uri, [])
+        page.meta["kn_comments"] = site.comment_threads.get(page.file.src_uri, ())
         if article.comment_state == "open":
             settings = site.comment_settings
             provider = PROVIDERS[settings.provider]
@@ -334,18 +334,22 @@ def check_entry(rel: str, number: int, raw: Any, *, smarty: dict[str, Any] | Non
     return entry, problems
 
 
-def thread(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Entries as a tree: top-level comments in file order, replies under their entry."""
-    by_number = {e["number"]: dict(e, replies=[]) for e in entries}
-    roots = []
-    for entry in by_number.values():
-        parent = by_number.get(entry.get("reply_to"))
-        if parent is None:
-            roots.append(entry)
-        else:
-            entry["parent_author"] = parent["author"]
-            parent["replies"].append(entry)
-    return roots
+def thread(entries: list[dict[str, Any]]) -> tuple[Comment, ...]:
+    """Checked entries as a tree of records: top-level comments in file order,
+    replies under their entry. A reply comes after its entry, so the records
+    are made from the last entry up, each with its finished replies."""
+    authors = {e["number"]: e.get("author") for e in entries}
+    replies: dict[int, list[Comment]] = {}
+    roots: list[Comment] = []
+    for entry in reversed(entries):
+        parent = entry.get("reply_to") if entry.get("reply_to") in authors else None
+        comment = Comment(
+            number=entry["number"], author=entry.get("author", ""), date=entry.get("date"), html=entry.get("html", ""),
+            reply_to=parent, parent_author=authors.get(parent) if parent else None,
+            replies=tuple(reversed(replies.pop(entry["number"], []))),
+        )
+        (replies.setdefault(parent, []) if parent else roots).append(comment)
+    return tuple(reversed(roots))
 
 
 # -----------------------------------------------------------------------------
