@@ -1,10 +1,15 @@
-"""Shared state of one build: the articles, checklists and collected errors.
+"""The content model of one build, and its state.
 
-This is not a hook module (it is not listed under `hooks:`). Hook modules are
-loaded by MkDocs with `hooks/` on `sys.path`, so they all import this one
-module object and share its state. `reset()` runs in `articles.on_config`
-(first of all hooks, by its event priority), because MkDocs does not reload
-hook modules between rebuilds of `mkdocs serve`.
+- Records: Article (from the front-matter schema, kn/schema.py FIELDS),
+  Series, Checklist, Tag, Author, Comment, Redirect; all frozen, lists in them
+  are tuples. A derived value is a new record (`dataclasses.replace`), put into
+  every collection at once by `Site.replace_articles`.
+- `Site`: the settings of the build, its content (CONTENT: read in step 3,
+  derived in step 4 of kn/pipeline.py, then frozen by `Site.freeze`), the
+  problems found, and `Site.cache`: what rendering and publishing make once.
+
+`reset()` starts each build with a new Site (pipeline step 1), because MkDocs
+does not reload our modules between rebuilds of `mkdocs serve`.
 """
 
 from __future__ import annotations
@@ -171,22 +176,6 @@ class Comment:
     replies: tuple[Comment, ...] = ()  # in file order
 
 
-# --- Reading time (hooks/kn/derive/reader.py) -----------------------------------------
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What an article's rendered page measures: its words (with its checklists)
-    and the reading time in minutes. A result of rendering (step 6 of
-    hooks/kn/pipeline.py), so it lives in the build's caches, not on the Article."""
-
-    words: int = 0
-    minutes: int = 0
-
-
-# --- Comments (hooks/kn/read/comments.py) ----------------------------------------------
-
-
 @dataclass
 class CommentSettings:
     """`extra.comments` of mkdocs.yml, checked once per build in comments.on_config."""
@@ -198,6 +187,19 @@ class CommentSettings:
     provider: str = "isso"
     sections: dict[str, Any] = field(default_factory=dict)  # provider name -> raw extra.comments.<name>
     provider_settings: dict[str, Any] = field(default_factory=dict)  # set in comments.on_files
+
+
+# --- Reading time (hooks/kn/derive/reader.py) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What an article's rendered page measures: its words (with its checklists)
+    and the reading time in minutes. A result of rendering (step 6 of
+    hooks/kn/pipeline.py), so it lives in the build's caches, not on the Article."""
+
+    words: int = 0
+    minutes: int = 0
 
 
 # -----------------------------------------------------------------------------
