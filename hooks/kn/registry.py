@@ -176,7 +176,7 @@ class Comment:
     replies: tuple[Comment, ...] = ()  # in file order
 
 
-@dataclass
+@dataclass(frozen=True)
 class CommentSettings:
     """`extra.comments` of mkdocs.yml, checked once per build in comments.on_config."""
 

@@ -95,9 +95,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     counts: dict[str, int] = {}
     open_articles = [uri for uri, state in states.items() if state == "open"]
     provider = PROVIDERS[settings.provider]
-    settings.provider_settings, problems = provider.check(
-        settings.sections.get(settings.provider), open_articles, extra=config.extra,
-    )
+    checked, problems = provider.check(settings.sections.get(settings.provider), open_articles, extra=config.extra)
+    site.comment_settings = replace(settings, provider_settings=checked)
     site.errors.extend(problems)
     threads = site.comment_threads
     # Comment text gets the site's typographic quotes (German: „…“).
@@ -160,12 +159,12 @@ def today_from_env(value: str | None) -> datetime.date:
 def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
     """Validate `extra.comments` of mkdocs.yml; return clean settings and problems.
     A wrong default is reported and counts as "off"."""
-    settings = CommentSettings()
+    values: dict[str, Any] = {}  # the fields of CommentSettings, as checked
     problems: list[str] = []
     if raw is None:
-        return settings, problems
+        return CommentSettings(), problems
     if not isinstance(raw, dict):
-        return settings, [error(
+        return CommentSettings(), [error(
             CONFIG, "extra.comments", f"{show(raw)} ist kein Abschnitt mit Feldern ({', '.join(SETTINGS_KEYS)}).",
         )]
     provider = raw.get("provider", DEFAULT_PROVIDER)
@@ -174,21 +173,21 @@ def check_settings(raw: Any) -> tuple[CommentSettings, list[str]]:
             f"unbekannter Wert {show(provider)}. Erlaubt sind: {', '.join(PROVIDERS)}."
         )))
     else:
-        settings.provider = provider
-    settings.sections = {name: raw.get(name) for name in PROVIDERS}
+        values["provider"] = provider
+    values["sections"] = {name: raw.get(name) for name in PROVIDERS}
     if raw.get("default") is not None:
         value, problem = check_comments(raw["default"])
         if problem:
             problems.append(error(CONFIG, "extra.comments.default", problem))
-        settings.default = value or "off"
+        values["default"] = value or "off"
     if raw.get("close_after_days") is not None:
         value, problem = check_days(raw["close_after_days"])
         if problem:
             problems.append(error(CONFIG, "extra.comments.close_after_days", problem))
-        settings.close_after_days = value
+        values["close_after_days"] = value
     if isinstance(raw.get("giscus"), dict):  # checked by comment_providers/giscus.py
-        settings.giscus = raw["giscus"]
-    return settings, problems
+        values["giscus"] = raw["giscus"]
+    return CommentSettings(**values), problems
 
 
 def check_days(value: Any) -> tuple[int | None, str | None]:
