@@ -468,8 +468,9 @@ def test_thread_nests_replies():
     entries = [{"number": 1, "author": "A"}, {"number": 2, "author": "B", "reply_to": 1},
                {"number": 3, "author": "C"}, {"number": 4, "author": "D", "reply_to": 2}]
     roots = comments.thread(entries)
-    assert [r["number"] for r in roots] == [1, 3]
-    assert roots[0]["replies"][0]["replies"][0]["parent_author"] == "B"
+    assert [r.number for r in roots] == [1, 3]
+    assert roots[0].replies[0].replies[0].parent_author == "B"
+    assert roots[0].replies[0].reply_to == 1 and roots[1].replies == () and roots[1].parent_author is None
 
 
 def test_kn_heute_parses_and_defaults():

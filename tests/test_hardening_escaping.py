@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from kn.registry import Reading
+
 pytestmark = pytest.mark.unit
 
 SERIES = "kooperation-netzwerke"
@@ -110,6 +112,7 @@ def env():
     environment.filters["url"] = url_filter
     environment.filters["datum_de"] = str
     environment.filters["kn_moment"] = lambda value: value
+    environment.filters["kn_reading"] = lambda _article: Reading(words=200, minutes=1)  # a number, never text
     return environment
 
 
@@ -142,7 +145,7 @@ def test_avatars_are_escaped_in_header_and_footer(env):
 
     author = types.SimpleNamespace(id="x", name=HOSTILE, bio=HOSTILE, avatar=f"bilder/{HOSTILE}.png")
     article_ = types.SimpleNamespace(
-        draft=False, published=None, date=datetime.date(2026, 11, 20), updated=None, reading_minutes=1,
+        draft=False, published=None, date=datetime.date(2026, 11, 20), updated=None,
         comment_count=0, teaser=False, description=HOSTILE, moment=lambda: 0,
     )
     page = fake_page(article=article_, authors=[author], position=None)
@@ -292,6 +295,7 @@ HTML_BY_DESIGN = {
 NUMBERS = {
     "number", "total", "reading_minutes", "comment_count", "width", "height", "words",
     "count", "offset",  # paging.Pager: pages of the list, articles before this page
+    "minutes",  # registry.Reading: the reading time of a rendered article
 }
 # Fields the hooks compute from constants or escape themselves, as they do.
 COMPUTED = {

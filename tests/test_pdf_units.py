@@ -57,7 +57,7 @@ def test_parse_checklist_with_front_matter():
     text = "---\nrechtlich: true\n---\n\n!!! checkliste \"Titel\"\n\n    - [ ] Punkt eins.\n"
     checklist, problem = checklists.parse_checklist("x", "checklisten/x.md", "checklisten/x/", text)
     assert problem is None
-    assert checklist.legal and checklist.fields and checklist.items == ["Punkt eins."]
+    assert checklist.legal and checklist.fields and checklist.items == ("Punkt eins.",)
     assert checklist.source.startswith("!!! checkliste")
 
 

@@ -106,15 +106,15 @@ def test_the_site_is_read_checked_and_derived_without_a_build(tmp_path):
     article = site.by_uri["kooperation-netzwerke/empfehlungen.md"]
     assert article.series == "kooperation-netzwerke"
     assert article in site.series["kooperation-netzwerke"].articles
-    assert article.tags == ["Empfehlungen", "Vertrauen", "Größe & Wachstum"]
+    assert article.tags == ("Empfehlungen", "Vertrauen", "Größe & Wachstum")  # frozen records hold tuples
     assert set(site.checklists) == {"einkauf-abstimmen", "erstgespraech", "partner-pruefen"}
     # Derived: tag pages with their articles, related articles, comment states,
     # one PDF per checklist and a preview image per article (made later, in step 9).
     assert article in site.tags["Vertrauen"].articles
     assert article in site.related["kooperation-netzwerke/vorsicht-bei-kooperationsangeboten.md"]
     assert article.comment_state == "off"
-    assert set(site.checklist_pdfs) == set(site.checklists)
-    assert article.src_uri in site.previews
+    assert set(site.cache.checklist_pdfs) == set(site.checklists)
+    assert article.src_uri in site.cache.previews
 
 
 @pytest.mark.build

@@ -3,6 +3,7 @@ checklist backlinks (hooks/kn/derive/related.py, share.py, social.py, structured
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import json
@@ -358,8 +359,7 @@ def test_updated_date_becomes_date_modified():
     from kn.registry import Series
     from kn.render.structured_data import blog_posting
 
-    art = make("a", 0, ["Vertrauen"])
-    art.updated = datetime.date(2026, 3, 1)  # the field another issue adds to Article
+    art = dataclasses.replace(make("a", 0, ["Vertrauen"]), updated=datetime.date(2026, 3, 1))
     data = blog_posting(art, url="u", series=Series("s", "S", "s/index.md", "s/"), series_url="su",
                         authors=[], publisher={"name": "P"}, home="h", image=None)
     assert data["dateModified"] == "2026-03-01"
@@ -449,7 +449,7 @@ def test_every_tag_combination_is_indexed_once():
 
 
 def test_author_is_person_unless_marked_as_team():
-    from kn.derive.reader import Author
+    from kn.registry import Author
     from kn.render.structured_data import author_node
 
     publisher = {"name": "Kooperation & Netzwerke"}

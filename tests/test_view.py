@@ -111,8 +111,9 @@ def test_after_content_renders_each_fragment_as_rendering_it_alone():
     env = Environment(loader=FileSystemLoader([str(OVERRIDES), str(Path(material.__file__).parent / "templates")]))
     env.filters["url"] = lambda value: f"../{value}"
     env.filters["datum_de"] = lambda value: value.strftime("%d.%m.%Y")
+    env.filters["kn_reading"] = lambda article: types.SimpleNamespace(words=600, minutes=3)
     article = types.SimpleNamespace(url="reihe/a/", title="Ä & <b>", date=datetime.date(2026, 11, 20), draft=False,
-                                    reading_minutes=3, description="Ein „Satz“.", pinned=False)
+                                    description="Ein „Satz“.", pinned=False)
     tag = types.SimpleNamespace(name="Netzwerk", url="tags/netzwerk/", description="", src_uri="tags/netzwerk.md",
                                 articles=[article])
     fragments = [

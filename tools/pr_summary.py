@@ -228,8 +228,9 @@ def article_section(path: str, state: str, build: Build, problems: list[Problem]
             number, total = series.articles.index(article) + 1, len(series.articles)
             lines.append(f"- Reihe: {md(series.title)}, Teil {number} von {total}")
         lines.append("- Themen: " + ", ".join(tag_label(name, site, changed) for name in article.tags))
-        if article.words:
-            lines.append(f"- Lesezeit: {minutes(article.reading_minutes)} ({article.words} Wörter)")
+        reading = site.reading_of(article)
+        if reading.words:
+            lines.append(f"- Lesezeit: {minutes(reading.minutes)} ({reading.words} Wörter)")
         if not article.draft:
             lines.append(f"- Kommentare: {comment_text(article)}")
     lines.append(f"- Prüfung: {verdict(problems)}")

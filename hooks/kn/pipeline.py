@@ -81,7 +81,6 @@ def configure(config: MkDocsConfig) -> MkDocsConfig:
         preview.on_config,  # file addresses for the unpacked preview, before any address is made
         listings.on_config,  # extra.listen
         comments.on_config,  # extra.comments: provider, default state, archive
-        redirects.on_config,
     ])
 
 
@@ -107,7 +106,12 @@ def read_and_derive(files: Files, config: MkDocsConfig) -> Files:
         related.on_files,  # related articles
         social.on_files,  # preview images
         checklist_pdf.on_files,  # one PDF per checklist
+        freeze,  # last: the content is read and derived; later steps only read it
     )])
+
+
+def freeze(files: Files, *, config: MkDocsConfig) -> None:
+    registry.SITE.freeze()
 
 
 # --- 5. validate ------------------------------------------------------------------

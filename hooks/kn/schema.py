@@ -273,31 +273,51 @@ def check_bool(value: Any) -> tuple[Any, str | None]:
 
 @dataclass(frozen=True)
 class Field:
+    """One front-matter field of an article: its check (value -> clean value or
+    a German problem), whether it is required, its German description (in
+    „fehlt. Erwartet: …“), and the attribute of registry.Article it fills with
+    its checked value, of `type` (as annotated) with `default` when the field is
+    not given. `attribute` None: hooks/kn/read/articles.py makes the value itself
+    (the title and description are typeset, the date is split)."""
+
     check: Callable[[Any], tuple[Any, str | None]]
     required: bool
     meaning: str
+    attribute: str | None = None
+    type: str = "Any"
+    default: Any = None
 
 
+# The schema of an article's front matter. A new field is one entry here (the
+# Article gets its attribute from it, registry.py) plus its use.
 FIELDS: dict[str, Field] = {
     # Without `title`, the first heading '# Titel' of the text is the title.
     "title": Field(check_text, True, "Titel des Artikels (oder eine Überschrift '# Titel' im Text)"),
     # Without `description`, the teaser (text before <!-- more -->, else the first paragraph).
     "description": Field(check_text, False, "ein Satz für Übersichten und Suchmaschinen"),
     "date": Field(check_article_date, True, "Erscheinungsdatum, JJJJ-MM-TT (auch mit Uhrzeit)"),
-    "updated": Field(check_date, False, "Datum der letzten Überarbeitung, JJJJ-MM-TT"),
-    "tags": Field(lambda v: check_name_list(v, "Themen aus data/tags.yml", "tags"), True, "Themen aus data/tags.yml"),
+    "updated": Field(check_date, False, "Datum der letzten Überarbeitung, JJJJ-MM-TT",
+                     "updated", "datetime.date | None", None),
+    "tags": Field(lambda v: check_name_list(v, "Themen aus data/tags.yml", "tags"), True, "Themen aus data/tags.yml",
+                  "tags", "tuple[str, ...]", ()),
     "authors": Field(lambda v: check_name_list(v, "Autoren-IDs aus data/authors.yml", "authors"), True,
-                     "Autoren-IDs aus data/authors.yml"),
+                     "Autoren-IDs aus data/authors.yml", "authors", "tuple[str, ...]", ()),
     # Required unless mkdocs.yml sets extra.comments.default.
-    "comments": Field(check_comments, False, "open, closed oder off"),
-    "draft": Field(check_bool, False, "true für einen Entwurf"),
+    "comments": Field(check_comments, False, "open, closed oder off", "comments", "str | None", None),
+    "draft": Field(check_bool, False, "true für einen Entwurf", "draft", "bool", False),
     # Order within the series; articles without it follow, ordered by date.
-    "teil": Field(check_part, False, "Nummer des Teils in der Reihe, ab 1"),
+    "teil": Field(check_part, False, "Nummer des Teils in der Reihe, ab 1", "part", "int | None", None),
     # In a blog section (`art: blog` in its index.md): shown first.
-    "angeheftet": Field(check_bool, False, "true: im Blog ganz oben angeheftet"),
+    "angeheftet": Field(check_bool, False, "true: im Blog ganz oben angeheftet", "pinned", "bool", False),
     # Imported posts: the old blog's feed id, so that feed readers do not show them again.
-    "guid": Field(check_guid, False, "Kennung des Beitrags im Feed des alten Blogs"),
+    "guid": Field(check_guid, False, "Kennung des Beitrags im Feed des alten Blogs", "guid", "str", ""),
 }
+
+
+def record_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The checked front matter as keyword arguments of registry.Article: each
+    field with an attribute, its default where the field is not given."""
+    return {spec.attribute: values.get(name, spec.default) for name, spec in FIELDS.items() if spec.attribute}
 
 
 def validate_article(

@@ -23,7 +23,9 @@ all of them listed here:
   fragments/kn/head.html; hooks/kn/read/comments.py);
 - filters (hooks/kn/registry.py `install_filters`): `datum_de` (a date in
   German), `kn_moment` (a date or datetime as an aware datetime, for
-  comparing), `kn_nbsp` (no-break spaces in template texts, „§ 5“).
+  comparing), `kn_nbsp` (no-break spaces in template texts, „§ 5“),
+  `kn_reading` (an article's words and reading minutes, measured when its
+  page was rendered: `(article | kn_reading).minutes`).
 
 What follows the page's own text (article lists, the checklist overview,
 „Diese Checkliste gehört zu“) is a `Fragment` in `after_content`:

@@ -79,12 +79,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 
     if files.get_file_from_path(HOME_URI) is not None:
         for pager in paginate(site.articles, site.page_size, first_src=HOME_URI, url_of=url_of):
-            site.pagers[pager.src_uri] = pager
+            site.cache.pagers[pager.src_uri] = pager
             if not pager.first and add(pager.src_uri, later_meta("Alle Artikel", pager)):
-                site.home_pages[pager.src_uri] = pager
+                site.cache.home_pages[pager.src_uri] = pager
     for tag in list(site.tag_pages.values()):
         for pager in paginate(tag.articles, site.page_size, first_src=tag.src_uri, url_of=url_of):
-            site.pagers[pager.src_uri] = pager
+            site.cache.pagers[pager.src_uri] = pager
             if not pager.first and add(pager.src_uri, later_meta(tag.name, pager)):
                 site.tag_pages[pager.src_uri] = tag
     for series in site.series.values():
@@ -92,7 +92,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         if series.kind != "blog" or not series.index_uri:
             continue
         for pager in paginate(series.articles, site.page_size, first_src=series.index_uri, url_of=url_of):
-            site.pagers[pager.src_uri] = pager
+            site.cache.pagers[pager.src_uri] = pager
             if not pager.first:
                 add(pager.src_uri, later_meta(series.title, pager))
     if site.articles and add(ARCHIVE_URI, archive_meta()):
@@ -104,7 +104,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
     src_uri = page.file.src_uri
-    pager = site.pagers.get(src_uri)
+    pager = site.cache.pagers.get(src_uri)
     page_view = view.of(page)
     if pager is not None:
         page_view.pager = pager
@@ -176,10 +176,10 @@ def lastmod(site: registry.Site, src_uri: str, pager: Pager | None) -> datetime.
 def listing(site: registry.Site, page: Page) -> Fragment | None:
     """The body of a later page of the start page, and of the archive."""
     src_uri = page.file.src_uri
-    pager = site.home_pages.get(src_uri)
+    pager = site.cache.home_pages.get(src_uri)
     if pager is not None:
         return Fragment("fragments/kn/home-page.html", {"pager": pager, "articles": pager.items})
-    pager = site.pagers.get(src_uri)
+    pager = site.cache.pagers.get(src_uri)
     if pager is not None and not pager.first and page.file.generated_by:
         # Page n > 1 of a blog section's overview: the section with this page's posts.
         series = next((s for s in site.series.values() if s.kind == "blog" and s.url == pager.first_url), None)

@@ -30,7 +30,7 @@ from mkdocs.structure.files import InclusionLevel
 from kn import names, registry, view, yamlfile
 from kn.problems import Problem, error
 from kn.read import checklists
-from kn.registry import Article
+from kn.registry import Article, Author, Reading
 from kn.schema import show, yaml_error
 from kn.text import count_words, moment
 
@@ -58,12 +58,14 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     authors, problems = load_authors(root / AUTHORS_FILE, Path(config.docs_dir))
     site.errors.extend(problems)
     site.authors = authors
+    broken: set[str] = set()
     for article in site.validated_articles():
         problem = check_article_authors(article.src_uri, article.authors, authors)
         if problem and authors:
             site.errors.append(problem)
             if article.src_uri in site.by_uri:
-                unpublish(site, files, article)
+                broken.add(article.src_uri)
+    unpublish(site, files, broken)
     return files
 
 
@@ -83,8 +85,10 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
         # The article's own text; its checklists are still markers (HTML comments).
-        article.words = count_words(html) + sum(checklist_words(site, name) for name in article.checklists)
-        article.reading_minutes = reading_minutes(article.words)
+        # Measured once per page and build: the one place that sets its reading time.
+        assert page.file.src_uri not in site.cache.reading, f"{page.file.src_uri}: measured twice in one build"
+        words = count_words(html) + sum(checklist_words(site, name) for name in article.checklists)
+        site.cache.reading[page.file.src_uri] = Reading(words, reading_minutes(words))
     return None
 
 
@@ -95,7 +99,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     site_url = config.site_url or "/"
     authors = site.authors
     out = Path(config.site_dir)
-    content = site.feed_html  # full texts (hooks/kn/render/feed_content.py)
+    content = site.cache.feed_html  # full texts (hooks/kn/render/feed_content.py)
     write_feed(out / FEED_PATH, feed_info(config.site_name, site_url, FEED_PATH, config.site_description),
                site.articles, authors, content)
     # The used tags, each with its articles newest first, come from hooks/kn/derive/tags.py.
@@ -111,15 +115,6 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 # -----------------------------------------------------------------------------
 # Helpers: authors
 # -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Author:
-    id: str
-    name: str
-    bio: str
-    avatar: str | None  # path under docs/, e.g. "bilder/jana.jpg"
-    team: bool = False  # an editorial team or company, not one person (schema.org Organization)
 
 
 def load_authors(path: Path, docs_dir: Path) -> tuple[dict[str, Author], list[Problem]]:
@@ -202,16 +197,13 @@ def check_article_authors(src_uri: str, ids: list[str], known: dict[str, Author]
     return None
 
 
-def unpublish(site: registry.Site, files: Files, article: Article) -> None:
+def unpublish(site: registry.Site, files: Files, src_uris: set[str]) -> None:
     """Nothing is published from an article with a broken field."""
-    site.articles.remove(article)
-    site.by_uri.pop(article.src_uri, None)
-    series = site.series.get(article.series)
-    if series and article in series.articles:
-        series.articles.remove(article)
-    file = files.get_file_from_path(article.src_uri)
-    if file is not None:
-        file.inclusion = InclusionLevel.EXCLUDED
+    site.remove_articles(src_uris)
+    for src_uri in src_uris:
+        file = files.get_file_from_path(src_uri)
+        if file is not None:
+            file.inclusion = InclusionLevel.EXCLUDED
 
 
 # -----------------------------------------------------------------------------
@@ -221,10 +213,10 @@ def unpublish(site: registry.Site, files: Files, article: Article) -> None:
 
 def checklist_words(site: registry.Site, name: str) -> int:
     """Words of a checklist as rendered (its title and items), counted once per build."""
-    if name not in site.checklist_words:
+    if name not in site.cache.checklist_words:
         checklist = site.checklists.get(name)
-        site.checklist_words[name] = count_words(checklists.admonition_html(site, checklist)) if checklist else 0
-    return site.checklist_words[name]
+        site.cache.checklist_words[name] = count_words(checklists.admonition_html(site, checklist)) if checklist else 0
+    return site.cache.checklist_words[name]
 
 
 def reading_minutes(words: int) -> int:

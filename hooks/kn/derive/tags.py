@@ -11,6 +11,7 @@ their tags.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,7 +58,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     articles = [a for a in site.articles if a.src_uri not in broken]
     site.tags = collect_tags(articles, vocabulary)
     site.unused_tags = sorted(set(vocabulary) - set(site.tags), key=german_key)
-    for tag in site.tags.values():
+    for tag in list(site.tags.values()):
         existing = files.get_file_from_path(tag.src_uri)
         if existing is not None and existing.generated_by:
             continue  # two tags with one slug: reported with data/tags.yml
@@ -68,7 +69,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             )))
             continue
         file = File.generated(config, tag.src_uri, content=tag_markdown(tag), inclusion=InclusionLevel.NOT_IN_NAV)
-        tag.url = file.url
+        tag = site.tags[tag.name] = replace(tag, url=file.url)
         site.tag_pages[tag.src_uri] = tag
         files.append(file)
     return files
@@ -123,15 +124,14 @@ def check_articles(site: registry.Site, vocabulary: dict[str, str]) -> set[str]:
 
 def collect_tags(articles: list[registry.Article], vocabulary: dict[str, str]) -> dict[str, Tag]:
     """The used tags, each with its articles in the order given (newest first)."""
-    tags: dict[str, Tag] = {}
+    members: dict[str, list[registry.Article]] = {}
     for article in articles:
         for name in article.tags:
-            tag = tags.get(name)
-            if tag is None:
-                slug = slugify(name)
-                src_uri = f"{FOLDER}/{slug}.md"
-                tag = tags[name] = Tag(name, slug, vocabulary[name], src_uri, f"{FOLDER}/{slug}/")
-            tag.articles.append(article)
+            members.setdefault(name, []).append(article)
+    tags: dict[str, Tag] = {}
+    for name, tagged in members.items():
+        slug = slugify(name)
+        tags[name] = Tag(name, slug, vocabulary[name], f"{FOLDER}/{slug}.md", f"{FOLDER}/{slug}/", tuple(tagged))
     return tags
 
 
@@ -153,7 +153,7 @@ def tag_listing(site: registry.Site, page: Page) -> Fragment | None:
     tag = view.of(page).tag
     if tag is not None:
         # Its page of articles (hooks/kn/derive/listings.py pages every tag's list).
-        pager = site.pagers.get(src_uri)
+        pager = site.cache.pagers.get(src_uri)
         return Fragment("fragments/kn/tag-page.html", {"tag": tag, "pager": pager,
                                                       "articles": pager.items if pager else tag.articles})
     return None

@@ -79,19 +79,19 @@ LINK_RE = re.compile(r'<a\b[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.S)
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site = registry.SITE
-    site.checklist_pdfs = {}
+    site.cache.checklist_pdfs = {}
     if site.errors or not site.checklists:
         return files  # the build stops in articles.on_nav
     cache = Path(config.config_file_path).parent / CACHE_DIR
     for pdf in make_pdfs(site, config, cache):
-        site.checklist_pdfs[pdf.name] = pdf
+        site.cache.checklist_pdfs[pdf.name] = pdf
         files.append(File.generated(config, pdf.path, abs_src_path=str(cache / f"{pdf.key}.pdf")))
     return files
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     # overrides/sitemap.xml lists the PDFs (only where the site has an address).
-    pdfs = registry.SITE.checklist_pdfs.values()
+    pdfs = registry.SITE.cache.checklist_pdfs.values()
     env.globals["kn_checklist_pdfs"] = [pdf for pdf in pdfs if pdf.url.startswith(("http://", "https://"))]
     return env
 
@@ -99,7 +99,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any] | None:
     # The printed checklist page names the date of the checklist's last change.
     name = checklists.checklist_name(page.file.src_uri)
-    pdf = registry.SITE.checklist_pdfs.get(name or "")
+    pdf = registry.SITE.cache.checklist_pdfs.get(name or "")
     if pdf is not None:
         view.of(page).stand = pdf.stand
     return None
@@ -107,9 +107,9 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     site = registry.SITE
-    if site.errors or site.serving or not site.checklist_pdfs:
+    if site.errors or site.serving or not site.cache.checklist_pdfs:
         return
-    prune(Path(config.config_file_path).parent / CACHE_DIR, {pdf.key for pdf in site.checklist_pdfs.values()})
+    prune(Path(config.config_file_path).parent / CACHE_DIR, {pdf.key for pdf in site.cache.checklist_pdfs.values()})
 
 
 # -----------------------------------------------------------------------------

@@ -36,7 +36,6 @@ import json
 import logging
 import posixpath
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,11 +44,12 @@ from mkdocs.utils import get_relative_url
 
 from kn import names, registry, view, yamlfile
 from kn.problems import Problem, error
+from kn.registry import Redirect
 from kn.schema import show, yaml_error
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.kn.redirects")
@@ -64,26 +64,9 @@ FEED = "feed.xml"
 FEED_TITLE = "Atom-Feed"
 
 
-@dataclass(frozen=True)
-class Redirect:
-    old: str  # the old path as written, e.g. "2019/03/x/"
-    output: str  # the file written under site/, e.g. "2019/03/x/index.html"; "" for "?p=12"
-    target: str  # src_uri of the new page
-
-
-# Per-build state, reset in on_config (hook modules are not reloaded by `mkdocs serve`).
-_redirects: list[Redirect] = []
-_files: dict[str, File] = {}
-
 # -----------------------------------------------------------------------------
 # Events
 # -----------------------------------------------------------------------------
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
-    _redirects.clear()
-    _files.clear()
-    return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -101,27 +84,29 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     pages = {f.src_uri: f.dest_uri for f in files.documentation_pages()}
     outputs = {f.dest_uri for f in files}
     redirects, problems = parse_redirects(data, pages, outputs, generated=True)
-    registry.SITE.errors.extend(problems)
-    _redirects.extend(redirects)
-    _files.update({f.src_uri: f for f in files.documentation_pages()})
+    site = registry.SITE
+    site.errors.extend(problems)
+    site.redirects = tuple(redirects)
+    site.cache.redirect_files = {f.src_uri: f for f in files.documentation_pages()}
     return files
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    if page.is_homepage and any(not r.output for r in _redirects):
+    if page.is_homepage and any(not r.output for r in registry.SITE.redirects):
         view.of(page).old_addresses = QUERY_MAP
     return None
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    if registry.SITE.errors or not _redirects:
+    site = registry.SITE
+    if site.errors or not site.redirects:
         return
     site_dir = Path(config.site_dir)
     template = config.theme.get_env().get_template(TEMPLATE)
     base = (config.site_url or "").rstrip("/") + "/"
     queries: dict[str, str] = {}
-    for redirect in _redirects:
-        file = _files.get(redirect.target)
+    for redirect in site.redirects:
+        file = site.cache.redirect_files.get(redirect.target)
         dest, url = (file.dest_uri, file.url) if file is not None else (FEED, FEED)
         if not (site_dir / dest).is_file():
             log.info("Weiterleitung %s ausgelassen: %s wird nicht veröffentlicht (Entwurf?).", redirect.old, redirect.target)

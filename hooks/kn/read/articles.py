@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from kn.markdown.typography import h1_headings, markdown_to_text, nbsp, one_titl
 from kn.names import RESERVED  # folders under docs/ that are no series
 from kn.problems import Problem, error
 from kn.registry import Article, Series
-from kn.schema import split_front_matter, template_placeholders, validate_article
+from kn.schema import record_values, split_front_matter, template_placeholders, validate_article
 from kn.text import format_date_de
 from kn.view import Fragment
 
@@ -207,17 +208,10 @@ def read_article(
         title=nbsp(given or markdown_to_text(heading[1] if heading else "")),
         description=nbsp(description),
         date=date.date() if isinstance(date, datetime.datetime) else date,
-        tags=values.get("tags", []),
-        comments=values.get("comments"),
-        authors=values.get("authors", []),
-        draft=draft,
         body=body,
         published=date if isinstance(date, datetime.datetime) else None,
-        updated=values.get("updated"),
         teaser="description" not in values,
-        part=values.get("teil"),
-        pinned=values.get("angeheftet", False),
-        guid=values.get("guid", ""),
+        **record_values(values),  # every other field of the schema
     )
 
 
@@ -228,9 +222,8 @@ def partial_article(file: File, values: dict[str, Any], body: str) -> Article:
     return Article(
         src_uri=file.src_uri, url=file.url, series=file.src_uri.split("/")[0],
         title=str(values.get("title", "")), description=str(values.get("description", "")),
-        date=date.date() if isinstance(date, datetime.datetime) else date,
-        tags=values.get("tags", []), comments=values.get("comments"), authors=values.get("authors", []),
-        draft=True, body=body, part=values.get("teil"),
+        date=date.date() if isinstance(date, datetime.datetime) else date, body=body,
+        **{**record_values(values), "draft": True},
     )
 
 
@@ -249,24 +242,26 @@ def attach_to_series(site: registry.Site, files: Files) -> None:
     then (articles without it) by date."""
     site.articles.sort(key=lambda a: (a.moment(), a.src_uri), reverse=True)
     site.by_uri = {a.src_uri: a for a in site.articles}
+    members: dict[str, list[Article]] = {name: [] for name in site.series}
     for article in sorted(site.articles, key=reading_order):
-        series = site.series.get(article.series)
-        if series is None:
+        if article.series not in site.series:
             site.errors.append(error(
                 article.series + "/index.md", None,
                 f"Die Reihe '{article.series}' braucht eine Übersichtsseite index.md mit einem Titel.",
             ))
             site.series[article.series] = Series(article.series, article.series, "", "")
             continue
-        series.articles.append(article)
-    for series in site.series.values():
+        members.setdefault(article.series, []).append(article)
+    for name, series in site.series.items():
+        parts = members.get(name, [])
         if series.kind == "blog":
             # A blog is read newest first, pinned posts on top; `teil` means nothing here.
-            series.articles.sort(key=lambda a: (a.pinned, a.moment(), a.src_uri), reverse=True)
-            continue
-        # Articles with a broken field count too: a duplicate `teil` shows in the same run.
-        rejected = [a for a in site.rejected if a.series == series.name]
-        site.errors.extend(duplicate_parts(sorted(series.articles + rejected, key=reading_order)))
+            parts.sort(key=lambda a: (a.pinned, a.moment(), a.src_uri), reverse=True)
+        else:
+            # Articles with a broken field count too: a duplicate `teil` shows in the same run.
+            rejected = [a for a in site.rejected if a.series == series.name]
+            site.errors.extend(duplicate_parts(sorted(parts + rejected, key=reading_order)))
+        site.series[name] = replace(series, articles=tuple(parts))
 
 
 def reading_order(article: Article) -> tuple:
@@ -313,7 +308,7 @@ def listing(site: registry.Site, page: Page) -> Fragment | None:
     """The article list after the text of the start page and of series overviews."""
     if page.is_homepage:
         # Its first page of articles (hooks/kn/derive/listings.py pages them).
-        pager = site.pagers.get(page.file.src_uri)
+        pager = site.cache.pagers.get(page.file.src_uri)
         return Fragment("fragments/kn/home.html", {
             "articles": pager.items if pager else site.articles[:HOME_NEWEST],
             "pager": pager,
@@ -324,5 +319,5 @@ def listing(site: registry.Site, page: Page) -> Fragment | None:
     name = view.of(page).series
     if name:
         # A blog section's first page of posts (hooks/kn/derive/listings.py pages them); a series: all parts.
-        return Fragment("fragments/kn/series.html", {"series": site.series[name], "pager": site.pagers.get(page.file.src_uri)})
+        return Fragment("fragments/kn/series.html", {"series": site.series[name], "pager": site.cache.pagers.get(page.file.src_uri)})
     return None

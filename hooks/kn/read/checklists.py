@@ -33,6 +33,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import xml.etree.ElementTree as etree
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import markdown as python_markdown
@@ -98,11 +99,15 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
             site.errors.append(problem)
         else:
             site.checklists[name] = checklist
+    including: dict[str, registry.Article] = {}
     for article in site.validated_articles():
         file = files.get_file_from_path(article.src_uri)
         first_line = body_first_line(file.content_string, article.body) if file else None
-        article.checklists, problems = find_includes(article.src_uri, article.body, site.checklists, first_line=first_line)
+        names, problems = find_includes(article.src_uri, article.body, site.checklists, first_line=first_line)
         site.errors.extend(problems)
+        if names:
+            including[article.src_uri] = replace(article, checklists=tuple(names))
+    site.replace_articles(including)  # the one place an article gets its checklists
     return files
 
 
@@ -243,12 +248,12 @@ def without_title(html: str) -> str:
 def admonition_html(site: registry.Site, checklist: Checklist) -> str:
     """The checklist's Markdown as HTML, converted once per build with the
     site's own Markdown extensions and settings."""
-    cache = site.checklist_html
+    cache = site.cache.checklist_html
     if checklist.name not in cache:
-        converter = site.checklist_markdown
+        converter = site.cache.checklist_markdown
         if converter is None:
             assert site.config is not None
-            converter = site.checklist_markdown = python_markdown.Markdown(
+            converter = site.cache.checklist_markdown = python_markdown.Markdown(
                 extensions=site.config.markdown_extensions, extension_configs=site.config.mdx_configs,
             )
         cache[checklist.name] = converter.reset().convert(plain_title(checklist.source))

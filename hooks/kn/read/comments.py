@@ -32,6 +32,7 @@ import html
 import os
 import re
 import xml.etree.ElementTree as etree
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -50,7 +51,7 @@ from kn.comment_providers import PROVIDERS, client_cookies, client_storage
 from kn.comment_providers import email as email_provider
 from kn.markdown.typography import ApostropheExtension
 from kn.problems import Problem, error
-from kn.registry import CommentSettings
+from kn.registry import Comment, CommentSettings
 from kn.sanitize import sanitize_html
 from kn.schema import COMMENT_STATES, check_comments, check_date, check_text, show, yaml_error
 
@@ -90,16 +91,14 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site = registry.SITE
     settings = site.comment_settings
     today = site.comments_today
-    for article in site.articles:
-        article.comment_state = effective_state(
-            article.comments, article.date, default=settings.default,
-            close_after_days=settings.close_after_days, today=today,
-        )
-    open_articles = [a.src_uri for a in site.articles if a.comment_state == "open"]
+    states = {a.src_uri: effective_state(
+        a.comments, a.date, default=settings.default, close_after_days=settings.close_after_days, today=today,
+    ) for a in site.articles}
+    counts: dict[str, int] = {}
+    open_articles = [uri for uri, state in states.items() if state == "open"]
     provider = PROVIDERS[settings.provider]
-    settings.provider_settings, problems = provider.check(
-        settings.sections.get(settings.provider), open_articles, extra=config.extra,
-    )
+    checked, problems = provider.check(settings.sections.get(settings.provider), open_articles, extra=config.extra)
+    site.comment_settings = replace(settings, provider_settings=checked)
     site.errors.extend(problems)
     threads = site.comment_threads
     # Comment text gets the site's typographic quotes (German: „…“).
@@ -107,19 +106,23 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     folder = data_dir(config)
     for path, uri in comment_files(folder):
         rel = f"{DATA_DIR}/{path.relative_to(folder).as_posix()}"
-        article = site.by_uri.get(uri)
-        if article is None and not section_page(uri, files, site.series):
+        if uri not in site.by_uri and not section_page(uri, files, site.series):
             problem = missing_article(rel, uri, files)
             if problem:
                 site.errors.append(problem)
             continue
         entries, problems = load_comments(rel, path.read_text(encoding="utf-8"), smarty=smarty)
         site.errors.extend(problems)
-        if problems or (article is not None and article.comment_state == "off"):
+        if problems or states.get(uri) == "off":
             continue
         threads[uri] = thread(entries)  # a section's page (imported): its archive, always closed
-        if article is not None:
-            article.comment_count = len(entries)
+        if uri in site.by_uri:
+            counts[uri] = len(entries)
+    # The one place an article gets its comment state and number of comments.
+    site.replace_articles({
+        a.src_uri: replace(a, comment_state=states[a.src_uri], comment_count=counts.get(a.src_uri, 0))
+        for a in site.articles
+    })
     return files
 
 
@@ -128,7 +131,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     article = site.by_uri.get(page.file.src_uri)
     if article is not None:
         page_view = view.of(page)
-        page_view.comments = site.comment_threads.get(page.file.src_uri, [])
+        page_view.comments = site.comment_threads.get(page.file.src_uri, ())
         if article.comment_state == "open":
             settings = site.comment_settings
             provider = PROVIDERS[settings.provider]
@@ -183,12 +186,12 @@ def check_today(value: str | None) -> tuple[datetime.date, Problem | None]:
 def check_settings(raw: Any) -> tuple[CommentSettings, list[Problem]]:
     """Validate `extra.comments` of mkdocs.yml; return clean settings and problems.
     A wrong default is reported and counts as "off"."""
-    settings = CommentSettings()
+    values: dict[str, Any] = {}  # the fields of CommentSettings, as checked
     problems: list[Problem] = []
     if raw is None:
-        return settings, problems
+        return CommentSettings(), problems
     if not isinstance(raw, dict):
-        return settings, [error(
+        return CommentSettings(), [error(
             CONFIG, "extra.comments", f"{show(raw)} ist kein Abschnitt mit Feldern ({', '.join(SETTINGS_KEYS)}).",
         )]
     provider = raw.get("provider", DEFAULT_PROVIDER)
@@ -197,19 +200,19 @@ def check_settings(raw: Any) -> tuple[CommentSettings, list[Problem]]:
             f"unbekannter Wert {show(provider)}. Erlaubt sind: {', '.join(PROVIDERS)}."
         )))
     else:
-        settings.provider = provider
-    settings.sections = {name: raw.get(name) for name in PROVIDERS}
+        values["provider"] = provider
+    values["sections"] = {name: raw.get(name) for name in PROVIDERS}
     if raw.get("default") is not None:
         value, problem = check_comments(raw["default"])
         if problem:
             problems.append(error(CONFIG, "extra.comments.default", problem))
-        settings.default = value or "off"
+        values["default"] = value or "off"
     if raw.get("close_after_days") is not None:
         value, problem = check_days(raw["close_after_days"])
         if problem:
             problems.append(error(CONFIG, "extra.comments.close_after_days", problem))
-        settings.close_after_days = value
-    return settings, problems
+        values["close_after_days"] = value
+    return CommentSettings(**values), problems
 
 
 def check_days(value: Any) -> tuple[int | None, str | None]:
@@ -370,18 +373,22 @@ def check_entry(rel: str, number: int, raw: Any, *, smarty: dict[str, Any] | Non
     return entry, problems
 
 
-def thread(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Entries as a tree: top-level comments in file order, replies under their entry."""
-    by_number = {e["number"]: dict(e, replies=[]) for e in entries}
-    roots = []
-    for entry in by_number.values():
-        parent = by_number.get(entry.get("reply_to"))
-        if parent is None:
-            roots.append(entry)
-        else:
-            entry["parent_author"] = parent["author"]
-            parent["replies"].append(entry)
-    return roots
+def thread(entries: list[dict[str, Any]]) -> tuple[Comment, ...]:
+    """Checked entries as a tree of records: top-level comments in file order,
+    replies under their entry. A reply comes after its entry, so the records
+    are made from the last entry up, each with its finished replies."""
+    authors = {e["number"]: e.get("author") for e in entries}
+    replies: dict[int, list[Comment]] = {}
+    roots: list[Comment] = []
+    for entry in reversed(entries):
+        parent = entry.get("reply_to") if entry.get("reply_to") in authors else None
+        comment = Comment(
+            number=entry["number"], author=entry.get("author", ""), date=entry.get("date"), html=entry.get("html", ""),
+            reply_to=parent, parent_author=authors.get(parent) if parent else None,
+            replies=tuple(reversed(replies.pop(entry["number"], []))),
+        )
+        (replies.setdefault(parent, []) if parent else roots).append(comment)
+    return tuple(reversed(roots))
 
 
 # -----------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     site = registry.SITE
     if page.file.src_uri in site.by_uri:
         base = (config.site_url or "/")
-        site.feed_html[page.file.src_uri] = feed_html(html, urljoin(base if base.endswith("/") else base + "/", page.url))
+        site.cache.feed_html[page.file.src_uri] = feed_html(html, urljoin(base if base.endswith("/") else base + "/", page.url))
     return None
 
 

@@ -55,19 +55,19 @@ PARALLEL_FROM = 24  # draw in worker processes when this many images are missing
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     site = registry.SITE
-    site.previews = {}
+    site.cache.previews = {}
     if not config.site_url:
         return files  # og:image needs an absolute address
     root = Path(config.config_file_path).parent
     colours = css_colours(read_text(Path(config.docs_dir) / STYLESHEET))
     fonts = fonts_digest(root / FONT_DIR)
     for src_uri, preview in previews(site, config.site_name, config.site_url):
-        site.previews[src_uri] = social_image(src_uri, preview, colours, fonts, config.site_url)
+        site.cache.previews[src_uri] = social_image(src_uri, preview, colours, fonts, config.site_url)
     return files
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any] | None:
-    image = registry.SITE.previews.get(page.file.src_uri)
+    image = registry.SITE.cache.previews.get(page.file.src_uri)
     if image is not None:
         view.of(page).preview = image
     return None
@@ -75,12 +75,12 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     site = registry.SITE
-    if site.errors or not site.previews:
+    if site.errors or not site.cache.previews:
         return
     root = Path(config.config_file_path).parent
     cache = root / CACHE_DIR
-    colours = next(iter(site.previews.values())).colours
-    images = [*site.previews.values(), logo_image(config.site_url, colours)]
+    colours = next(iter(site.cache.previews.values())).colours
+    images = [*site.cache.previews.values(), logo_image(config.site_url, colours)]
     drawn = write_images(images, cache, Path(config.site_dir), root / FONT_DIR, parallel=not site.serving)
     if drawn:
         log.info("Vorschaubilder: %d neu gezeichnet, %d aus dem Zwischenspeicher.", drawn, len(images) - drawn)

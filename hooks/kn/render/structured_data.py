@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-    from kn.derive.reader import Author
-    from kn.registry import Article, Series
+    from kn.registry import Article, Author, Series
     from kn.render.social import SocialImage
 
 log = logging.getLogger("mkdocs.plugins.kn.structured_data")
@@ -60,7 +59,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     posting = blog_posting(
         article, url=page.canonical_url, series=series, series_url=series_url,
         authors=view.of(page).authors, publisher=publisher, home=home,
-        image=site.previews.get(article.src_uri),
+        image=site.cache.previews.get(article.src_uri), words=site.reading_of(article).words,
     )
     trail = breadcrumbs([(HOME_NAME, home), (series.title, series_url), (article.title, page.canonical_url)])
     view.of(page).jsonld = [script_json(posting), script_json(trail)]
@@ -74,7 +73,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
 
 def blog_posting(
     article: Article, *, url: str, series: Series, series_url: str, authors: list[Author],
-    publisher: dict[str, Any], home: str, image: SocialImage | None,
+    publisher: dict[str, Any], home: str, image: SocialImage | None, words: int = 0,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": CONTEXT,
@@ -96,8 +95,8 @@ def blog_posting(
     if article.tags:
         data["keywords"] = ", ".join(article.tags)
     data["isPartOf"] = {"@type": "CreativeWorkSeries", "name": series.title, "url": series_url}
-    if article.words:
-        data["wordCount"] = article.words
+    if words:
+        data["wordCount"] = words
     return data
 
 
