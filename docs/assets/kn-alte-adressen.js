@@ -1,6 +1,6 @@
 // Old short links of an imported blog, like /?p=123 (data/redirects.yml):
 // a static host serves the start page for them, so the start page looks the
-// query up in alte-adressen.json (written by hooks/redirects.py) and goes on.
+// query up in alte-adressen.json (written by hooks/kn/publish/redirects.py) and goes on.
 //
 // Nothing here reads the page's DOM: a page body could name an element
 // "currentScript" (or any other document property) and so hand this script

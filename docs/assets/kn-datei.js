@@ -1,5 +1,5 @@
 /* Kooperation & Netzwerke: the preview opened from a folder on disk (file://,
-   the pull request's artifact, hooks/preview.py). Every page and link works
+   the pull request's artifact, hooks/kn/publish/preview.py). Every page and link works
    there, the search cannot: browsers do not let a page's script fetch the
    search index from file://. So the search field says so instead of staying
    silently empty, and one line above the content explains it. */

@@ -1,4 +1,4 @@
-/* Kooperation & Netzwerke: the header's search, with Pagefind (hooks/search.py).
+/* Kooperation & Netzwerke: the header's search, with Pagefind (hooks/kn/publish/search.py).
    Nothing is loaded on a page view: only when the reader goes into the search
    field (click, tap, "/" or Tab) does pagefind/pagefind.js start loading, and
    only typing fetches the parts of the index a query needs, all from this site. Results are
