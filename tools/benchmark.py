@@ -169,9 +169,26 @@ def bench_pdfs(tmp: Path, count: int) -> None:
           f"(mit gefülltem Zwischenspeicher kosten die PDFs {warm_cpu - plain_cpu:+.2f} s)")
 
 
+# The plain build's only code of ours: what our templates need to render at all
+# (an empty view per page, our Jinja filters, the globals with neutral values).
+PLAIN_ENTRY = """from kn import registry, view
+
+
+def on_page_markdown(markdown, *, page, config, files):
+    return view.on_page_markdown(markdown, page=page, config=config, files=files)
+
+
+def on_env(env, *, config, files):
+    registry.install_filters(env)
+    env.globals.update(kn_stand="", kn_checklist_pdfs=[], kn_consent_storage="", kn_consent_cookies="")
+    return env
+"""
+
+
 def plain_config(project: Path) -> Path:
-    """mkdocs.yml without `hooks:`, with the navigation the hooks would derive
-    written out, so that both builds have the same small navigation."""
+    """mkdocs.yml without our build (only an empty page view for the templates),
+    with the navigation the hooks would derive written out, so that both builds
+    have the same small navigation."""
     lines = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     kept: list[str] = []
     skipping = False
@@ -186,12 +203,17 @@ def plain_config(project: Path) -> Path:
     docs = project / "docs"
     series = sorted(p.parent.name for p in docs.glob("*/index.md") if p.parent.name not in RESERVED)
     nav = ["index.md", *(f"{name}/index.md" for name in series), "checklisten/index.md", "tags/index.md"]
+    # Our templates read each page's view (page.meta.kn, hooks/kn/view.py): the
+    # plain build attaches an empty one and does nothing else of ours.
+    (project / "hooks" / "nur_ansicht.py").write_text(PLAIN_ENTRY, encoding="utf-8")
+    kept += ["hooks:", "  - hooks/nur_ansicht.py"]
     kept.append("nav:")
     kept.extend(f"  - {uri}" for uri in nav)
     # The checklist include lines are pymdownx.snippets syntax: the plain build
     # includes the same checklists, so both render the same amount of Markdown.
-    index = kept.index("markdown_extensions:")
-    kept[index + 1:index + 1] = ["  - pymdownx.snippets:", "      base_path: [docs]"]
+    if not any(line.strip().startswith("- pymdownx.snippets") for line in kept):  # mkdocs.yml lists it today
+        index = kept.index("markdown_extensions:")
+        kept[index + 1:index + 1] = ["  - pymdownx.snippets:", "      base_path: [docs]"]
     config = project / "mkdocs-ohne-hooks.yml"
     config.write_text("\n".join(kept) + "\n", encoding="utf-8")
     return config
