@@ -186,7 +186,8 @@ def on_env(env, *, config, files):
 
 
 def plain_config(project: Path) -> Path:
-    """mkdocs.yml without our build (only an empty page view for the templates),
+    """mkdocs.yml without our build and our Markdown extensions (only an empty
+    page view for the templates),
     with the navigation the hooks would derive written out, so that both builds
     have the same small navigation."""
     lines = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
@@ -199,6 +200,8 @@ def plain_config(project: Path) -> Path:
         if skipping and (line.startswith((" ", "-")) or not line.strip()):
             continue
         skipping = False
+        if line.strip().startswith("- kn."):  # our Markdown extensions are our code too
+            continue
         kept.append(line)
     docs = project / "docs"
     series = sorted(p.parent.name for p in docs.glob("*/index.md") if p.parent.name not in RESERVED)
