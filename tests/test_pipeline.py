@@ -62,9 +62,7 @@ def imports_of(path: Path, known: set[str]) -> set[str]:
 def import_graph() -> dict[str, set[str]]:
     files = [p for folder in PACKAGES.values() for p in folder.rglob("*.py") if "__pycache__" not in p.parts]
     known = {module_name(p) for p in files}
-    graph = {module_name(p): imports_of(p, known) for p in files}
-    # A package imports its parents' __init__ too; that is not an edge of ours.
-    return graph
+    return {module_name(p): imports_of(p, known) for p in files}
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -51,11 +51,12 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _chain(value: T, steps: list[Callable[[T], T | None]]) -> T:
-    """Each step gets the previous step's result (None: unchanged), as MkDocs
-    passes an event's value from one handler to the next."""
-    for step in steps:
-        result = step(value)
+def _chain(value: T, handlers: tuple[Callable[..., T | None], ...], **context: Any) -> T:
+    """Each handler gets the previous one's result (None: unchanged) and the
+    event's other arguments, as MkDocs passes an event's value from one
+    handler to the next."""
+    for handler in handlers:
+        result = handler(value, **context)
         if result is not None:
             value = result
     return value
@@ -74,24 +75,21 @@ def start(command: str, dirty: bool) -> None:
 
 
 def configure(config: MkDocsConfig) -> MkDocsConfig:
-    return _chain(config, [
+    return _chain(config, (
         devserver.on_config,  # the command, kept across the reset that follows
         articles.on_config,  # a new, empty state for this build
         security.on_config,  # settings that guard the output (extra.sicherheit)
         preview.on_config,  # file addresses for the unpacked preview, before any address is made
         listings.on_config,  # extra.listen
         comments.on_config,  # extra.comments: provider, default state, archive
-    ])
+    ))
 
 
 # --- 2. guard, 3. read, 4. derive -------------------------------------------------
 
 
 def read_and_derive(files: Files, config: MkDocsConfig) -> Files:
-    def step(handler: Callable[..., Files | None]) -> Callable[[Files], Files | None]:
-        return lambda value: handler(value, config=config)
-
-    return _chain(files, [step(handler) for handler in (
+    return _chain(files, (
         # 2. guard: names, sizes and links of the input, before any page is read
         security.on_files,
         # 3. read: every article and series first; everything else refers to them
@@ -107,7 +105,7 @@ def read_and_derive(files: Files, config: MkDocsConfig) -> Files:
         social.on_files,  # preview images
         checklist_pdf.on_files,  # one PDF per checklist
         freeze,  # last: the content is read and derived; later steps only read it
-    )])
+    ), config=config)
 
 
 def freeze(files: Files, *, config: MkDocsConfig) -> None:
@@ -118,20 +116,17 @@ def freeze(files: Files, *, config: MkDocsConfig) -> None:
 
 
 def validate(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    return _chain(nav, [
-        lambda value: articles.on_nav(value, config=config, files=files),  # every problem at once, or stop
-        lambda value: tags.on_nav(value, config=config, files=files),
-    ])
+    return _chain(nav, (
+        articles.on_nav,  # every problem at once, or stop
+        tags.on_nav,
+    ), config=config, files=files)
 
 
 # --- 6. render --------------------------------------------------------------------
 
 
 def render_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    def step(handler: Callable[..., str | None]) -> Callable[[str], str | None]:
-        return lambda value: handler(value, page=page, config=config, files=files)
-
-    return _chain(markdown, [step(handler) for handler in (
+    return _chain(markdown, (
         view.on_page_markdown,  # first: an empty view of the page (page.meta["kn"]) for the others to fill
         articles.on_page_markdown,  # next: the others read the view's `article`
         checklists.on_page_markdown,
@@ -142,63 +137,54 @@ def render_markdown(markdown: str, page: Page, config: MkDocsConfig, files: File
         related.on_page_markdown,
         redirects.on_page_markdown,
         security.on_page_markdown,  # last: what every step above left in the Markdown
-    )])
+    ), page=page, config=config, files=files)
 
 
 def render_html(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    def step(handler: Callable[..., str | None]) -> Callable[[str], str | None]:
-        return lambda value: handler(value, page=page, config=config, files=files)
-
-    return _chain(html, [step(handler) for handler in (
+    return _chain(html, (
         security.on_page_content,  # the author's HTML, before any of ours is added
         reader.on_page_content,  # reading time, before the checklists go in
         checklists.on_page_content,
         related.on_page_content,
         embeds.on_page_content,  # videos, after every step that adds HTML
         feed_content.on_page_content,  # last: the full text for the feeds
-    )])
+    ), page=page, config=config, files=files)
 
 
 # --- 7. listings ------------------------------------------------------------------
 
 
 def listings_and_templates(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    def step(handler: Callable[..., Environment | None]) -> Callable[[Environment], Environment | None]:
-        return lambda value: handler(value, config=config, files=files)
-
-    return _chain(env, [step(handler) for handler in (
+    return _chain(env, (
         articles.on_env,  # filters, the start page and series overviews
         tags.on_env,  # the tag pages
         listings.on_env,  # further pages and the archive
         embeds.on_env,
         checklist_pdf.on_env,
         comments.on_env,  # what the comment clients store, for every page's revoke
-    )])
+    ), config=config, files=files)
 
 
 # --- 8. templates -----------------------------------------------------------------
 
 
 def template_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-    def step(handler: Callable[..., dict[str, Any] | None]) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
-        return lambda value: handler(value, page=page, config=config, nav=nav)
-
-    return _chain(context, [step(handler) for handler in (
+    return _chain(context, (
         listings.on_page_context,
         share.on_page_context,
         social.on_page_context,
         checklist_pdf.on_page_context,
         structured_data.on_page_context,
         search.on_page_context,
-    )])
+    ), page=page, config=config, nav=nav)
 
 
 def rendered_template(output: str, template_name: str, config: MkDocsConfig) -> str:
-    return _chain(output, [lambda value: security.on_post_template(value, template_name=template_name, config=config)])
+    return _chain(output, (security.on_post_template,), template_name=template_name, config=config)
 
 
 def rendered_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return _chain(output, [lambda value: security.on_post_page(value, page=page, config=config)])
+    return _chain(output, (security.on_post_page,), page=page, config=config)
 
 
 # --- 9. publish -------------------------------------------------------------------
@@ -219,10 +205,7 @@ def publish(config: MkDocsConfig) -> None:
 
 
 def serve(server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-    def step(handler: Callable[..., LiveReloadServer | None]) -> Callable[[LiveReloadServer], LiveReloadServer | None]:
-        return lambda value: handler(value, config=config, builder=builder)
-
-    return _chain(server, [step(handler) for handler in (articles.on_serve, security.on_serve, devserver.on_serve)])
+    return _chain(server, (articles.on_serve, security.on_serve, devserver.on_serve), config=config, builder=builder)
 
 
 def failed(error: Exception) -> None:
