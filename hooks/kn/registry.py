@@ -235,6 +235,7 @@ class Cache:
     home_pages: dict[str, Pager] = field(default_factory=dict)  # "seite/<n>.md" -> page n of the start page
     # --- hooks/kn/render/feed_content.py: each article's full text for the feeds
     feed_html: dict[str, str] = field(default_factory=dict)  # src_uri -> HTML
+    feed_uris: frozenset[str] | None = None  # the articles some feed shows (hooks/kn/derive/reader.py in_feeds)
     # --- hooks/kn/publish/redirects.py: the pages redirects point to, for their titles
     redirect_files: dict[str, File] = field(default_factory=dict)  # src_uri -> its file
 

@@ -275,12 +275,28 @@ def last_change(article: Article) -> datetime.datetime:
     return max(article.moment(), feed_date(article.updated)) if article.updated else article.moment()
 
 
+def feed_entries(articles: list[Article]) -> list[Article]:
+    """The articles a feed of `articles` (newest first) shows: the newest FEED_SIZE published."""
+    return [a for a in articles if not a.draft][:FEED_SIZE]
+
+
+def in_feeds(site: registry.Site) -> frozenset[str]:
+    """The source paths of every article that the site's feed or a tag's feed
+    shows (`on_post_build`): only these need their full text for the feeds."""
+    if site.cache.feed_uris is None:
+        shown = feed_entries(site.articles)
+        for tag in site.tags.values():
+            shown += feed_entries(tag.articles)
+        site.cache.feed_uris = frozenset(a.src_uri for a in shown)
+    return site.cache.feed_uris
+
+
 def write_feed(path: Path, info: dict[str, str], articles: list[Article], authors: dict[str, Author],
                content: dict[str, str] | None = None) -> None:
     """An Atom feed of the newest FEED_SIZE of `articles` (already newest first),
     each entry with its summary and, where `content` has it, its full text."""
     base = info["home"]
-    entries = [a for a in articles if not a.draft][:FEED_SIZE]
+    entries = feed_entries(articles)
     feed = FeedGenerator()
     feed.id(info["url"])
     feed.title(info["title"])

@@ -66,6 +66,10 @@ SOURCE_ATTRIBUTES = {
 }
 # <link rel> values that load the target (others, like rel="alternate", are links).
 LOADING_RELS = {"stylesheet", "preload", "prefetch", "modulepreload", "icon", "preconnect", "dns-prefetch"}
+# What a page must contain for `_ResourceParser` to find anything: the start
+# of a tag in SOURCE_ATTRIBUTES or the word „style“ (attribute or element), in
+# any case. Pages without any are not parsed (most pages of plain text).
+MAY_LOAD_RE = re.compile(r"<(?:" + "|".join(sorted(SOURCE_ATTRIBUTES)) + r")|style", re.I)
 CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""", re.I)
 HINT_VIDEO = f"Binden Sie Videos mit der Zwei-Klick-Lösung ein, als eigener Absatz: {VIDEO_SYNTAX} (siehe CONTRIBUTING.md)."
 HINT_IMAGE = ("Kopieren Sie das Bild nach docs/ (z. B. docs/bilder/) und binden Sie es mit einem relativen Pfad ein, "
@@ -248,6 +252,8 @@ def is_foreign(url: str, site_url: str | None = None) -> bool:
 
 def foreign_resources(html_text: str, site_url: str | None = None) -> list[tuple[str, str]]:
     """(tag, URL) of every resource from another origin in a page's HTML."""
+    if not MAY_LOAD_RE.search(html_text):
+        return []  # no element of SOURCE_ATTRIBUTES, no style: nothing to parse for
     parser = _ResourceParser()
     parser.feed(html_text)
     parser.close()

@@ -65,23 +65,29 @@ _ABBREVIATIONS = (
     "z. B.", "d. h.", "u. a.", "u. Ä.", "o. Ä.", "i. d. R.", "s. o.", "s. u.", "v. a.", "z. T.",
     "u. U.", "m. E.", "o. g.", "i. S. d.", "e. K.", "e. Kfm.", "e. Kfr.",
 )
-NBSP_RULES: list[tuple[re.Pattern[str], str]] = [
+# Each rule with what a text must contain for it to match at all (a digit, or
+# a plain substring): most text nodes contain none of these, and `nbsp` then
+# skips the rule's regular expression (the output is the same).
+DIGIT = "digit"
+NBSP_RULES: list[tuple[str, re.Pattern[str], str]] = [
     # „§ 5“, „§§ 705 ff.“, „Art. 21“, „Abs. 2“, „Nr. 9“, „Satz 1“, „S. 98“: before the number.
-    (re.compile(r"(?<![^\W\d_])(§§?|Art\.|Abs\.|Nr\.|Ziff\.|Satz|S\.) (?=\d)"), r"\1" + NBSP),
+    (DIGIT, re.compile(r"(?<![^\W\d_])(§§?|Art\.|Abs\.|Nr\.|Ziff\.|Satz|S\.) (?=\d)"), r"\1" + NBSP),
     # „lit. f“: before the letter.
-    (re.compile(r"(?<![^\W\d_])(lit\.) (?=[a-z]\b)"), r"\1" + NBSP),
+    ("lit. ", re.compile(r"(?<![^\W\d_])(lit\.) (?=[a-z]\b)"), r"\1" + NBSP),
     # „705 ff.“, „26 f.“
-    (re.compile(r"(\d) (ff?\.)"), r"\1" + NBSP + r"\2"),
+    (DIGIT, re.compile(r"(\d) (ff?\.)"), r"\1" + NBSP + r"\2"),
     # „SGB VI“, „SGB IV“
-    (re.compile(r"\b(SGB) (?=[IVX]+\b)"), r"\1" + NBSP),
+    ("SGB ", re.compile(r"\b(SGB) (?=[IVX]+\b)"), r"\1" + NBSP),
     # „10 %“, „800.000 Euro“, „5 km“: a number and its unit.
-    (re.compile(r"(\d) (?=(?:" + _UNITS + r")(?![^\W\d_]))"), r"\1" + NBSP),
+    (DIGIT, re.compile(r"(\d) (?=(?:" + _UNITS + r")(?![^\W\d_]))"), r"\1" + NBSP),
     # „13. November“: day and month.
-    (re.compile(r"\b(\d{1,2}\.) (?=(?:" + _MONTHS + r")\b)"), r"\1" + NBSP),
-    # „z. B.“ …
-    (re.compile("|".join(r"(?<![^\W\d_])" + re.escape(a) for a in _ABBREVIATIONS)),
+    (DIGIT, re.compile(r"\b(\d{1,2}\.) (?=(?:" + _MONTHS + r")\b)"), r"\1" + NBSP),
+    # „z. B.“ … (every abbreviation has „. “ inside)
+    (". ", re.compile("|".join(r"(?<![^\W\d_])" + re.escape(a) for a in _ABBREVIATIONS)),
      lambda m: m.group(0).replace(" ", NBSP)),
 ]
+assert all(". " in a for a in _ABBREVIATIONS)
+HAS_DIGIT = re.compile(r"\d").search
 # Elements whose text is never touched.
 NBSP_SKIP = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
 
@@ -134,8 +140,10 @@ def nbsp(text: str) -> str:
     „50 Euro“) and between day and month („13. November“)."""
     if " " not in text:
         return text
-    for pattern, repl in NBSP_RULES:
-        text = pattern.sub(repl, text)
+    digit = HAS_DIGIT(text) is not None
+    for needs, pattern, repl in NBSP_RULES:
+        if (digit if needs is DIGIT else needs in text):
+            text = pattern.sub(repl, text)
     return text
 
 

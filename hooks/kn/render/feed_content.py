@@ -24,6 +24,7 @@ from urllib.parse import urljoin
 import nh3
 
 from kn import registry
+from kn.derive.reader import in_feeds
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -56,7 +57,7 @@ VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "l
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     site = registry.SITE
-    if page.file.src_uri in site.by_uri:
+    if page.file.src_uri in in_feeds(site):  # an article some feed shows (the newest of the site and of each tag)
         base = (config.site_url or "/")
         site.cache.feed_html[page.file.src_uri] = feed_html(html, urljoin(base if base.endswith("/") else base + "/", page.url))
     return None
