@@ -39,6 +39,7 @@ from tools.localsite import (
     copy_sources,
     demo_site,
     serve,
+    use_build_server,
 )
 
 __all__ = [  # used by the test modules
@@ -341,6 +342,8 @@ SHARED_CACHE_DAYS = 30
 
 def pytest_configure(config) -> None:
     os.environ.setdefault(SHARED_CACHE_ENV, str(SHARED_CACHE))
+    # Builds fork from one preloaded Python per test process (tools/buildserver.py).
+    use_build_server()
     store = os.environ[SHARED_CACHE_ENV]
     if store and not hasattr(config, "workerinput"):  # once, in the controller
         limit = time.time() - SHARED_CACHE_DAYS * 86400

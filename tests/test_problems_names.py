@@ -84,8 +84,11 @@ def test_tools_use_the_build_package_without_path_tricks():
     from tools import spelling
     from tools.importer import html2md, mdblog
 
-    tricks = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "tools").rglob("*.py"))
-              if re.search(r"sys\.path\.(?:insert|append)|PYTHONPATH", path.read_text(encoding="utf-8"))]
+    # localsite.py and buildserver.py import no `kn`: they start builds of copied
+    # sites, each with the copy's own build code first on its path.
+    starters = {"localsite.py", "buildserver.py"}
+    tricks = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "tools").rglob("*.py")) if path.name not in starters
+              and re.search(r"sys\.path\.(?:insert|append)|sys\.path\[|PYTHONPATH", path.read_text(encoding="utf-8"))]
     assert tricks == []
     assert html2md.parse_video is embeds.parse_video and html2md.PROVIDERS is embeds.PROVIDERS
     assert mdblog.FRONT_MATTER_RE is yamlfile.FRONT_MATTER_RE is schema.FRONT_MATTER_RE is spelling.FRONT_MATTER_RE

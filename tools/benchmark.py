@@ -217,6 +217,12 @@ def plain_config(project: Path) -> Path:
     if not any(line.strip().startswith("- pymdownx.snippets") for line in kept):  # mkdocs.yml lists it today
         index = kept.index("markdown_extensions:")
         kept[index + 1:index + 1] = ["  - pymdownx.snippets:", "      base_path: [docs]"]
+    # The site's search is our code (Pagefind, hooks/kn/publish/search.py); a
+    # plain Material site searches with Material's plugin, as this site did
+    # when the target of 1.15 was measured (November 2026): the plain build
+    # has that plugin, so both builds make a search index.
+    assert "plugins: []" in kept, "mkdocs.yml: 'plugins: []' not found"
+    kept[kept.index("plugins: []"):kept.index("plugins: []") + 1] = MATERIAL_SEARCH.rstrip("\n").splitlines()
     config = project / "mkdocs-ohne-hooks.yml"
     config.write_text("\n".join(kept) + "\n", encoding="utf-8")
     return config
@@ -410,7 +416,7 @@ def main() -> None:
         for label, values in (("Zeit", wall), ("CPU-Zeit", cpu)):
             hooks, plain = statistics.median(values["hooks"]), statistics.median(values["plain"])
             print(f"{label} (Median): mit Hooks {hooks:.2f} s, ohne Hooks {plain:.2f} s, "
-                  f"Verhältnis {hooks / plain:.3f} (Ziel ≤ 1,25)")
+                  f"Verhältnis {hooks / plain:.3f} (Ziel ≤ 1,15)")
         shutil.rmtree(large / ".cache" / "social-images", ignore_errors=True)
         cold, cold_cpu = build(with_hooks, tmp / "out-hooks", strict=True)
         print(f"Kalter Zwischenspeicher (alle {len(list((tmp / 'out-hooks' / 'assets' / 'vorschau').rglob('*.png')))} "

@@ -53,7 +53,9 @@ PRODUCT_PARTS = ("docs/assets", "docs/impressum.md", "docs/datenschutz.md", "dat
 
 def _copy(src: Path, dest: Path) -> None:
     if src.is_dir():
-        shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+        # With Python's compiled files: copy2 keeps each source's time, so they stay valid
+        # (a source changed in the copy is compiled again).
+        shutil.copytree(src, dest, dirs_exist_ok=True)
     elif src.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(src, dest)
@@ -109,7 +111,7 @@ def copy_example_comments(target: Path) -> None:
 # The build's own caches of drawn files (hooks/kn/render/social.py, hooks/kn/publish/
 # checklist_pdf.py): each file is named by a hash of everything that changes it, so a
 # file drawn for one copy of a site is right for every other copy that needs it.
-DRAWN_CACHES = (".cache/social-images", ".cache/checklist-pdfs")
+DRAWN_CACHES = (".cache/social-images", ".cache/checklist-pdfs", ".cache/templates")
 # Where the tests share those files between their many copies of the test site
 # (tests/conftest.py sets it; unset or empty: every copy draws its own).
 SHARED_CACHE_ENV = "KN_TEST_CACHE"
@@ -123,12 +125,76 @@ def build(project: Path, site_dir: Path, *extra: str, shared_cache: bool = True)
     earlier copies (`seed_drawn`), and what this build drew is kept for later
     ones (`keep_drawn`): the build itself runs unchanged, it only finds more
     in its cache. A test of the cache passes `shared_cache=False`."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = build_env(project)
+    args = ["build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra]
     with shared_drawn(project, enabled=shared_cache):
-        return subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
-            cwd=project, env=env, capture_output=True, text=True, timeout=300,
-        )
+        if _build_server is not None:
+            return _build_server.run(args, cwd=project, env=env, timeout=300)
+        return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+
+def build_env(project: Path) -> dict[str, str]:
+    """The environment of a build of `project`: ours, without MkDocs 2's notice,
+    with the copy's own build code first on the path, as in the owner's
+    checkout (there the editable install points to it), so that `kn` is
+    imported once, from the copy."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env["PYTHONPATH"] = os.pathsep.join([str(project / "hooks"), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+class BuildServer:
+    """tools/buildserver.py for this process: `run` is `subprocess.run` of
+    `python -m mkdocs <args>`, in a child forked from a preloaded Python."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def run(self, args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+        import json
+
+        request = json.dumps({"args": args, "cwd": str(cwd), "env": env, "timeout": timeout})
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-m", "tools.buildserver"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    text=True, encoding="utf-8",
+                )
+            assert self._process.stdin is not None and self._process.stdout is not None
+            self._process.stdin.write(request + "\n")
+            self._process.stdin.flush()
+            line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("tools/buildserver.py ended without an answer")
+        answer = json.loads(line)
+        command = [sys.executable, "-m", "mkdocs", *args]
+        if answer.get("timeout"):
+            raise subprocess.TimeoutExpired(command, timeout)
+        return subprocess.CompletedProcess(command, answer["returncode"], answer["stdout"], answer["stderr"])
+
+    def close(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+
+
+_build_server: BuildServer | None = None
+
+
+def use_build_server() -> None:
+    """Let `build` fork its builds from one preloaded process (tools/buildserver.py):
+    for the tests, which build many small sites. Ends with this process."""
+    global _build_server
+    if _build_server is None:
+        import atexit
+
+        _build_server = BuildServer()
+        atexit.register(_build_server.close)
 
 
 @contextlib.contextmanager

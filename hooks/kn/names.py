@@ -53,3 +53,4 @@ CACHE = ".cache"
 PDF_CACHE = ".cache/checklist-pdfs"
 SOCIAL_CACHE = ".cache/social-images"
 ISSO_CACHE = ".cache/isso"
+TEMPLATE_CACHE = ".cache/templates"  # compiled Jinja templates (hooks/kn/render/templates.py)

@@ -38,7 +38,7 @@ from kn.derive import listings, reader, related, tags
 from kn.markdown import embeds
 from kn.publish import checklist_pdf, preview, redirects, search
 from kn.read import articles, checklists, comments
-from kn.render import feed_content, share, social, structured_data
+from kn.render import feed_content, share, social, structured_data, templates
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -156,6 +156,7 @@ def render_html(html: str, page: Page, config: MkDocsConfig, files: Files) -> st
 
 def listings_and_templates(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     return _chain(env, (
+        templates.on_env,  # first: compiled templates from .cache/templates/
         articles.on_env,  # filters, the start page and series overviews
         tags.on_env,  # the tag pages
         listings.on_env,  # further pages and the archive

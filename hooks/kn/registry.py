@@ -23,6 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from kn.markdown.typography import nbsp
 from kn.problems import Problems
+from kn.render import templates
 from kn.schema import FIELDS
 from kn.text import format_date_de, german_key, moment
 
@@ -364,7 +365,7 @@ class Site:
         """The theme's Jinja environment, made once per build."""
         if self.cache.env is None:
             assert self.config is not None
-            self.cache.env = self.config.theme.get_env()
+            self.cache.env = templates.theme_env(self.config)
             install_filters(self.cache.env)
         return self.cache.env
 

@@ -45,6 +45,7 @@ from mkdocs.utils import get_relative_url
 from kn import names, registry, view, yamlfile
 from kn.problems import Problem, error
 from kn.registry import Redirect
+from kn.render import templates
 from kn.schema import show, yaml_error
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     if site.errors or not site.redirects:
         return
     site_dir = Path(config.site_dir)
-    template = config.theme.get_env().get_template(TEMPLATE)
+    template = templates.theme_env(config).get_template(TEMPLATE)
     base = (config.site_url or "").rstrip("/") + "/"
     queries: dict[str, str] = {}
     for redirect in site.redirects:

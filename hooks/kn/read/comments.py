@@ -52,6 +52,7 @@ from kn.comment_providers import email as email_provider
 from kn.markdown.typography import ApostropheExtension
 from kn.problems import Problem, error
 from kn.registry import Comment, CommentSettings
+from kn.render import templates
 from kn.sanitize import sanitize_html
 from kn.schema import COMMENT_STATES, check_comments, check_date, check_text, show, yaml_error
 
@@ -260,7 +261,7 @@ def datenschutz_text(config: MkDocsConfig) -> str:
     e-mail (the fallback of every provider), from their Markdown templates."""
     settings = registry.SITE.comment_settings
     names = list(dict.fromkeys([settings.provider, email_provider.NAME]))
-    env = config.theme.get_env()
+    env = templates.theme_env(config)
     return "\n\n".join(
         env.get_template(PROVIDERS[name].DATENSCHUTZ).render(
             settings=settings.provider_settings if name == settings.provider else {}, config=config,
