@@ -17,7 +17,7 @@ import pytest
 from conftest import Project
 from kn import registry
 from kn.derive.reader import FEED_SIZE, in_feeds
-from kn.markdown import embeds, typography
+from kn.markdown import embeds
 from kn.markdown.typography import NBSP_RULES, nbsp
 from kn.registry import Article, Tag
 from tools import localsite
@@ -127,3 +127,55 @@ def test_a_build_from_the_preloaded_python_is_the_same_as_a_new_process(tmp_path
         return [line for line in output.splitlines() if "seconds" not in line and str(tmp_path) not in line]
 
     assert lines(forked.stdout + forked.stderr) == lines(fresh.stdout + fresh.stderr)
+
+
+# -----------------------------------------------------------------------------
+# The search index: fed page by page to Pagefind's service, the same as its
+# command line makes of the written pages
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.build
+def test_index_fed_page_by_page_is_the_one_pagefind_makes_of_the_written_site(site, tmp_path):
+    from kn.publish.search import EXCLUDE, LANGUAGE, executable, for_index, index_pages
+
+    staged = tmp_path / "seiten"
+    for path in site.root.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if "pagefind" not in path.relative_to(site.root).parts[:1] and "data-pagefind-body" in html:
+            copy = staged / path.relative_to(site.root)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(for_index(html), encoding="utf-8")
+    result = subprocess.run([executable(), "--site", str(staged), "--output-path", str(tmp_path / "index"),
+                             "--force-language", LANGUAGE, "--exclude-selectors", ", ".join(EXCLUDE)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    fed, written = index_pages(site.root / "pagefind"), index_pages(tmp_path / "index")
+    assert len(fed) > 10
+    assert fed == written
+
+
+@pytest.mark.unit
+def test_failing_pagefind_stops_the_build_with_a_german_message(monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    from kn.publish import search
+
+    monkeypatch.setattr(search, "executable", lambda: "/bin/false")
+    with pytest.raises(PluginError, match=r"Suchindex: Pagefind ist fehlgeschlagen \(Rückgabewert 1\)"):
+        search.Indexer()
+
+
+@pytest.mark.unit
+def test_an_error_of_pagefind_is_reported_in_german(tmp_path):
+    from mkdocs.exceptions import PluginError
+
+    from kn.publish import search
+
+    indexer = search.Indexer()
+    indexer.add("a/index.html", '<html lang="de"><body><main data-pagefind-body><h1>A</h1><p>Text</p></main></body></html>')
+    indexer._index_id = 999  # an index the service does not know
+    indexer.add("b/index.html", "<html><body><main data-pagefind-body>B</main></body></html>")
+    with pytest.raises(PluginError, match=r"Suchindex: Pagefind ist fehlgeschlagen"):
+        indexer.write(tmp_path / "pagefind")
+    assert indexer._process.poll() is not None  # the service has ended

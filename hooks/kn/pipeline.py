@@ -185,7 +185,10 @@ def rendered_template(output: str, template_name: str, config: MkDocsConfig) -> 
 
 
 def rendered_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return _chain(output, (security.on_post_page,), page=page, config=config)
+    return _chain(output, (
+        security.on_post_page,
+        search.on_post_page,  # last: the finished page to the search index
+    ), page=page, config=config)
 
 
 # --- 9. publish -------------------------------------------------------------------
@@ -210,6 +213,7 @@ def serve(server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveR
 
 
 def failed(error: Exception) -> None:
+    search.on_build_error(error=error)  # the search service, if pages were written
     devserver.on_build_error(error=error)
 
 

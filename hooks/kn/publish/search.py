@@ -7,11 +7,16 @@
   `data-pagefind-body` (the page's own text: title, lead, Markdown content).
   Pages without that element (404, redirects, the Impressum) and drafts
   (which only `mkdocs serve` shows) are not indexed.
-- `on_post_build` (publish): the Pagefind binary (PyPI `pagefind-bin`, pinned
-  in requirements.txt) indexes the written HTML into `<site>/pagefind/`, with
-  German stemming forced, leaving out `EXCLUDE` (page furniture inside the
-  body). This runs for `mkdocs build` and for every rebuild of `mkdocs serve`.
-  Drafts are not written by `mkdocs build`, so they are never indexed.
+- `on_post_page` (templates): each finished page with such a body goes to
+  Pagefind's indexing service (PyPI `pagefind`, with the binary of
+  `pagefind-bin`, pinned in requirements.txt), a process of its own that reads
+  it while MkDocs renders the next pages (on a second core), with German
+  stemming forced, leaving out `EXCLUDE` (page furniture inside the body).
+- `on_post_build` (publish): the service writes the index into
+  `<site>/pagefind/`. This runs for `mkdocs build` and for every rebuild of
+  `mkdocs serve`. Drafts are not written by `mkdocs build`, so they are never
+  indexed. The index is the same as Pagefind's command line makes of the
+  written pages (tests/test_build_shortcuts.py compares the two).
 
 The reader side is `docs/assets/kn-search.js`: it loads `pagefind/pagefind.js`
 only when the reader types into the header's search field.
@@ -19,12 +24,14 @@ only when the reader types into the header's search field.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import gzip
 import json
 import logging
 import shutil
 import subprocess
-import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,12 +90,28 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     return None
 
 
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+    if "data-pagefind-body" in output:
+        indexer = registry.SITE.cache.search_index
+        if indexer is None:
+            indexer = registry.SITE.cache.search_index = Indexer()
+        indexer.add(page.file.dest_uri, output)
+    return None
+
+
+def on_build_error(*, error: Exception) -> None:
+    indexer, registry.SITE.cache.search_index = registry.SITE.cache.search_index, None
+    if indexer is not None:
+        indexer.close()
+
+
 def on_post_build(*, config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     begin = time.perf_counter()
-    output = run_pagefind(site_dir)
-    pages = indexed_pages(output)
-    log.info("Suchindex (Pagefind): %s Seiten in %.1f s", pages if pages is not None else "?", time.perf_counter() - begin)
+    indexer = registry.SITE.cache.search_index or Indexer()
+    registry.SITE.cache.search_index = None
+    pages = indexer.write(site_dir / BUNDLE)
+    log.info("Suchindex (Pagefind): %s Seiten, geschrieben in %.1f s", pages, time.perf_counter() - begin)
 
 
 # -----------------------------------------------------------------------------
@@ -122,6 +145,108 @@ def entry_for(site: registry.Site, src_uri: str, title: str) -> SearchEntry:
     return SearchEntry("Seite")
 
 
+class Indexer:
+    """Pagefind's indexing service (`pagefind --service`, the protocol of its
+    official Python and Node clients: base64-encoded JSON messages, each ended
+    by a comma) for one build. `add` hands it a page and returns at once; a
+    thread reads the answers; `write` waits for every page and writes the
+    index. (The `pagefind` package's own client waits 0.1 s per answer.)"""
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen([executable(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT)
+        self._answers: dict[int, dict[str, Any]] = {}
+        self._arrived = threading.Condition()
+        self._next_id = 0
+        self._pages: list[int] = []
+        self._reader = threading.Thread(target=self._read, name="kn-suche", daemon=True)
+        self._reader.start()
+        answer = self._wait(self._send({"type": "NewIndex", "config": {
+            "force_language": LANGUAGE, "exclude_selectors": list(EXCLUDE),
+        }}))
+        self._index_id = answer["index_id"]
+
+    def add(self, path: str, html: str) -> None:
+        self._pages.append(self._send({
+            "type": "AddFile", "index_id": self._index_id, "file_path": path, "url": None, "file_contents": for_index(html),
+        }))
+
+    def write(self, bundle: Path) -> int:
+        """Write the index to `bundle` (emptied first); return the number of pages."""
+        shutil.rmtree(bundle, ignore_errors=True)
+        try:
+            for message in self._pages:
+                self._wait(message)
+            self._wait(self._send({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle)}))
+        finally:
+            self.close()
+        if not (bundle / "pagefind.js").is_file():
+            raise PluginError("Suchindex: Pagefind ist fehlgeschlagen: es hat kein pagefind.js geschrieben.")
+        for name in UNUSED:
+            (bundle / name).unlink(missing_ok=True)
+        return len(self._pages)
+
+    def close(self) -> None:
+        """End the service (after `write`, or for a build that failed)."""
+        if self._process.poll() is None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()  # type: ignore[union-attr]
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._reader.join(timeout=10)
+
+    def _send(self, payload: dict[str, Any]) -> int:
+        self._next_id += 1
+        message = base64.b64encode(json.dumps({"message_id": self._next_id, "payload": payload}).encode("utf-8"))
+        try:
+            self._process.stdin.write(message + b",")  # type: ignore[union-attr]
+            self._process.stdin.flush()  # type: ignore[union-attr]
+        except OSError:
+            raise self._ended() from None
+        return self._next_id
+
+    def _read(self) -> None:
+        stream = self._process.stdout
+        assert stream is not None
+        buffer = b""
+        while chunk := stream.read1(1 << 16):
+            buffer += chunk
+            *messages, buffer = buffer.split(b",")
+            for message in messages:
+                answer = json.loads(base64.b64decode(message)) if message.strip() else None
+                if isinstance(answer, dict) and answer.get("message_id") is not None:
+                    with self._arrived:
+                        self._answers[answer["message_id"]] = answer["payload"]
+                        self._arrived.notify_all()
+        with self._arrived:
+            self._answers[0] = {"type": "Ended"}  # no more answers: the service has ended
+            self._arrived.notify_all()
+
+    def _ended(self) -> PluginError:
+        """The German error for a service that has ended before its answer."""
+        try:
+            code = self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            code = None
+        return PluginError(f"Suchindex: Pagefind ist fehlgeschlagen (Rückgabewert {code}).")
+
+    def _wait(self, message: int) -> dict[str, Any]:
+        deadline = time.monotonic() + TIMEOUT
+        with self._arrived:
+            while message not in self._answers:
+                if 0 in self._answers:
+                    raise self._ended()
+                if not self._arrived.wait(timeout=max(0.0, deadline - time.monotonic())):
+                    raise PluginError(f"Suchindex: Pagefind ist nach {TIMEOUT} s nicht fertig geworden.")
+            answer = self._answers.pop(message)
+        if answer.get("type") == "Error":
+            raise PluginError(f"Suchindex: Pagefind ist fehlgeschlagen: {answer.get('message', '')}")
+        return answer
+
+
 def executable() -> str:
     """The Pagefind binary of the `pagefind-bin` wheel."""
     try:
@@ -137,64 +262,11 @@ def executable() -> str:
         raise PluginError(f"Suchindex: Das Programm von Pagefind fehlt ({error}).") from None
 
 
-def command(source: Path, bundle: Path) -> list[str]:
-    return [
-        executable(), "--site", str(source), "--output-path", str(bundle),
-        "--force-language", LANGUAGE, "--exclude-selectors", ", ".join(EXCLUDE),
-    ]
-
-
 def for_index(html: str) -> str:
     """A page as Pagefind should read it. Pagefind drops <label> elements with
     their text, and a checklist item's text is its checkbox's label: the
     copy that Pagefind reads has spans instead (the published page keeps its labels)."""
     return html.replace("<label", "<span").replace("</label>", "</span>")
-
-
-def stage(site_dir: Path, target: Path) -> int:
-    """Copy the pages with a search body to `target`, as Pagefind should read
-    them (`for_index`); return their number."""
-    count = 0
-    for path in site_dir.rglob("*.html"):
-        if BUNDLE in path.relative_to(site_dir).parts[:1]:
-            continue
-        html = path.read_text(encoding="utf-8")
-        if "data-pagefind-body" not in html:
-            continue
-        copy = target / path.relative_to(site_dir)
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_text(for_index(html), encoding="utf-8")
-        count += 1
-    return count
-
-
-def run_pagefind(site_dir: Path) -> str:
-    """Index the built site into `<site_dir>/pagefind/`; return Pagefind's
-    report. Fails the build with Pagefind's own message when it cannot index."""
-    bundle = site_dir / BUNDLE
-    shutil.rmtree(bundle, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix="kn-suche-") as tmp:
-        source = Path(tmp)
-        stage(site_dir, source)
-        try:
-            result = subprocess.run(command(source, bundle), capture_output=True, text=True, timeout=TIMEOUT, check=False)
-        except subprocess.TimeoutExpired:
-            raise PluginError(f"Suchindex: Pagefind ist nach {TIMEOUT} s nicht fertig geworden.") from None
-    output = result.stdout + result.stderr
-    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        raise PluginError(f"Suchindex: Pagefind ist fehlgeschlagen (Rückgabewert {result.returncode}):\n{output.strip()}")
-    for name in UNUSED:
-        (bundle / name).unlink(missing_ok=True)
-    return output
-
-
-def indexed_pages(output: str) -> int | None:
-    """The number of indexed pages in Pagefind's report ("Indexed 12 pages")."""
-    for line in output.splitlines():
-        words = line.split()
-        if len(words) >= 3 and words[0] == "Indexed" and words[2] == "pages" and words[1].isdigit():
-            return int(words[1])
-    return None
 
 
 def index_pages(bundle: Path) -> list[dict[str, Any]]:
