@@ -7,11 +7,10 @@ import json
 import shutil
 
 import pytest
-from mkdocs.exceptions import PluginError
 
 from conftest import Project, article
 from kn import registry
-from kn.publish.search import EXCLUDE, SearchEntry, entry_for, for_index, index_pages, indexed_pages
+from kn.publish.search import EXCLUDE, SearchEntry, entry_for, for_index, index_pages
 
 SERIES = "suchtest"
 SERIES_TITLE = "Suchen & Finden"
@@ -96,12 +95,6 @@ def test_pagefind_reads_checklist_labels_as_text():
 
 
 @pytest.mark.unit
-def test_indexed_pages_from_pagefind_report():
-    assert indexed_pages("Running Pagefind v1.5.2\n...\nIndexed 1 language\nIndexed 25 pages\n") == 25
-    assert indexed_pages("nothing") is None
-
-
-@pytest.mark.unit
 def test_entry_names_kind_and_series():
     site = registry.Site()
     series = registry.Series(name="s", title="Reihe A", index_uri="s/index.md", url="s/")
@@ -110,16 +103,6 @@ def test_entry_names_kind_and_series():
     assert entry == SearchEntry("Reihe", "Reihe A")
     assert entry_for(site, "index.md", "Start") == SearchEntry("Startseite")
     assert entry_for(site, "impressum.md", "Impressum") == SearchEntry("Seite")
-
-
-@pytest.mark.unit
-def test_failing_pagefind_stops_the_build_with_a_german_message(tmp_path, monkeypatch):
-    from kn.publish import search
-    (tmp_path / "index.html").write_text('<html lang="de"><body><main data-pagefind-body>Text</main></body></html>')
-    monkeypatch.setattr(search, "executable", lambda: "/bin/false")
-    with pytest.raises(PluginError, match=r"Suchindex: Pagefind ist fehlgeschlagen \(Rückgabewert 1\)"):
-        search.run_pagefind(tmp_path)
-    assert (tmp_path / "index.html").is_file() and not (tmp_path / "pagefind").exists()
 
 
 # -----------------------------------------------------------------------------
