@@ -29,6 +29,7 @@ import contextlib
 import gzip
 import json
 import logging
+import queue
 import shutil
 import subprocess
 import threading
@@ -148,9 +149,10 @@ def entry_for(site: registry.Site, src_uri: str, title: str) -> SearchEntry:
 class Indexer:
     """Pagefind's indexing service (`pagefind --service`, the protocol of its
     official Python and Node clients: base64-encoded JSON messages, each ended
-    by a comma) for one build. `add` hands it a page and returns at once; a
-    thread reads the answers; `write` waits for every page and writes the
-    index. (The `pagefind` package's own client waits 0.1 s per answer.)"""
+    by a comma) for one build. `add` hands a page to a thread that writes it
+    to the service and returns at once; another thread reads the answers;
+    `write` waits for every page and writes the index. (The `pagefind`
+    package's own client waits 0.1 s per answer.)"""
 
     def __init__(self) -> None:
         self._process = subprocess.Popen([executable(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -159,8 +161,12 @@ class Indexer:
         self._arrived = threading.Condition()
         self._next_id = 0
         self._pages: list[int] = []
-        self._reader = threading.Thread(target=self._read, name="kn-suche", daemon=True)
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._write_failed = False
+        self._reader = threading.Thread(target=self._read, name="kn-suche-lesen", daemon=True)
+        self._writer = threading.Thread(target=self._write, name="kn-suche-schreiben", daemon=True)
         self._reader.start()
+        self._writer.start()
         answer = self._wait(self._send({"type": "NewIndex", "config": {
             "force_language": LANGUAGE, "exclude_selectors": list(EXCLUDE),
         }}))
@@ -188,9 +194,9 @@ class Indexer:
 
     def close(self) -> None:
         """End the service (after `write`, or for a build that failed)."""
+        self._outbox.put(None)  # the writer closes the service's input when all is written
+        self._writer.join(timeout=TIMEOUT)
         if self._process.poll() is None:
-            with contextlib.suppress(OSError):
-                self._process.stdin.close()  # type: ignore[union-attr]
             try:
                 self._process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -200,13 +206,23 @@ class Indexer:
 
     def _send(self, payload: dict[str, Any]) -> int:
         self._next_id += 1
-        message = base64.b64encode(json.dumps({"message_id": self._next_id, "payload": payload}).encode("utf-8"))
-        try:
-            self._process.stdin.write(message + b",")  # type: ignore[union-attr]
-            self._process.stdin.flush()  # type: ignore[union-attr]
-        except OSError:
-            raise self._ended() from None
+        if self._write_failed:
+            raise self._ended()
+        self._outbox.put(base64.b64encode(json.dumps({"message_id": self._next_id, "payload": payload}).encode("utf-8")))
         return self._next_id
+
+    def _write(self) -> None:
+        stream = self._process.stdin
+        assert stream is not None
+        try:
+            while (message := self._outbox.get()) is not None:
+                stream.write(message + b",")
+                stream.flush()
+        except OSError:  # the service has ended; `_wait` reports it
+            self._write_failed = True
+        finally:
+            with contextlib.suppress(OSError):
+                stream.close()
 
     def _read(self) -> None:
         stream = self._process.stdout
