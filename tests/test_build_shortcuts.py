@@ -58,13 +58,30 @@ def test_nbsp_shortcut_gives_what_every_rule_gives():
     "<style>@import 'https://fremd.example/x.css';</style>",
 ])
 def test_foreign_resource_shortcut_still_finds_every_kind(html):
-    assert embeds.MAY_LOAD_RE.search(html)
+    assert embeds.may_load(html)
     assert embeds.foreign_resources(html), html
 
 
 @pytest.mark.unit
-def test_foreign_resource_shortcut_skips_plain_text_pages():
-    assert not embeds.MAY_LOAD_RE.search('<h2 id="a">Titel</h2><p>Text mit <a href="https://x.example/">Link</a>.</p>')
+@pytest.mark.parametrize("html", [
+    '<input type="image" SRC="https://fremd.example/x.png">',
+    '<input/src="https://fremd.example/x.png">',
+    """<input title='a > b' src="https://fremd.example/x.png">""",
+])
+def test_an_input_with_a_source_is_parsed(html):
+    assert embeds.may_load(html)
+    assert embeds.foreign_resources(html), html
+
+
+@pytest.mark.unit
+def test_an_input_tag_with_a_stray_quote_is_left_to_the_parser():
+    assert embeds.may_load('<input type="checkbox" title="x src=https://fremd.example/x.png>')
+
+
+@pytest.mark.unit
+def test_foreign_resource_shortcut_skips_plain_text_and_checklist_pages():
+    assert not embeds.may_load('<h2 id="a">Titel</h2><p>Text mit <a href="https://x.example/">Link</a>.</p>')
+    assert not embeds.may_load('<ul class="task-list"><li><label><input type="checkbox" disabled> Punkt</label></li></ul>')
 
 
 def _article(number: int, tags: tuple[str, ...], draft: bool = False) -> Article:

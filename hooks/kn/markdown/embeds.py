@@ -68,8 +68,11 @@ SOURCE_ATTRIBUTES = {
 LOADING_RELS = {"stylesheet", "preload", "prefetch", "modulepreload", "icon", "preconnect", "dns-prefetch"}
 # What a page must contain for `_ResourceParser` to find anything: the start
 # of a tag in SOURCE_ATTRIBUTES or the word „style“ (attribute or element), in
-# any case. Pages without any are not parsed (most pages of plain text).
-MAY_LOAD_RE = re.compile(r"<(?:" + "|".join(sorted(SOURCE_ATTRIBUTES)) + r")|style", re.I)
+# any case; an <input> only loads with a `src` (checklists have many boxes,
+# none with one). Pages without any are not parsed (most pages of plain text).
+MAY_LOAD_RE = re.compile(r"<(?:" + "|".join(sorted(set(SOURCE_ATTRIBUTES) - {"input"})) + r")|style", re.I)
+# An <input …> tag with its inside (quoted values whole) and its end, if it has one.
+INPUT_TAG_RE = re.compile(r"""<input\b((?:"[^"]*"|'[^']*'|[^'">])*)(>?)""", re.I)
 CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""", re.I)
 HINT_VIDEO = f"Binden Sie Videos mit der Zwei-Klick-Lösung ein, als eigener Absatz: {VIDEO_SYNTAX} (siehe CONTRIBUTING.md)."
 HINT_IMAGE = ("Kopieren Sie das Bild nach docs/ (z. B. docs/bilder/) und binden Sie es mit einem relativen Pfad ein, "
@@ -250,9 +253,18 @@ def is_foreign(url: str, site_url: str | None = None) -> bool:
     return not (own.netloc and parsed.netloc.lower() == own.netloc.lower() and parsed.scheme in ("", own.scheme))
 
 
+def may_load(html_text: str) -> bool:
+    """Whether `_ResourceParser` could find anything in `html_text` (see
+    MAY_LOAD_RE): an <input> counts when it names a source, or when its tag
+    does not end plainly (a stray quote: the parser decides)."""
+    if MAY_LOAD_RE.search(html_text):
+        return True
+    return any(not m.group(2) or "src" in m.group(1).lower() for m in INPUT_TAG_RE.finditer(html_text))
+
+
 def foreign_resources(html_text: str, site_url: str | None = None) -> list[tuple[str, str]]:
     """(tag, URL) of every resource from another origin in a page's HTML."""
-    if not MAY_LOAD_RE.search(html_text):
+    if not may_load(html_text):
         return []  # no element of SOURCE_ATTRIBUTES, no style: nothing to parse for
     parser = _ResourceParser()
     parser.feed(html_text)
