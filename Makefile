@@ -27,10 +27,14 @@ serve: $(STAMP)
 
 # Both layers run, and either failing fails: the content check of the site
 # (make pruefen: „Ihr Artikel“) and the product tests (pytest: „der Code der Website“).
+# The content check runs beside pytest's start (its report follows pytest's).
 # Test files longest first, as measured in the last run (tests/conftest.py), one file per worker at a time.
 test: $(STAMP) $(ISSO_STAMP)
 	$(BIN)/ruff check .
-	@status=0; $(BIN)/python -m tools.pruefen || status=1; $(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder || status=1; exit $$status
+	@status=0; report=$$(mktemp); \
+	$(BIN)/python -m tools.pruefen > $$report 2>&1 & pruefen=$$!; \
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder || status=1; \
+	wait $$pruefen || status=1; cat $$report; rm -f $$report; exit $$status
 
 # The fast layer: pure functions only, no build, no browser (seconds).
 test-schnell: $(STAMP)
