@@ -57,7 +57,7 @@ def test_checklist_page_title_comes_from_admonition(site):
 
 
 @pytest.fixture(scope="module")
-def variants(tmp_path_factory):
+def variants_site(tmp_path_factory):
     """One build of the test site with the variants of the tests below side by
     side, in files of their own: a checklist without title, a collapsible one
     included in an article, a draft that includes partner-pruefen, and
@@ -72,14 +72,14 @@ def variants(tmp_path_factory):
     return project.build()
 
 
-def test_checklist_without_title_is_titled_checkliste(variants):
-    result, built = variants
+def test_checklist_without_title_is_titled_checkliste(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stderr
     assert built.page("checklisten/ohne-titel/").h1.get_text(strip=True) == "Checkliste"
 
 
-def test_collapsible_checklist_renders_as_details(variants):
-    result, built = variants
+def test_collapsible_checklist_renders_as_details(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stderr
     own = built.page("checklisten/klappbar/")
     assert own.h1.get_text(strip=True) == "Zum Aufklappen"
@@ -100,22 +100,22 @@ def test_checklist_page_lists_the_articles_that_include_it(site, name):
     assert linked == sorted(expected)
 
 
-def test_checklist_backlinks_leave_out_drafts(variants):
-    result, built = variants
+def test_checklist_backlinks_leave_out_drafts(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stderr
     links = [a["href"] for a in built.page("checklisten/partner-pruefen/").select(".kn-used-by a")]
     assert links and not any("entwurf" in href for href in links)
 
 
-def test_changing_the_checklist_file_changes_every_article(variants):
-    result, built = variants
+def test_changing_the_checklist_file_changes_every_article(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stderr
     for url in checklist_includes()["partner-pruefen"]:
         assert "Geänderter Punkt." in built.page(url).select_one('[data-checklist="partner-pruefen"]').get_text()
 
 
 @pytest.fixture(scope="module")
-def bad_includes(tmp_path_factory):
+def bad_includes_site(tmp_path_factory):
     """One failing build with the three bad files side by side (an include of
     a missing checklist, an include of something else, a checklist without its
     admonition): all three are reported together."""
@@ -135,19 +135,19 @@ def assert_problem_of(result, src: str, *needles: str) -> None:
         assert needle in lines, f"{needle!r} not in the lines about {src}:\n{output}"
 
 
-def test_missing_checklist_fails_naming_both_files(bad_includes):
-    result, built = bad_includes
+def test_missing_checklist_fails_naming_both_files(bad_includes_site):
+    result, built = bad_includes_site
     assert_problem_of(result, "kooperation-netzwerke/kaputt.md", "checklisten/gibt-es-nicht.md")
     assert not built.exists("kooperation-netzwerke/kaputt/")
 
 
-def test_include_of_something_else_fails(bad_includes):
-    result, _ = bad_includes
+def test_include_of_something_else_fails(bad_includes_site):
+    result, _ = bad_includes_site
     assert_problem_of(result, "kooperation-netzwerke/fremd.md", "../mkdocs.yml")
 
 
-def test_checklist_file_without_admonition_fails(bad_includes):
-    result, _ = bad_includes
+def test_checklist_file_without_admonition_fails(bad_includes_site):
+    result, _ = bad_includes_site
     assert_problem_of(result, "checklisten/falsch.md", "!!! checkliste")
 
 

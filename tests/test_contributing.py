@@ -102,7 +102,7 @@ def bad_src(case_id: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def bad_front_matter(tmp_path_factory):
+def bad_front_matter_site(tmp_path_factory):
     """One build with every bad article of this section side by side, each in
     its own file: front-matter problems are all collected before the build
     stops, so none hides another (each test checks its own file's lines)."""
@@ -125,14 +125,14 @@ def assert_problem_of(result: subprocess.CompletedProcess, src: str, *needles: s
 
 @pytest.mark.parametrize("case_id, needles", [(case_id, needles) for case_id, (_f, needles) in zip(BAD_IDS, BAD_FIELDS, strict=True)],
                          ids=BAD_IDS)
-def test_bad_front_matter_fails_naming_file_field_and_value(bad_front_matter, case_id, needles):
-    result, built = bad_front_matter
+def test_bad_front_matter_fails_naming_file_field_and_value(bad_front_matter_site, case_id, needles):
+    result, built = bad_front_matter_site
     assert_problem_of(result, bad_src(case_id), *needles)
     assert not built.exists(f"kooperation-netzwerke/neu-{case_id}/")
 
 
-def test_invalid_yaml_fails_naming_file_and_line(bad_front_matter):
-    result, built = bad_front_matter
+def test_invalid_yaml_fails_naming_file_and_line(bad_front_matter_site):
+    result, built = bad_front_matter_site
     assert_problem_of(result, BROKEN_YAML, f"Fehler in '{BROKEN_YAML}', Zeile", "ungültiges YAML")
     assert not built.exists("kooperation-netzwerke/kaputtes-yaml/")
 
@@ -155,7 +155,7 @@ SCAFFOLDED = "kooperation-netzwerke/mein-neuer-artikel-teil-1"
 
 
 @pytest.fixture(scope="module")
-def drafts(tmp_path_factory):
+def drafts_site(tmp_path_factory):
     """One project with two drafts side by side, built once: one written by
     hand (test_draft_is_absent_from_the_built_site) and one made by the
     scaffold (test_scaffold_creates_a_draft_that_builds, which then builds
@@ -171,8 +171,8 @@ def drafts(tmp_path_factory):
     return project, scaffolded, result, built
 
 
-def test_draft_is_absent_from_the_built_site(drafts):
-    _project, _scaffolded, result, built = drafts
+def test_draft_is_absent_from_the_built_site(drafts_site):
+    _project, _scaffolded, result, built = drafts_site
     assert result.returncode == 0, result.stderr
     assert not built.exists("kooperation-netzwerke/neu/")
     for path in built.root.rglob("*"):
@@ -245,8 +245,8 @@ def own_words(text: str) -> str:
     return text
 
 
-def test_scaffold_creates_a_draft_that_builds(drafts):
-    project, scaffolded, built_result, built = drafts
+def test_scaffold_creates_a_draft_that_builds(drafts_site):
+    project, scaffolded, built_result, built = drafts_site
     path = project.root / scaffolded.stdout.strip()
     assert path.name == "mein-neuer-artikel-teil-1.md"
     text = path.read_text(encoding="utf-8")
@@ -322,7 +322,7 @@ def test_deploy_workflow_publishes_main_to_pages():
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
 
 
-def test_draft_fields_are_validated_too(bad_front_matter):
-    result, _ = bad_front_matter
+def test_draft_fields_are_validated_too(bad_front_matter_site):
+    result, _ = bad_front_matter_site
     assert_problem_of(result, BAD_DRAFT, f"Fehler in '{BAD_DRAFT}', Feld 'tags'", "'Netzwerkk'", "Feld 'authors'", "'niemand'",
                       "checklisten/fehlt.md")

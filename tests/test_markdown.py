@@ -153,8 +153,8 @@ def test_heading_title_is_shown_once_above_the_article_header(fixture_site):
     assert fixture_site.page(f"{SERIES}/nur-ueberschrift/").title.get_text().startswith("Wie geht’s weiter")
 
 
-def test_second_h1_is_reported_with_file_and_line(bad_pages):
-    result, _built = bad_pages
+def test_second_h1_is_reported_with_file_and_line(bad_pages_site):
+    result, _built = bad_pages_site
     line = SECOND_H1.splitlines().index("# Noch ein Titel") + 1
     assert_problem_of(result, f"{SERIES}/zwei-titel.md", f"'{SERIES}/zwei-titel.md', Zeile {line}", "'# Noch ein Titel'", "'## '")
 
@@ -166,8 +166,8 @@ def test_second_h1_is_demoted_in_the_page():
     assert typography.one_title(markdown, "Titel").startswith("\n\nText.")
 
 
-def test_article_without_title_and_heading_fails(bad_articles):
-    result, built = bad_articles
+def test_article_without_title_and_heading_fails(bad_articles_site):
+    result, built = bad_articles_site
     assert_problem_of(result, f"{SERIES}/ohne-titel.md", f"Fehler in '{SERIES}/ohne-titel.md', Feld 'title': fehlt", "'# Titel'")
     assert not built.exists(f"{SERIES}/ohne-titel/")
 
@@ -301,8 +301,8 @@ def test_bad_dates_are_reported_by_the_schema(fields, needles):
 
 @pytest.mark.build
 @pytest.mark.parametrize(("src", "needles"), [(src, needles) for src, _fields, needles in BAD_DATE_FILES])
-def test_bad_dates_fail(bad_articles, src, needles):  # wiring; all cases: the unit test above
-    result, built = bad_articles
+def test_bad_dates_fail(bad_articles_site, src, needles):  # wiring; all cases: the unit test above
+    result, built = bad_articles_site
     assert_problem_of(result, src, f"Fehler in '{src}'", *needles)
     assert not built.exists(src.removesuffix(".md") + "/")
 
@@ -317,8 +317,8 @@ def test_incomplete_draft_builds_and_is_not_published(fixture_site):
     assert "Halbfertig" not in fixture_site.page("").get_text()
 
 
-def test_incomplete_article_without_draft_fails(bad_articles):
-    result, built = bad_articles
+def test_incomplete_article_without_draft_fails(bad_articles_site):
+    result, built = bad_articles_site
     assert_fails(result, f"'{SERIES}/halbfertig.md', Feld 'tags': fehlt", f"'{SERIES}/halbfertig.md', Feld 'authors': fehlt")
     assert not built.exists(f"{SERIES}/halbfertig/")
 
@@ -331,8 +331,8 @@ BAD_DRAFTS = [
 
 
 @pytest.mark.parametrize(("src", "needle"), [(src, needle) for src, _text, needle in BAD_DRAFTS], ids=["unknown-field", "broken-yaml"])
-def test_draft_with_unknown_field_or_broken_yaml_fails(bad_articles, src, needle):
-    result, _built = bad_articles
+def test_draft_with_unknown_field_or_broken_yaml_fails(bad_articles_site, src, needle):
+    result, _built = bad_articles_site
     assert_problem_of(result, src, needle)
 
 
@@ -409,7 +409,7 @@ NO_VIDEO = article("Kein Video") + "\n[Film](https://example.com/film){ .video }
 
 
 @pytest.fixture(scope="module")
-def bad_articles(tmp_path_factory):
+def bad_articles_site(tmp_path_factory):
     """One failing build with every bad article of the read step side by side
     (front matter, tags), each in its own file: all their problems are
     collected and reported together before the build stops at step 5."""
@@ -431,11 +431,11 @@ def bad_articles(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def bad_pages(tmp_path_factory):
+def bad_pages_site(tmp_path_factory):
     """One failing build with every bad page of the render step side by side
     (a second '# ', pasted HTML from other servers, a bad video address): they
     pass steps 1–5 and are all reported before any page is written. Kept apart
-    from `bad_articles`, whose problems stop the build before this step."""
+    from `bad_articles_site`, whose problems stop the build before this step."""
     project = Project(tmp_path_factory.mktemp("bad-pages") / "project")
     project.write(f"docs/{SERIES}/zwei-titel.md", SECOND_H1)
     project.write(f"docs/{SERIES}/eingebettet.md", EMBEDDED)
@@ -443,8 +443,8 @@ def bad_pages(tmp_path_factory):
     return project.build()
 
 
-def test_pasted_iframe_and_remote_image_fail_with_line_and_hint(bad_pages):
-    result, built = bad_pages
+def test_pasted_iframe_and_remote_image_fail_with_line_and_hint(bad_pages_site):
+    result, built = bad_pages_site
     lines = EMBEDDED.splitlines()
     iframe = next(i for i, line in enumerate(lines, 1) if "<iframe" in line)
     image = next(i for i, line in enumerate(lines, 1) if "foto.jpg" in line)
@@ -459,8 +459,8 @@ def test_pasted_iframe_and_remote_image_fail_with_line_and_hint(bad_pages):
     assert not built.exists(f"{SERIES}/eingebettet/") and not built.exists("index.html")
 
 
-def test_bad_video_address_fails(bad_pages):
-    result, _built = bad_pages
+def test_bad_video_address_fails(bad_pages_site):
+    result, _built = bad_pages_site
     line = len(NO_VIDEO.splitlines())
     assert_problem_of(result, f"{SERIES}/kein-video.md", f"Fehler in '{SERIES}/kein-video.md', Zeile {line}",
                       "keine Adresse eines YouTube- oder Vimeo-Videos")
@@ -586,15 +586,15 @@ def test_browser_revoke_button_on_any_page_forgets_all_choices(browser_page, fix
 # -----------------------------------------------------------------------------
 
 
-def test_tags_differing_in_case_report_the_collision_only(bad_articles):
-    result, _built = bad_articles
+def test_tags_differing_in_case_report_the_collision_only(bad_articles_site):
+    result, _built = bad_articles_site
     output = assert_problem_of(result, "data/tags.yml", "Fehler in 'data/tags.yml', Feld 'lernos'", "'tags/lernos/'")
     assert "verdeckt" not in output
     assert not problem_lines(output, f"{SERIES}/gross.md") and not problem_lines(output, f"{SERIES}/klein.md")
 
 
-def test_unknown_tags_suggest_only_close_matches_and_list_the_vocabulary_once(bad_articles):
-    result, _built = bad_articles
+def test_unknown_tags_suggest_only_close_matches_and_list_the_vocabulary_once(bad_articles_site):
+    result, _built = bad_articles_site
     output = assert_problem_of(result, f"{SERIES}/berge.md", "unbekanntes Thema 'berge'.", "Meinten Sie 'Netzwerken'?")
     assert "Verträge'?" not in output
     assert output.count("Erlaubte Themen:") == 1

@@ -100,7 +100,7 @@ def test_articles_without_teil_follow_by_date(project):
 
 
 @pytest.fixture(scope="module")
-def bad_parts(tmp_path_factory):
+def bad_parts_site(tmp_path_factory):
     """One failing build with both bad `teil` cases side by side: a number
     taken twice in the second series and a value that is no number in the
     first (both reported together)."""
@@ -112,8 +112,8 @@ def bad_parts(tmp_path_factory):
     return project.build()
 
 
-def test_duplicate_teil_fails_naming_both_files(bad_parts):
-    result, built = bad_parts
+def test_duplicate_teil_fails_naming_both_files(bad_parts_site):
+    result, built = bad_parts_site
     output = assert_fails(result, f"Fehler in '{SECOND}/doppelt.md', Feld 'teil'", f"'{SECOND}/kunden-gewinnen.md'", "Teil 2")
     line = next(line for line in output.splitlines() if f"Fehler in '{SECOND}/doppelt.md', Feld 'teil'" in line)
     assert f"'{SECOND}/kunden-gewinnen.md'" in line and "Teil 2" in line, output
@@ -150,8 +150,8 @@ def test_bad_teil_is_reported_naming_file_field_and_value(value, shown):
 
 @pytest.mark.build
 @pytest.mark.parametrize(("value", "shown"), BAD_PARTS_BUILT)
-def test_bad_teil_fails_naming_file_and_field(bad_parts, value, shown):
-    result, built = bad_parts
+def test_bad_teil_fails_naming_file_and_field(bad_parts_site, value, shown):
+    result, built = bad_parts_site
     src = bad_part_src(value)
     output = assert_fails(result, src, "Feld 'teil'", shown, "ganze Zahl ab 1")
     lines = "\n".join(line for line in output.splitlines() if f"Fehler in '{src}'" in line)

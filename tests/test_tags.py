@@ -245,7 +245,7 @@ MARKUP_DESCRIPTION = 'Beschreibung mit <script>alert("x")</script> und <b>fett</
 
 
 @pytest.fixture(scope="module")
-def variants(tmp_path_factory):
+def variants_site(tmp_path_factory):
     """One successful build with the vocabulary variants of the three tests
     below side by side: a tag with markup in name and description (and its
     article), an unused tag, two tags without description (and their article)."""
@@ -260,9 +260,9 @@ def variants(tmp_path_factory):
     return project.build()
 
 
-def test_markup_in_tag_name_and_description_is_shown_as_text(variants):
+def test_markup_in_tag_name_and_description_is_shown_as_text(variants_site):
     name, description = MARKUP_NAME, MARKUP_DESCRIPTION
-    result, built = variants
+    result, built = variants_site
     assert result.returncode == 0, result.stdout + result.stderr
     slug = slugify(name)
     assert slug == "em-markup-em-und-co"
@@ -281,8 +281,8 @@ def test_markup_in_tag_name_and_description_is_shown_as_text(variants):
     assert link.get_text(strip=True) == name and not link.select("em")
 
 
-def test_unused_vocabulary_tag_is_mentioned_at_info_level(variants):
-    result, built = variants
+def test_unused_vocabulary_tag_is_mentioned_at_info_level(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stdout + result.stderr
     output = result.stdout + result.stderr
     assert re.search(r"INFO .*Themen ohne Artikel.*Ungenutzt", output)
@@ -327,7 +327,7 @@ BAD_TAGS_BUILT = [(f"{SERIES}/kaputt-{number}.md", *BAD_TAGS[number]) for number
 
 
 @pytest.fixture(scope="module")
-def bad_tags(tmp_path_factory):
+def bad_tags_site(tmp_path_factory):
     """One failing build with the bad tags of two articles, a vocabulary entry
     whose address collides with another's, and a file in docs/tags/ that hides
     a tag page, side by side: all are reported together (the vocabulary is
@@ -351,14 +351,14 @@ def assert_problem_of(result, src: str, *needles: str) -> str:
 
 @pytest.mark.build
 @pytest.mark.parametrize(("src", "tags", "needles"), BAD_TAGS_BUILT, ids=[tags for _src, tags, _needles in BAD_TAGS_BUILT])
-def test_bad_tags_in_article_fail_the_build(bad_tags, src, tags, needles):
-    result, built = bad_tags
+def test_bad_tags_in_article_fail_the_build(bad_tags_site, src, tags, needles):
+    result, built = bad_tags_site
     assert_problem_of(result, src, f"Fehler in '{src}', Feld 'tags'", *needles)
     assert not built.exists(src.removesuffix(".md") + "/")
 
 
-def test_vocabulary_slug_collision_fails_naming_both(bad_tags):
-    result, built = bad_tags
+def test_vocabulary_slug_collision_fails_naming_both(bad_tags_site):
+    result, built = bad_tags_site
     assert_problem_of(result, "data/tags.yml", "Fehler in 'data/tags.yml', Feld 'Groesse und Wachstum'", "'Größe & Wachstum'",
                       "tags/groesse-und-wachstum/")
     assert not built.exists("tags/groesse-und-wachstum/")
@@ -397,8 +397,8 @@ def test_malformed_vocabulary_fails(project, text, needles):
     assert not built.exists("tags/")
 
 
-def test_file_in_docs_tags_that_hides_a_tag_page_fails(bad_tags):
-    result, _built = bad_tags
+def test_file_in_docs_tags_that_hides_a_tag_page_fails(bad_tags_site):
+    result, _built = bad_tags_site
     assert_problem_of(result, "docs/tags/netzwerken.md", "Fehler in 'docs/tags/netzwerken.md'", "'Netzwerken'")
 
 
@@ -418,8 +418,8 @@ def test_all_problems_are_reported_together(project):
     assert not built.exists(f"{SERIES}/kaputt-eins/") and not built.exists(f"{SERIES}/kaputt-zwei/")
 
 
-def test_tag_without_description_shows_none(variants):
-    result, built = variants
+def test_tag_without_description_shows_none(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stdout + result.stderr
     for name, slug in (("Ohne Worte", "ohne-worte"), ("Leer", "leer")):
         page = built.page(f"tags/{slug}/")
