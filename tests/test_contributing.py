@@ -20,7 +20,6 @@ from kn import schema
 from tools.localsite import shared_drawn
 
 NEW = "docs/kooperation-netzwerke/neu.md"
-NEW_SRC = "kooperation-netzwerke/neu.md"
 
 # -----------------------------------------------------------------------------
 # The schema's helpers, without a build
