@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from conftest import CHECKLISTS, DOCS, article, assert_fails, checklist_includes
+from conftest import CHECKLISTS, DOCS, Project, article, assert_fails, checklist_includes
 from kn.read import checklists
 
 
@@ -56,17 +56,30 @@ def test_checklist_page_title_comes_from_admonition(site):
     assert included.select_one('[data-checklist="partner-pruefen"] .admonition-title').get_text(strip=True) == "Kooperationspartner prüfen"
 
 
-def test_checklist_without_title_is_titled_checkliste(project):
+@pytest.fixture(scope="module")
+def variants_site(tmp_path_factory):
+    """One build of the test site with the variants of the tests below side by
+    side, in files of their own: a checklist without title, a collapsible one
+    included in an article, a draft that includes partner-pruefen, and
+    partner-pruefen's items changed."""
+    project = Project(tmp_path_factory.mktemp("checklist-variants") / "project")
     project.write("docs/checklisten/ohne-titel.md", "!!! checkliste\n\n    - [ ] Ein Punkt.\n")
-    result, built = project.build()
+    project.write("docs/checklisten/klappbar.md", '??? checkliste "Zum Aufklappen"\n\n    - [ ] Ein Punkt.\n')
+    project.write("docs/kooperation-netzwerke/klappbar.md", article() + '\n--8<-- "checklisten/klappbar.md"\n')
+    project.write("docs/kooperation-netzwerke/entwurf.md",
+                  article("Ein Entwurf", draft="true") + '\n--8<-- "checklisten/partner-pruefen.md"\n')
+    project.replace("docs/checklisten/partner-pruefen.md", "    - [ ] ", "    - [ ] Geänderter Punkt. ")
+    return project.build()
+
+
+def test_checklist_without_title_is_titled_checkliste(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stderr
     assert built.page("checklisten/ohne-titel/").h1.get_text(strip=True) == "Checkliste"
 
 
-def test_collapsible_checklist_renders_as_details(project):
-    project.write("docs/checklisten/klappbar.md", '??? checkliste "Zum Aufklappen"\n\n    - [ ] Ein Punkt.\n')
-    project.write("docs/kooperation-netzwerke/klappbar.md", article() + '\n--8<-- "checklisten/klappbar.md"\n')
-    result, built = project.build()
+def test_collapsible_checklist_renders_as_details(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stderr
     own = built.page("checklisten/klappbar/")
     assert own.h1.get_text(strip=True) == "Zum Aufklappen"
@@ -87,41 +100,55 @@ def test_checklist_page_lists_the_articles_that_include_it(site, name):
     assert linked == sorted(expected)
 
 
-def test_checklist_backlinks_leave_out_drafts(project):
-    project.write("docs/kooperation-netzwerke/entwurf.md",
-                  article("Ein Entwurf", draft="true") + '\n--8<-- "checklisten/partner-pruefen.md"\n')
-    result, built = project.build()
+def test_checklist_backlinks_leave_out_drafts(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stderr
     links = [a["href"] for a in built.page("checklisten/partner-pruefen/").select(".kn-used-by a")]
     assert links and not any("entwurf" in href for href in links)
 
 
-def test_changing_the_checklist_file_changes_every_article(project):
-    project.replace("docs/checklisten/partner-pruefen.md", "    - [ ] ", "    - [ ] Geänderter Punkt. ")
-    result, built = project.build()
+def test_changing_the_checklist_file_changes_every_article(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stderr
     for url in checklist_includes()["partner-pruefen"]:
         assert "Geänderter Punkt." in built.page(url).select_one('[data-checklist="partner-pruefen"]').get_text()
 
 
-def test_missing_checklist_fails_naming_both_files(project):
+@pytest.fixture(scope="module")
+def bad_includes_site(tmp_path_factory):
+    """One failing build with the three bad files side by side (an include of
+    a missing checklist, an include of something else, a checklist without its
+    admonition): all three are reported together."""
+    project = Project(tmp_path_factory.mktemp("checklist-bad") / "project")
     project.write("docs/kooperation-netzwerke/kaputt.md",
                   article().replace("Ein Absatz mit Text.", 'Text.\n\n--8<-- "checklisten/gibt-es-nicht.md"\n'))
-    result, built = project.build()
-    assert_fails(result, "kooperation-netzwerke/kaputt.md", "checklisten/gibt-es-nicht.md")
+    project.write("docs/kooperation-netzwerke/fremd.md", article().replace("Ein Absatz mit Text.", '--8<-- "../mkdocs.yml"\n'))
+    project.write("docs/checklisten/falsch.md", "# Nur eine Überschrift\n\n- [ ] Punkt\n")
+    return project.build()
+
+
+def assert_problem_of(result, src: str, *needles: str) -> None:
+    """The build failed, and its lines about `src` name every needle."""
+    output = assert_fails(result, f"Fehler in '{src}'")
+    lines = "\n".join(line for line in output.splitlines() if f"Fehler in '{src}'" in line)
+    for needle in needles:
+        assert needle in lines, f"{needle!r} not in the lines about {src}:\n{output}"
+
+
+def test_missing_checklist_fails_naming_both_files(bad_includes_site):
+    result, built = bad_includes_site
+    assert_problem_of(result, "kooperation-netzwerke/kaputt.md", "checklisten/gibt-es-nicht.md")
     assert not built.exists("kooperation-netzwerke/kaputt/")
 
 
-def test_include_of_something_else_fails(project):
-    project.write("docs/kooperation-netzwerke/fremd.md", article().replace("Ein Absatz mit Text.", '--8<-- "../mkdocs.yml"\n'))
-    result, _ = project.build()
-    assert_fails(result, "kooperation-netzwerke/fremd.md", "../mkdocs.yml")
+def test_include_of_something_else_fails(bad_includes_site):
+    result, _ = bad_includes_site
+    assert_problem_of(result, "kooperation-netzwerke/fremd.md", "../mkdocs.yml")
 
 
-def test_checklist_file_without_admonition_fails(project):
-    project.write("docs/checklisten/falsch.md", "# Nur eine Überschrift\n\n- [ ] Punkt\n")
-    result, _ = project.build()
-    assert_fails(result, "checklisten/falsch.md", "!!! checkliste")
+def test_checklist_file_without_admonition_fails(bad_includes_site):
+    result, _ = bad_includes_site
+    assert_problem_of(result, "checklisten/falsch.md", "!!! checkliste")
 
 
 # -----------------------------------------------------------------------------

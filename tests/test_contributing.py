@@ -8,20 +8,18 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
+import threading
 import urllib.request
 from urllib.parse import urlparse
 
 import pytest
 import yaml
 
-from conftest import ARTICLES, ROOT, article, article_url, assert_fails
+from conftest import ARTICLES, ROOT, Project, Site, article, article_url, assert_fails, build
 from kn import schema
 from tools.localsite import shared_drawn
 
 NEW = "docs/kooperation-netzwerke/neu.md"
-NEW_SRC = "kooperation-netzwerke/neu.md"
 
 # -----------------------------------------------------------------------------
 # The schema's helpers, without a build
@@ -83,7 +81,7 @@ def test_yaml_error_names_the_line():
 # -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fields, needles", [
+BAD_FIELDS = [
     ({"authors": None}, ["Feld 'authors'", "fehlt"]),
     ({"title": "42"}, ["Feld 'title'", "42 ist kein Text"]),
     ({"tags": "Partnersuche"}, ["Feld 'tags'", "'Partnersuche' ist keine Liste"]),
@@ -92,19 +90,50 @@ def test_yaml_error_names_the_line():
     ({"tagz": "[Partnersuche]"}, ["Feld 'tagz'", "Meinten Sie 'tags'?"]),
     ({"comments": "zu"}, ["Feld 'comments'", "'zu'", "open, closed, off"]),
     ({"draft": "vielleicht"}, ["Feld 'draft'", "'vielleicht'", "true, false"]),
-], ids=["missing", "wrong-type", "tags-not-list", "impossible-date", "february-30", "unknown-key", "comments-value", "draft-value"])
-def test_bad_front_matter_fails_naming_file_field_and_value(project, fields, needles):
-    project.write(NEW, article(**fields))
-    result, built = project.build()
-    assert_fails(result, f"Fehler in '{NEW_SRC}'", *needles)
-    assert not built.exists("kooperation-netzwerke/neu/")
+]
+BAD_IDS = ["missing", "wrong-type", "tags-not-list", "impossible-date", "february-30", "unknown-key", "comments-value", "draft-value"]
+BROKEN_YAML = "kooperation-netzwerke/kaputtes-yaml.md"
+BAD_DRAFT = "kooperation-netzwerke/entwurf-mit-fehlern.md"
 
 
-def test_invalid_yaml_fails_naming_file_and_line(project):
-    project.write(NEW, "---\ntitle: Test\ndescription: Ein Satz.\ntags: [Partnersuche\ndate: 2026-11-20\n---\n\nText\n")
-    result, built = project.build()
-    assert_fails(result, f"Fehler in '{NEW_SRC}', Zeile", "ungültiges YAML")
-    assert not built.exists("kooperation-netzwerke/neu/")
+def bad_src(case_id: str) -> str:
+    return f"kooperation-netzwerke/neu-{case_id}.md"
+
+
+@pytest.fixture(scope="module")
+def bad_front_matter_site(tmp_path_factory):
+    """One build with every bad article of this section side by side, each in
+    its own file: front-matter problems are all collected before the build
+    stops, so none hides another (each test checks its own file's lines)."""
+    project = Project(tmp_path_factory.mktemp("bad-front-matter") / "project")
+    for case_id, (fields, _needles) in zip(BAD_IDS, BAD_FIELDS, strict=True):
+        project.write(f"docs/{bad_src(case_id)}", article(**fields))
+    project.write(f"docs/{BROKEN_YAML}", "---\ntitle: Test\ndescription: Ein Satz.\ntags: [Partnersuche\ndate: 2026-11-20\n---\n\nText\n")
+    project.write(f"docs/{BAD_DRAFT}", article(draft="true", tags="[Netzwerkk]", authors="[niemand]").replace(
+        "Ein Absatz mit Text.", 'Text.\n\n--8<-- "checklisten/fehlt.md"\n'))
+    return project.build()
+
+
+def assert_problem_of(result: subprocess.CompletedProcess, src: str, *needles: str) -> None:
+    """The build failed, and the problem lines about `src` name every needle."""
+    output = assert_fails(result, f"Fehler in '{src}'")
+    lines = "\n".join(line for line in output.splitlines() if f"Fehler in '{src}'" in line)
+    for needle in needles:
+        assert needle in lines, f"{needle!r} not in the lines about {src}:\n{output}"
+
+
+@pytest.mark.parametrize("case_id, needles", [(case_id, needles) for case_id, (_f, needles) in zip(BAD_IDS, BAD_FIELDS, strict=True)],
+                         ids=BAD_IDS)
+def test_bad_front_matter_fails_naming_file_field_and_value(bad_front_matter_site, case_id, needles):
+    result, built = bad_front_matter_site
+    assert_problem_of(result, bad_src(case_id), *needles)
+    assert not built.exists(f"kooperation-netzwerke/neu-{case_id}/")
+
+
+def test_invalid_yaml_fails_naming_file_and_line(bad_front_matter_site):
+    result, built = bad_front_matter_site
+    assert_problem_of(result, BROKEN_YAML, f"Fehler in '{BROKEN_YAML}', Zeile", "ungültiges YAML")
+    assert not built.exists("kooperation-netzwerke/kaputtes-yaml/")
 
 
 def test_all_problems_are_reported_together(project):
@@ -121,9 +150,28 @@ def test_all_problems_are_reported_together(project):
 # -----------------------------------------------------------------------------
 
 
-def test_draft_is_absent_from_the_built_site(project):
+SCAFFOLDED = "kooperation-netzwerke/mein-neuer-artikel-teil-1"
+
+
+@pytest.fixture(scope="module")
+def drafts_site(tmp_path_factory):
+    """One project with two drafts side by side, built once: one written by
+    hand (test_draft_is_absent_from_the_built_site) and one made by the
+    scaffold (test_scaffold_creates_a_draft_that_builds, which then builds
+    further versions of it into folders of their own)."""
+    project = Project(tmp_path_factory.mktemp("drafts") / "project")
     project.write(NEW, article("Geheimer Entwurf", draft="true"))
+    scaffolded = subprocess.run(
+        [sys.executable, "-m", "tools.new_article", "Mein neuer Artikel: Teil 1",
+         "--serie", "kooperation-netzwerke", "--docs", str(project.root / "docs")],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
     result, built = project.build()
+    return project, scaffolded, result, built
+
+
+def test_draft_is_absent_from_the_built_site(drafts_site):
+    _project, _scaffolded, result, built = drafts_site
     assert result.returncode == 0, result.stderr
     assert not built.exists("kooperation-netzwerke/neu/")
     for path in built.root.rglob("*"):
@@ -138,18 +186,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.read().decode("utf-8")
-        except urllib.error.HTTPError:
-            raise
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_until_serving(server: subprocess.Popen, timeout: float = 60) -> None:
+    """Until `mkdocs serve` logs „Serving on“: it does so after its first build,
+    with its socket already listening (no polling of the port). Its log is read
+    to the end in a thread, so that the pipe never fills."""
+    lines: list[str] = []
+    serving = threading.Event()
+
+    def read() -> None:
+        for line in server.stderr:
+            lines.append(line)
+            if "Serving on " in line:
+                serving.set()
+        serving.set()  # the process ended: do not wait for the timeout
+
+    threading.Thread(target=read, daemon=True).start()
+    if not serving.wait(timeout) or not any("Serving on " in line for line in lines):
+        pytest.fail("mkdocs serve did not start serving:\n" + "".join(lines))
 
 
 def test_draft_is_shown_and_marked_by_serve(project):
@@ -159,11 +217,12 @@ def test_draft_is_shown_and_marked_by_serve(project):
     with shared_drawn(project.root, keep=False):
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}", "-f", str(project.root / "mkdocs.yml")],
-            cwd=project.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=project.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
         # `mkdocs serve` mounts the site under the path of site_url.
         base = f"http://127.0.0.1:{port}" + urlparse(yaml.safe_load(project.read("mkdocs.yml"))["site_url"]).path
         try:
+            wait_until_serving(server)
             page = fetch(f"{base}kooperation-netzwerke/neu/")
             assert "Sichtbarer Entwurf" in page and "Entwurf</span>" in page
             overview = fetch(f"{base}kooperation-netzwerke/")
@@ -185,27 +244,23 @@ def own_words(text: str) -> str:
     return text
 
 
-def test_scaffold_creates_a_draft_that_builds(project):
-    result = subprocess.run(
-        [sys.executable, "-m", "tools.new_article", "Mein neuer Artikel: Teil 1",
-         "--serie", "kooperation-netzwerke", "--docs", str(project.root / "docs")],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    )
-    path = project.root / result.stdout.strip()
+def test_scaffold_creates_a_draft_that_builds(drafts_site):
+    project, scaffolded, built_result, built = drafts_site
+    path = project.root / scaffolded.stdout.strip()
     assert path.name == "mein-neuer-artikel-teil-1.md"
     text = path.read_text(encoding="utf-8")
     assert f"date: {datetime.date.today().isoformat()}" in text and "draft: true" in text
-    built_result, built = project.build()
     assert built_result.returncode == 0, built_result.stderr
-    assert not built.exists("kooperation-netzwerke/mein-neuer-artikel-teil-1/")
+    assert not built.exists(f"{SCAFFOLDED}/")
     path.write_text(text.replace("draft: true\n", ""), encoding="utf-8")
-    built_result, built = project.build()
+    built_result = build(project.root, project.root / "site-published")
     # Published with the template's sentences: the build stops (nothing placeholder-like goes online).
     assert_fails(built_result, "Platzhalter aus `make artikel`")
     path.write_text(own_words(text.replace("draft: true\n", "")), encoding="utf-8")
-    built_result, built = project.build()
+    built_result = build(project.root, project.root / "site-own-words")
     assert built_result.returncode == 0, built_result.stderr
-    assert built.page("kooperation-netzwerke/mein-neuer-artikel-teil-1/").h1.get_text(strip=True) == "Mein neuer Artikel: Teil 1"
+    built = Site(project.root / "site-own-words", built_result.stdout + built_result.stderr)
+    assert built.page(f"{SCAFFOLDED}/").h1.get_text(strip=True) == "Mein neuer Artikel: Teil 1"
 
 
 def test_scaffold_refuses_to_overwrite(project):
@@ -266,8 +321,7 @@ def test_deploy_workflow_publishes_main_to_pages():
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
 
 
-def test_draft_fields_are_validated_too(project):
-    project.write(NEW, article(draft="true", tags="[Netzwerkk]", authors="[niemand]").replace(
-        "Ein Absatz mit Text.", 'Text.\n\n--8<-- "checklisten/fehlt.md"\n'))
-    result, _ = project.build()
-    assert_fails(result, f"Fehler in '{NEW_SRC}', Feld 'tags'", "'Netzwerkk'", "Feld 'authors'", "'niemand'", "checklisten/fehlt.md")
+def test_draft_fields_are_validated_too(bad_front_matter_site):
+    result, _ = bad_front_matter_site
+    assert_problem_of(result, BAD_DRAFT, f"Fehler in '{BAD_DRAFT}', Feld 'tags'", "'Netzwerkk'", "Feld 'authors'", "'niemand'",
+                      "checklisten/fehlt.md")

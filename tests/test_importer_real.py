@@ -197,17 +197,9 @@ MD_SERIES = "notizen-aus-der-praxis"
 
 
 @pytest.fixture(scope="module")
-def mdblog(tmp_path_factory):
-    base = tmp_path_factory.mktemp("real-md")
-    (base / "aussen").mkdir()
-    source = markdown_blog(base / "blog", base / "aussen")
-    root = copy_sources(base / "site", content=DEMO)
-    report = run(Options(source=source, root=root))
-    assert report.ok, report.format()
-    result = build(root, root / "site")
-    assert result.returncode == 0, report.format() + result.stdout + result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return root, report
+def mdblog(two_imports):
+    root, md_report, _fetch_report, _seen = two_imports
+    return root, md_report
 
 
 def test_markdown_blog_takes_its_title_and_owner_from_its_config(mdblog):
@@ -287,24 +279,39 @@ class _Pictures(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def fetched(tmp_path_factory):
+def two_imports(tmp_path_factory):
+    """Two imports side by side in one copy of the site, built once: the
+    Markdown blog (section MD_SERIES) and the WordPress export whose pictures
+    are fetched from the old site (section bilder-blog). Each import has its
+    own report; the sections, their pictures and redirects are apart."""
+    base = tmp_path_factory.mktemp("real-md-and-fetch")
+    (base / "aussen").mkdir()
+    source = markdown_blog(base / "blog", base / "aussen")
+    root = copy_sources(base / "site", content=DEMO)
+    md_report = run(Options(source=source, root=root))
+    assert md_report.ok, md_report.format()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pictures)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     address = f"127.0.0.1:{server.server_address[1]}"
     try:
-        base = tmp_path_factory.mktemp("fetch")
         export = fetch_export(base / "export.xml", f"http://{address}")
-        root = copy_sources(base / "site", content=DEMO)
-        report = run(Options(source=export, root=root, series="bilder-blog", fetch=True, connect_to={
+        fetch_report = run(Options(source=export, root=root, series="bilder-blog", fetch=True, connect_to={
             "example.files.wordpress.com": address, "fremd.example": address}))
     finally:
         server.shutdown()
         server.server_close()
-    assert report.ok, report.format()
+    assert fetch_report.ok, fetch_report.format()
     result = build(root, root / "site")
-    assert result.returncode == 0, report.format() + result.stdout + result.stderr
-    return root, report, list(_Pictures.seen)
+    assert result.returncode == 0, md_report.format() + fetch_report.format() + result.stdout + result.stderr
+    assert "WARNING" not in result.stderr, result.stderr  # was asserted for the Markdown blog's build
+    return root, md_report, fetch_report, list(_Pictures.seen)
+
+
+@pytest.fixture(scope="module")
+def fetched(two_imports):
+    root, _md_report, fetch_report, seen = two_imports
+    return root, fetch_report, seen
 
 
 def test_pictures_are_fetched_into_the_section(fetched):

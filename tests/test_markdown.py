@@ -153,12 +153,10 @@ def test_heading_title_is_shown_once_above_the_article_header(fixture_site):
     assert fixture_site.page(f"{SERIES}/nur-ueberschrift/").title.get_text().startswith("Wie geht’s weiter")
 
 
-def test_second_h1_is_reported_with_file_and_line(project):
-    text = article("Zwei Titel") + "\n# Noch ein Titel\n\nText.\n"
-    project.write(f"docs/{SERIES}/zwei-titel.md", text)
-    result, _built = project.build()
-    line = text.splitlines().index("# Noch ein Titel") + 1
-    assert_fails(result, f"'{SERIES}/zwei-titel.md', Zeile {line}", "'# Noch ein Titel'", "'## '")
+def test_second_h1_is_reported_with_file_and_line(bad_pages_site):
+    result, _built = bad_pages_site
+    line = SECOND_H1.splitlines().index("# Noch ein Titel") + 1
+    assert_problem_of(result, f"{SERIES}/zwei-titel.md", f"'{SERIES}/zwei-titel.md', Zeile {line}", "'# Noch ein Titel'", "'## '")
 
 
 def test_second_h1_is_demoted_in_the_page():
@@ -168,10 +166,9 @@ def test_second_h1_is_demoted_in_the_page():
     assert typography.one_title(markdown, "Titel").startswith("\n\nText.")
 
 
-def test_article_without_title_and_heading_fails(project):
-    project.write(f"docs/{SERIES}/ohne-titel.md", article(title=None))
-    result, built = project.build()
-    assert_fails(result, f"Fehler in '{SERIES}/ohne-titel.md', Feld 'title': fehlt", "'# Titel'")
+def test_article_without_title_and_heading_fails(bad_articles_site):
+    result, built = bad_articles_site
+    assert_problem_of(result, f"{SERIES}/ohne-titel.md", f"Fehler in '{SERIES}/ohne-titel.md', Feld 'title': fehlt", "'# Titel'")
     assert not built.exists(f"{SERIES}/ohne-titel/")
 
 
@@ -288,6 +285,9 @@ def dated_article(fields: dict) -> str:
     return text
 
 
+BAD_DATE_FILES = [(f"{SERIES}/datum-{number}.md", fields, needles) for number, (fields, needles) in enumerate(BAD_DATES[:1])]
+
+
 @pytest.mark.unit
 @pytest.mark.parametrize(("fields", "needles"), BAD_DATES)
 def test_bad_dates_are_reported_by_the_schema(fields, needles):
@@ -300,13 +300,11 @@ def test_bad_dates_are_reported_by_the_schema(fields, needles):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize(("fields", "needles"), BAD_DATES[:1])  # wiring; all cases: the unit test above
-def test_bad_dates_fail(project, fields, needles):
-    text = dated_article(fields)
-    project.write(f"docs/{SERIES}/datum.md", text)
-    result, built = project.build()
-    assert_fails(result, f"Fehler in '{SERIES}/datum.md'", *needles)
-    assert not built.exists(f"{SERIES}/datum/")
+@pytest.mark.parametrize(("src", "needles"), [(src, needles) for src, _fields, needles in BAD_DATE_FILES])
+def test_bad_dates_fail(bad_articles_site, src, needles):  # wiring; all cases: the unit test above
+    result, built = bad_articles_site
+    assert_problem_of(result, src, f"Fehler in '{src}'", *needles)
+    assert not built.exists(src.removesuffix(".md") + "/")
 
 
 # -----------------------------------------------------------------------------
@@ -319,21 +317,23 @@ def test_incomplete_draft_builds_and_is_not_published(fixture_site):
     assert "Halbfertig" not in fixture_site.page("").get_text()
 
 
-def test_incomplete_article_without_draft_fails(project):
-    project.write(f"docs/{SERIES}/halbfertig.md", "---\ntitle: Halbfertig\ndate: 2026-11-22\n---\n\nText.\n")
-    result, built = project.build()
+def test_incomplete_article_without_draft_fails(bad_articles_site):
+    result, built = bad_articles_site
     assert_fails(result, f"'{SERIES}/halbfertig.md', Feld 'tags': fehlt", f"'{SERIES}/halbfertig.md', Feld 'authors': fehlt")
     assert not built.exists(f"{SERIES}/halbfertig/")
 
 
-@pytest.mark.parametrize(("text", "needle"), [
-    ("---\ntitle: Entwurf\ndate: 2026-11-22\ndraft: true\nfarbe: blau\n---\n\nText.\n", "Feld 'farbe': unbekanntes Feld"),
-    ("---\ntitle: [kaputt\ndraft: true\n---\n\nText.\n", "ungültiges YAML"),
-])
-def test_draft_with_unknown_field_or_broken_yaml_fails(project, text, needle):
-    project.write(f"docs/{SERIES}/entwurf.md", text)
-    result, _built = project.build()
-    assert_fails(result, f"'{SERIES}/entwurf.md'", needle)
+BAD_DRAFTS = [
+    (f"{SERIES}/entwurf-feld.md", "---\ntitle: Entwurf\ndate: 2026-11-22\ndraft: true\nfarbe: blau\n---\n\nText.\n",
+     "Feld 'farbe': unbekanntes Feld"),
+    (f"{SERIES}/entwurf-yaml.md", "---\ntitle: [kaputt\ndraft: true\n---\n\nText.\n", "ungültiges YAML"),
+]
+
+
+@pytest.mark.parametrize(("src", "needle"), [(src, needle) for src, _text, needle in BAD_DRAFTS], ids=["unknown-field", "broken-yaml"])
+def test_draft_with_unknown_field_or_broken_yaml_fails(bad_articles_site, src, needle):
+    result, _built = bad_articles_site
+    assert_problem_of(result, src, needle)
 
 
 def test_series_index_with_broken_yaml_fails_naming_the_file(project):
@@ -386,11 +386,66 @@ Ein [einfacher Link](https://example.com/erlaubt) ist in Ordnung.
 """
 
 
-def test_pasted_iframe_and_remote_image_fail_with_line_and_hint(project):
-    text = article("Eingebettet").replace("Ein Absatz mit Text.\n", PASTED)
-    project.write(f"docs/{SERIES}/eingebettet.md", text)
-    result, built = project.build()
-    lines = text.splitlines()
+# The failing builds of this module (defined here, after the texts they use)
+
+
+def problem_lines(output: str, src: str) -> str:
+    """The lines of a failed build's output about one file."""
+    return "\n".join(line for line in output.splitlines() if f"'{src}'" in line)
+
+
+def assert_problem_of(result, src: str, *needles: str) -> str:
+    """The build failed, and its lines about `src` name every needle."""
+    output = assert_fails(result, f"'{src}'")
+    lines = problem_lines(output, src)
+    for needle in needles:
+        assert needle in lines, f"{needle!r} not in the lines about {src}:\n{output}"
+    return output
+
+
+SECOND_H1 = article("Zwei Titel") + "\n# Noch ein Titel\n\nText.\n"
+EMBEDDED = article("Eingebettet").replace("Ein Absatz mit Text.\n", PASTED)
+NO_VIDEO = article("Kein Video") + "\n[Film](https://example.com/film){ .video }\n"
+
+
+@pytest.fixture(scope="module")
+def bad_articles_site(tmp_path_factory):
+    """One failing build with every bad article of the read step side by side
+    (front matter, tags), each in its own file: all their problems are
+    collected and reported together before the build stops at step 5."""
+    project = Project(tmp_path_factory.mktemp("bad-articles") / "project")
+    project.write(f"docs/{SERIES}/ohne-titel.md", article(title=None))
+    for src, fields, _needles in BAD_DATE_FILES:
+        project.write(f"docs/{src}", dated_article(fields))
+    project.write(f"docs/{SERIES}/halbfertig.md", "---\ntitle: Halbfertig\ndate: 2026-11-22\n---\n\nText.\n")
+    for src, text, _needle in BAD_DRAFTS:
+        project.write(f"docs/{src}", text)
+    # test_tags_differing_in_case_report_the_collision_only
+    project.replace("data/tags.yml", "Netzwerken:", "lernOS: Lernen im Netzwerk.\nlernos: Noch einmal.\nNetzwerken:")
+    project.write(f"docs/{SERIES}/gross.md", article("Groß", tags="[lernOS]"))
+    project.write(f"docs/{SERIES}/klein.md", article("Klein", tags="[lernos]"))
+    # test_unknown_tags_suggest_only_close_matches_and_list_the_vocabulary_once
+    project.write(f"docs/{SERIES}/berge.md", article("Berge", tags="[berge, Netzwerk]"))
+    project.write(f"docs/{SERIES}/huegel.md", article("Hügel", tags="[Hügel]"))
+    return project.build()
+
+
+@pytest.fixture(scope="module")
+def bad_pages_site(tmp_path_factory):
+    """One failing build with every bad page of the render step side by side
+    (a second '# ', pasted HTML from other servers, a bad video address): they
+    pass steps 1–5 and are all reported before any page is written. Kept apart
+    from `bad_articles_site`, whose problems stop the build before this step."""
+    project = Project(tmp_path_factory.mktemp("bad-pages") / "project")
+    project.write(f"docs/{SERIES}/zwei-titel.md", SECOND_H1)
+    project.write(f"docs/{SERIES}/eingebettet.md", EMBEDDED)
+    project.write(f"docs/{SERIES}/kein-video.md", NO_VIDEO)
+    return project.build()
+
+
+def test_pasted_iframe_and_remote_image_fail_with_line_and_hint(bad_pages_site):
+    result, built = bad_pages_site
+    lines = EMBEDDED.splitlines()
     iframe = next(i for i, line in enumerate(lines, 1) if "<iframe" in line)
     image = next(i for i, line in enumerate(lines, 1) if "foto.jpg" in line)
     output = assert_fails(
@@ -404,12 +459,11 @@ def test_pasted_iframe_and_remote_image_fail_with_line_and_hint(project):
     assert not built.exists(f"{SERIES}/eingebettet/") and not built.exists("index.html")
 
 
-def test_bad_video_address_fails(project):
-    text = article("Kein Video") + "\n[Film](https://example.com/film){ .video }\n"
-    project.write(f"docs/{SERIES}/kein-video.md", text)
-    result, _built = project.build()
-    line = len(text.splitlines())
-    assert_fails(result, f"Fehler in '{SERIES}/kein-video.md', Zeile {line}", "keine Adresse eines YouTube- oder Vimeo-Videos")
+def test_bad_video_address_fails(bad_pages_site):
+    result, _built = bad_pages_site
+    line = len(NO_VIDEO.splitlines())
+    assert_problem_of(result, f"{SERIES}/kein-video.md", f"Fehler in '{SERIES}/kein-video.md', Zeile {line}",
+                      "keine Adresse eines YouTube- oder Vimeo-Videos")
 
 
 @pytest.mark.parametrize(("html", "found"), [
@@ -475,15 +529,16 @@ def record_and_block(page, base):
 def test_browser_loads_the_video_only_after_the_click(browser_page, fixture_url):
     page = browser_page
     requests = record_and_block(page, fixture_url)
+    # networkidle: every request the page makes by itself is made (and recorded) before the check.
     page.goto(fixture_url + f"{SERIES}/mit-video/", wait_until="networkidle")
     assert foreign(requests, fixture_url) == []
     assert page.locator("iframe").count() == 0
-    page.get_by_role("button", name="Video laden").first.click()
+    with page.expect_request(lambda request: request.url.startswith(f"https://www.youtube-nocookie.com/embed/{VIDEO_ID}")):
+        page.get_by_role("button", name="Video laden").first.click()
     frame = page.locator("figure.kn-video iframe")
     assert frame.count() == 1
     assert frame.get_attribute("src").startswith(f"https://www.youtube-nocookie.com/embed/{VIDEO_ID}")
     assert frame.get_attribute("title") == "Ein Vortrag über Netzwerke"
-    page.wait_for_load_state("networkidle")
     assert {r.split("?")[0] for r in foreign(requests, fixture_url)} == {f"https://www.youtube-nocookie.com/embed/{VIDEO_ID}"}
     assert page.evaluate("localStorage.getItem('kn-youtube-consent')") is None
 
@@ -492,12 +547,13 @@ def test_browser_remembers_the_video_choice_and_revokes_it(browser_page, fixture
     page = browser_page
     requests = record_and_block(page, fixture_url)
     url = fixture_url + f"{SERIES}/mit-video/"
-    page.goto(url, wait_until="networkidle")
+    page.goto(url)  # by the load event kn-consent.js (a plain script in extra_javascript) has run
     page.locator("figure.kn-video").first.get_by_label("Entscheidung merken").check()
     page.get_by_role("button", name="Video laden").first.click()
     assert page.evaluate("localStorage.getItem('kn-youtube-consent')") == "ja"
-    # A later visit loads YouTube videos at once, Vimeo still waits for a click.
-    page.goto(url, wait_until="networkidle")
+    # A later visit loads YouTube videos at once, Vimeo still waits for a click
+    # (kn-consent.js inserts a remembered video's iframe as it runs, before the load event).
+    page.goto(url)
     assert page.locator("iframe[src^='https://www.youtube-nocookie.com/']").count() == 1
     assert page.locator("iframe[src^='https://player.vimeo.com/']").count() == 0
     # One revoke forgets every choice and reloads without the video.
@@ -506,14 +562,14 @@ def test_browser_remembers_the_video_choice_and_revokes_it(browser_page, fixture
     with page.expect_navigation():
         revoke.click()
     requests.clear()
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="networkidle")  # every request of the page is recorded before the check
     assert page.evaluate("localStorage.getItem('kn-youtube-consent')") is None
     assert foreign(requests, fixture_url) == [] and page.locator("iframe").count() == 0
 
 
 def test_browser_revoke_button_on_any_page_forgets_all_choices(browser_page, fixture_url):
     page = browser_page
-    page.goto(fixture_url, wait_until="networkidle")
+    page.goto(fixture_url)  # the load event: kn-consent.js listens for clicks on any revoke button
     page.evaluate("""() => {
         localStorage.setItem('kn-comments-consent', 'ja');
         localStorage.setItem('kn-vimeo-consent', 'ja');
@@ -530,20 +586,16 @@ def test_browser_revoke_button_on_any_page_forgets_all_choices(browser_page, fix
 # -----------------------------------------------------------------------------
 
 
-def test_tags_differing_in_case_report_the_collision_only(project):
-    project.replace("data/tags.yml", "Netzwerken:", "lernOS: Lernen im Netzwerk.\nlernos: Noch einmal.\nNetzwerken:")
-    project.write(f"docs/{SERIES}/gross.md", article("Groß", tags="[lernOS]"))
-    project.write(f"docs/{SERIES}/klein.md", article("Klein", tags="[lernos]"))
-    result, _built = project.build()
-    output = assert_fails(result, "Fehler in 'data/tags.yml', Feld 'lernos'", "'tags/lernos/'")
+def test_tags_differing_in_case_report_the_collision_only(bad_articles_site):
+    result, _built = bad_articles_site
+    output = assert_problem_of(result, "data/tags.yml", "Fehler in 'data/tags.yml', Feld 'lernos'", "'tags/lernos/'")
     assert "verdeckt" not in output
+    assert not problem_lines(output, f"{SERIES}/gross.md") and not problem_lines(output, f"{SERIES}/klein.md")
 
 
-def test_unknown_tags_suggest_only_close_matches_and_list_the_vocabulary_once(project):
-    project.write(f"docs/{SERIES}/berge.md", article("Berge", tags="[berge, Netzwerk]"))
-    project.write(f"docs/{SERIES}/huegel.md", article("Hügel", tags="[Hügel]"))
-    result, _built = project.build()
-    output = assert_fails(result, "unbekanntes Thema 'berge'.", "Meinten Sie 'Netzwerken'?")
+def test_unknown_tags_suggest_only_close_matches_and_list_the_vocabulary_once(bad_articles_site):
+    result, _built = bad_articles_site
+    output = assert_problem_of(result, f"{SERIES}/berge.md", "unbekanntes Thema 'berge'.", "Meinten Sie 'Netzwerken'?")
     assert "Verträge'?" not in output
     assert output.count("Erlaubte Themen:") == 1
     assert "Themen ohne Artikel" not in output

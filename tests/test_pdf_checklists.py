@@ -266,30 +266,56 @@ def test_pdfs_render_as_images(built, tmp_path):
     shutil.rmtree(tmp_path)
 
 
-@pytest.mark.parametrize(("front", "field", "needle"), [
+BAD_FRONT_MATTER = [
     ("rechtlich: vielleicht", "rechtlich", "kein Wahrheitswert"),
     ("felder: 3", "felder", "kein Wahrheitswert"),
     ("updated: 2026-13-45", "updated", "kein gültiges Datum"),
     ("rechtllich: true", "rechtllich", "unbekanntes Feld im Kopfbereich einer Checkliste"),
-])
-def test_bad_checklist_front_matter_is_named(tmp_path, front, field, needle):
+]
+
+
+def bad_checklist(field: str) -> str:
+    return f"checklisten/kaputt-{field}.md"
+
+
+@pytest.fixture(scope="module")
+def bad_front_matter(tmp_path_factory):
+    """One failing build with each bad front matter in a checklist of its own
+    (the body of `treffen`): the checklists' front matter is checked file by
+    file and every problem reported at once."""
+    project = make_project(tmp_path_factory.mktemp("pdf-bad") / "project")
+    body = CHECKLISTS["treffen"][0].split("---\n", 2)[2]
+    for front, field, _needle in BAD_FRONT_MATTER:
+        project.write(f"docs/{bad_checklist(field)}", f"---\n{front}\n---\n" + body)
+    result, _site = project.build()
+    return result
+
+
+@pytest.mark.parametrize(("front", "field", "needle"), BAD_FRONT_MATTER)
+def test_bad_checklist_front_matter_is_named(bad_front_matter, front, field, needle):
     from conftest import assert_fails
 
-    project = make_project(tmp_path / "project")
-    project.write("docs/checklisten/treffen.md", f"---\n{front}\n---\n" + CHECKLISTS["treffen"][0].split("---\n", 2)[2])
-    result, _site = project.build()
-    output = assert_fails(result, "Fehler in 'checklisten/treffen.md'", f"Feld '{field}'", needle)
+    src = bad_checklist(field)
+    output = assert_fails(bad_front_matter, f"Fehler in '{src}'")
+    lines = "\n".join(line for line in output.splitlines() if f"Fehler in '{src}'" in line)
+    for expected in (f"Feld '{field}'", needle):
+        assert expected in lines, f"{expected!r} not in the lines about {src}:\n{output}"
     assert "Traceback" not in output
 
 
-def test_a_checklist_longer_than_a_page_is_reported_also_from_the_cache(tmp_path):
+def test_a_checklist_longer_than_a_page_is_reported_also_from_the_cache(built, tmp_path):
     from conftest import assert_fails
 
     project = make_project(tmp_path / "project")
+    # The PDFs of the two unchanged checklists come from the module's fresh
+    # build (its own cache, not the shared one): only the long one is drawn anew.
+    module_project, _site, _result = built
+    shutil.copytree(module_project.root / ".cache" / "checklist-pdfs", project.root / ".cache" / "checklist-pdfs")
     items = "".join(f"    - [ ] Punkt {n}: ein langer Satz, der fast die ganze Zeile füllt, damit es eng wird.\n"
                     for n in range(1, 46))
     project.write("docs/checklisten/treffen.md", f'!!! checkliste "Zu lang"\n\n{items}')
-    for _ in range(2):  # the second build finds the PDF in the cache
+    for number in range(2):  # the second build finds the PDF in the cache
         result, _site = project.build(shared_cache=False)
         output = assert_fails(result, "Fehler in 'checklisten/treffen.md'", "passt nicht auf eine Seite DIN A4")
         assert "Traceback" not in output
+        assert ("Checklisten-PDFs: 1 neu erzeugt" in output) == (number == 0), output

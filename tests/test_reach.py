@@ -16,7 +16,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import ARTICLES, CHECKLISTS, DEMO, DOCS, ROOT, article, article_url, normalise
+from conftest import ARTICLES, CHECKLISTS, DEMO, DOCS, ROOT, Project, article, article_url, build, normalise
 from kn.derive.related import related_articles, tag_weights
 from kn.markdown.typography import typeset
 from kn.registry import Article
@@ -119,10 +119,22 @@ def test_article_shows_up_to_three_related_articles_never_itself_or_its_neighbou
         assert own_tags & set(front_matter(other)["tags"]), (url, other)
 
 
-def test_related_articles_leave_out_drafts(project):
+@pytest.fixture(scope="module")
+def fresh_site(tmp_path_factory):
+    """The test site with a draft sharing tags with many articles and an
+    article with a tricky title, side by side, built once without any cache
+    (test_unchanged_images_come_from_the_cache builds it again, into folders
+    of its own)."""
+    project = Project(tmp_path_factory.mktemp("reach") / "project")
     project.write("docs/kooperation-netzwerke/entwurf.md",
                   article("Ein Entwurf", draft="true", tags="[Partnersuche, Kundenschutz, Vertrauen]"))
-    result, built = project.build()
+    project.write("docs/kooperation-netzwerke/heikel.md", article(json.dumps(TRICKY_TITLE, ensure_ascii=False)))
+    result, built = project.build(shared_cache=False)
+    return project, result, built
+
+
+def test_related_articles_leave_out_drafts(fresh_site):
+    _project, result, built = fresh_site
     assert result.returncode == 0, result.stderr
     for url in ARTICLE_URLS:
         assert not any("entwurf" in a["href"] for a in built.page(url).select(".kn-related a")), url
@@ -268,19 +280,19 @@ def test_pages_without_preview_image_keep_the_small_card(site):
         assert head.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
 
 
-def test_unchanged_images_come_from_the_cache(project):
-    first, built = project.build(shared_cache=False)
+def test_unchanged_images_come_from_the_cache(fresh_site):
+    project, first, built = fresh_site
     assert first.returncode == 0, first.stderr
     # A fresh build draws every image: at least one per page that shows one.
     drawn = re.search(r"Vorschaubilder: (\d+) neu gezeichnet, 0 aus dem Zwischenspeicher", first.stdout + first.stderr)
     assert drawn, first.stderr
     pages = int(drawn[1])
     assert pages >= sum(1 for path in built.html_pages() if 'property="og:image"' in path.read_text(encoding="utf-8"))
-    again, _site = project.build()
+    again = build(project.root, project.root / "site-again")
     assert "neu gezeichnet" not in again.stdout + again.stderr
     project.replace("docs/kooperation-netzwerke/empfehlungen.md",
                     "title: Empfehlungen geben und bekommen", "title: Empfehlungen geben")
-    changed, built = project.build()
+    changed = build(project.root, project.root / "site-changed")
     assert f"Vorschaubilder: 1 neu gezeichnet, {pages - 1} aus dem Zwischenspeicher" in changed.stdout + changed.stderr
     # The old image of the changed title is removed from the cache.
     assert len(list((project.root / ".cache" / "social-images").glob("*.png"))) == pages
@@ -340,9 +352,8 @@ def test_other_pages_have_no_structured_data(site):
         assert json_ld(site.page(url)) == [], url
 
 
-def test_title_with_script_end_tag_and_quotes_stays_valid_json(project):
-    project.write("docs/kooperation-netzwerke/heikel.md", article(json.dumps(TRICKY_TITLE, ensure_ascii=False)))
-    result, built = project.build()
+def test_title_with_script_end_tag_and_quotes_stays_valid_json(fresh_site):
+    _project, result, built = fresh_site
     assert result.returncode == 0, result.stderr
     raw = built.path("kooperation-netzwerke/heikel/").read_text(encoding="utf-8")
     scripts = built.page("kooperation-netzwerke/heikel/").find_all("script", type="application/ld+json")
@@ -372,27 +383,43 @@ def test_updated_date_becomes_date_modified():
 SHARE_URL = "kooperation-netzwerke/kooperation-beenden/"
 
 
-def test_share_block_makes_no_request_and_copies_the_link(browser, site_url):
-    context = browser.new_context()
-    origin = site_url.rstrip("/")
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's default
+
+
+@pytest.fixture(scope="module")
+def share_page(browser, site_url):
+    """One page of SHARE_URL, loaded once for the tests below; each sets the
+    media and viewport it measures with. Every request it ever makes is
+    recorded in `page.requests`."""
+    context = browser.new_context(viewport=DEFAULT_VIEWPORT)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    try:
-        page.goto(site_url + SHARE_URL)
-        page.wait_for_load_state("networkidle")
-        button = page.get_by_role("button", name="Link kopieren")
-        button.scroll_into_view_if_needed()
-        button.click()
-        status = page.locator("[data-kn-copy-status]")
-        status.wait_for(state="visible")
-        assert status.inner_text() == "Link kopiert."
-        assert page.evaluate("navigator.clipboard.readText()") == SITE_URL + SHARE_URL
-        page.wait_for_timeout(200)
-        assert requests and all(url.startswith(site_url) for url in requests), requests
-    finally:
-        context.close()
+    # networkidle: every request the page makes by itself is made (and recorded) before a test checks them.
+    page.goto(site_url + SHARE_URL, wait_until="networkidle")
+    page.requests = requests
+    yield page
+    context.close()
+
+
+def screen(page, viewport: dict = DEFAULT_VIEWPORT) -> None:
+    page.emulate_media(media="screen")
+    page.set_viewport_size(viewport)
+
+
+def test_share_block_makes_no_request_and_copies_the_link(share_page, site_url):
+    page = share_page
+    screen(page)
+    button = page.get_by_role("button", name="Link kopieren")
+    button.scroll_into_view_if_needed()
+    button.click()
+    status = page.locator("[data-kn-copy-status]")
+    status.wait_for(state="visible")
+    assert status.inner_text() == "Link kopiert."
+    assert page.evaluate("navigator.clipboard.readText()") == SITE_URL + SHARE_URL
+    page.wait_for_timeout(200)  # a request the click might start has no event of its own to wait for
+    assert page.requests and all(url.startswith(site_url) for url in page.requests), page.requests
 
 
 def test_share_block_without_javascript_shows_the_address(browser, site_url):
@@ -407,30 +434,31 @@ def test_share_block_without_javascript_shows_the_address(browser, site_url):
         context.close()
 
 
-def test_share_and_related_are_not_printed(browser, site_url):
-    page = browser.new_page()
+def test_share_and_related_are_not_printed(share_page, site_url):
+    page = share_page
+    screen(page)
+    page.emulate_media(media="print")
+    for selector in (".kn-share", ".kn-related"):
+        assert not page.locator(selector).is_visible(), selector
+    screen(page)
+    checklist = page.context.new_page()
     try:
-        page.goto(site_url + SHARE_URL)
-        page.emulate_media(media="print")
-        for selector in (".kn-share", ".kn-related"):
-            assert not page.locator(selector).is_visible(), selector
-        page.goto(site_url + "checklisten/partner-pruefen/")
-        page.emulate_media(media="print")
-        assert not page.locator(".kn-used-by").is_visible()
+        checklist.goto(site_url + "checklisten/partner-pruefen/")
+        checklist.emulate_media(media="print")
+        assert not checklist.locator(".kn-used-by").is_visible()
     finally:
-        page.close()
+        checklist.close()
 
 
-def test_share_links_are_large_enough_to_tap(browser, site_url):
-    context = browser.new_context(viewport={"width": 390, "height": 800})
-    page = context.new_page()
+def test_share_links_are_large_enough_to_tap(share_page):
+    page = share_page
+    screen(page, {"width": 390, "height": 800})
     try:
-        page.goto(site_url + SHARE_URL)
         for box in page.locator(".kn-share__link").evaluate_all(
                 "els => els.map(e => e.getBoundingClientRect()).map(r => [r.width, r.height])"):
             assert box[0] >= 24 and box[1] >= 24, box
     finally:
-        context.close()
+        screen(page)
 
 
 def test_preview_helper_draws_a_png_of_the_right_size():

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from conftest import ARTICLES, DEMO, article, article_url, assert_fails
+from conftest import ARTICLES, DEMO, Project, article, article_url, assert_fails
 from kn.publish.search import index_pages
 from kn.schema import (
     closest_tags,
@@ -240,12 +240,29 @@ def test_tag_pages_are_in_sitemap_and_search_index(site):
     assert "/tags/</loc>" in sitemap
 
 
-def test_markup_in_tag_name_and_description_is_shown_as_text(project):
-    name = "<em>Markup</em> & Co"
-    description = 'Beschreibung mit <script>alert("x")</script> und <b>fett</b> & "Zitat".'
-    project.write("data/tags.yml", project.read("data/tags.yml") + yaml.safe_dump({name: description}, allow_unicode=True))
-    project.write(f"docs/{SERIES}/markup.md", article("Markup im Thema", tags=yaml.safe_dump([name], default_flow_style=True).strip()))
-    result, built = project.build()
+MARKUP_NAME = "<em>Markup</em> & Co"
+MARKUP_DESCRIPTION = 'Beschreibung mit <script>alert("x")</script> und <b>fett</b> & "Zitat".'
+
+
+@pytest.fixture(scope="module")
+def variants_site(tmp_path_factory):
+    """One successful build with the vocabulary variants of the three tests
+    below side by side: a tag with markup in name and description (and its
+    article), an unused tag, two tags without description (and their article)."""
+    project = Project(tmp_path_factory.mktemp("tag-variants") / "project")
+    vocabulary = project.read("data/tags.yml") + yaml.safe_dump({MARKUP_NAME: MARKUP_DESCRIPTION}, allow_unicode=True)
+    vocabulary += "Ungenutzt: Ein Thema, das kein Artikel verwendet.\n"
+    vocabulary += "Ohne Worte:\nLeer: ''\n"
+    project.write("data/tags.yml", vocabulary)
+    project.write(f"docs/{SERIES}/markup.md",
+                  article("Markup im Thema", tags=yaml.safe_dump([MARKUP_NAME], default_flow_style=True).strip()))
+    project.write(f"docs/{SERIES}/ohne-worte.md", article("Ohne Beschreibung", tags="[Ohne Worte, Leer]"))
+    return project.build()
+
+
+def test_markup_in_tag_name_and_description_is_shown_as_text(variants_site):
+    name, description = MARKUP_NAME, MARKUP_DESCRIPTION
+    result, built = variants_site
     assert result.returncode == 0, result.stdout + result.stderr
     slug = slugify(name)
     assert slug == "em-markup-em-und-co"
@@ -264,9 +281,8 @@ def test_markup_in_tag_name_and_description_is_shown_as_text(project):
     assert link.get_text(strip=True) == name and not link.select("em")
 
 
-def test_unused_vocabulary_tag_is_mentioned_at_info_level(project):
-    project.write("data/tags.yml", project.read("data/tags.yml") + "Ungenutzt: Ein Thema, das kein Artikel verwendet.\n")
-    result, built = project.build()
+def test_unused_vocabulary_tag_is_mentioned_at_info_level(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stdout + result.stderr
     output = result.stdout + result.stderr
     assert re.search(r"INFO .*Themen ohne Artikel.*Ungenutzt", output)
@@ -306,19 +322,45 @@ def test_bad_tags_are_reported_naming_file_field_and_value(tags, needles):
         assert needle in output, f"{needle!r} not in {output!r}"
 
 
-@pytest.mark.build
-@pytest.mark.parametrize(("tags", "needles"), [BAD_TAGS[0], BAD_TAGS[2]])  # wiring; all: the unit test above
-def test_bad_tags_in_article_fail_the_build(project, tags, needles):
-    project.write(f"docs/{BROKEN}", article("Kaputt", tags=tags))
-    result, built = project.build()
-    assert_fails(result, f"Fehler in '{BROKEN}', Feld 'tags'", *needles)
-    assert not built.exists(f"{SERIES}/kaputt/")
+# wiring; all: the unit test above. Each case in a file of its own.
+BAD_TAGS_BUILT = [(f"{SERIES}/kaputt-{number}.md", *BAD_TAGS[number]) for number in (0, 2)]
 
 
-def test_vocabulary_slug_collision_fails_naming_both(project):
+@pytest.fixture(scope="module")
+def bad_tags_site(tmp_path_factory):
+    """One failing build with the bad tags of two articles, a vocabulary entry
+    whose address collides with another's, and a file in docs/tags/ that hides
+    a tag page, side by side: all are reported together (the vocabulary is
+    still read, so no problem hides another)."""
+    project = Project(tmp_path_factory.mktemp("bad-tags") / "project")
+    for src, tags, _needles in BAD_TAGS_BUILT:
+        project.write(f"docs/{src}", article("Kaputt", tags=tags))
     project.write("data/tags.yml", project.read("data/tags.yml") + "Groesse und Wachstum: Doppelt gemoppelt.\n")
-    result, built = project.build()
-    assert_fails(result, "Fehler in 'data/tags.yml', Feld 'Groesse und Wachstum'", "'Größe & Wachstum'", "tags/groesse-und-wachstum/")
+    project.write("docs/tags/netzwerken.md", "# Von Hand\n")
+    return project.build()
+
+
+def assert_problem_of(result, src: str, *needles: str) -> str:
+    """The build failed, and its lines about `src` name every needle."""
+    output = assert_fails(result, f"Fehler in '{src}'")
+    lines = "\n".join(line for line in output.splitlines() if f"Fehler in '{src}'" in line)
+    for needle in needles:
+        assert needle in lines, f"{needle!r} not in the lines about {src}:\n{output}"
+    return output
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(("src", "tags", "needles"), BAD_TAGS_BUILT, ids=[tags for _src, tags, _needles in BAD_TAGS_BUILT])
+def test_bad_tags_in_article_fail_the_build(bad_tags_site, src, tags, needles):
+    result, built = bad_tags_site
+    assert_problem_of(result, src, f"Fehler in '{src}', Feld 'tags'", *needles)
+    assert not built.exists(src.removesuffix(".md") + "/")
+
+
+def test_vocabulary_slug_collision_fails_naming_both(bad_tags_site):
+    result, built = bad_tags_site
+    assert_problem_of(result, "data/tags.yml", "Fehler in 'data/tags.yml', Feld 'Groesse und Wachstum'", "'Größe & Wachstum'",
+                      "tags/groesse-und-wachstum/")
     assert not built.exists("tags/groesse-und-wachstum/")
 
 
@@ -355,10 +397,9 @@ def test_malformed_vocabulary_fails(project, text, needles):
     assert not built.exists("tags/")
 
 
-def test_file_in_docs_tags_that_hides_a_tag_page_fails(project):
-    project.write("docs/tags/netzwerken.md", "# Von Hand\n")
-    result, _built = project.build()
-    assert_fails(result, "Fehler in 'docs/tags/netzwerken.md'", "'Netzwerken'")
+def test_file_in_docs_tags_that_hides_a_tag_page_fails(bad_tags_site):
+    result, _built = bad_tags_site
+    assert_problem_of(result, "docs/tags/netzwerken.md", "Fehler in 'docs/tags/netzwerken.md'", "'Netzwerken'")
 
 
 def test_all_problems_are_reported_together(project):
@@ -377,10 +418,8 @@ def test_all_problems_are_reported_together(project):
     assert not built.exists(f"{SERIES}/kaputt-eins/") and not built.exists(f"{SERIES}/kaputt-zwei/")
 
 
-def test_tag_without_description_shows_none(project):
-    project.write("data/tags.yml", project.read("data/tags.yml") + "Ohne Worte:\nLeer: ''\n")
-    project.write(f"docs/{SERIES}/ohne-worte.md", article("Ohne Beschreibung", tags="[Ohne Worte, Leer]"))
-    result, built = project.build()
+def test_tag_without_description_shows_none(variants_site):
+    result, built = variants_site
     assert result.returncode == 0, result.stdout + result.stderr
     for name, slug in (("Ohne Worte", "ohne-worte"), ("Leer", "leer")):
         page = built.page(f"tags/{slug}/")
