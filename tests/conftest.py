@@ -27,6 +27,7 @@ from bs4 import BeautifulSoup
 # tools (`from tools import audit`) and the build code, the package `kn` (`from kn import registry`).
 from kn.read.articles import RESERVED
 from kn.schema import split_front_matter
+from tools import localsite
 from tools.localsite import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -277,6 +278,18 @@ def pytest_collection_modifyitems(config, items) -> None:
         if not item.get_closest_marker(layer):
             item.add_marker(getattr(pytest.mark, layer))
     order_files_longest_first(config, items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A test of the fast layer never builds: `build` fails in its setup and
+    call (a fixture that builds under a name `layer_of` does not know would
+    otherwise make its tests `unit` without anyone noticing)."""
+    localsite.BUILDS_ALLOWED = layer_of(item) != "unit"
+    try:
+        return (yield)
+    finally:
+        localsite.BUILDS_ALLOWED = True
 
 
 # -----------------------------------------------------------------------------

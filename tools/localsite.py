@@ -125,12 +125,17 @@ def build(project: Path, site_dir: Path, *extra: str, shared_cache: bool = True)
     earlier copies (`seed_drawn`), and what this build drew is kept for later
     ones (`keep_drawn`): the build itself runs unchanged, it only finds more
     in its cache. A test of the cache passes `shared_cache=False`."""
+    assert BUILDS_ALLOWED, "a test of the fast layer (unit) runs a build: mark it `build` (tests/conftest.py layer_of)"
     env = build_env(project)
     args = ["build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra]
     with shared_drawn(project, enabled=shared_cache):
         if _build_server is not None:
             return _build_server.run(args, cwd=project, env=env, timeout=300)
         return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+
+# tests/conftest.py sets this to False during the setup of a `unit` test.
+BUILDS_ALLOWED = True
 
 
 def build_env(project: Path) -> dict[str, str]:
