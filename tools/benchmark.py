@@ -417,6 +417,9 @@ def main() -> None:
             hooks, plain = statistics.median(values["hooks"]), statistics.median(values["plain"])
             print(f"{label} (Median): mit Hooks {hooks:.2f} s, ohne Hooks {plain:.2f} s, "
                   f"Verhältnis {hooks / plain:.3f} (Ziel ≤ 1,15)")
+        pages = {name: sum(1 for _ in (tmp / f"out-{name}").rglob("index.html")) for name in ("hooks", "plain")}
+        print(f"Seiten: mit Hooks {pages['hooks']} (mit den erzeugten: weitere Seiten der Listen, Themen, Archiv), "
+              f"ohne Hooks {pages['plain']}")
         shutil.rmtree(large / ".cache" / "social-images", ignore_errors=True)
         cold, cold_cpu = build(with_hooks, tmp / "out-hooks", strict=True)
         print(f"Kalter Zwischenspeicher (alle {len(list((tmp / 'out-hooks' / 'assets' / 'vorschau').rglob('*.png')))} "
