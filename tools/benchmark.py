@@ -4,7 +4,8 @@ Generates N synthetic articles (default 1000, in series folders of 20, each
 with an index.md; tags from data/tags.yml; German-looking text of about 600
 words with a checklist include) in a temporary copy of the site, then builds it
 alternately with the hooks and without them (a copy of mkdocs.yml without
-`hooks:`, with the same small navigation written out as `nav:`), several runs
+`hooks:` and our Markdown extensions, with the same small navigation written
+out as `nav:` and Material's own search plugin in place of ours), several runs
 each, and prints the median times, their ratio and the size of one article
 page in the normal site and in the large site. The measured builds find the
 social preview images in their cache (`.cache/social-images/`, filled by the
