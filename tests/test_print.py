@@ -66,20 +66,41 @@ def assert_a4(reader: PdfReader) -> None:
 # -----------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def printed(browser, site_url, tmp_path_factory):
+    """url -> (PDF, text of each of its pages): each page of the test site is printed
+    once (in this module's own browser context, where nothing is ever ticked) and
+    read by every test that checks that print."""
+    folder = tmp_path_factory.mktemp("print")
+    context = browser.new_context()
+    page = context.new_page()
+    done: dict[str, tuple[PdfReader, list[str]]] = {}
+
+    def get(url: str) -> tuple[PdfReader, list[str]]:
+        if url not in done:
+            path = folder / f"{len(done)}.pdf"
+            done[url] = print_pdf(page, site_url + url, path), page_texts(path)
+        return done[url]
+
+    yield get
+    context.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("name", CHECKLISTS)
-def test_checklist_page_prints_on_one_a4_page_with_every_item(site, site_url, browser_page, tmp_path, name):
-    reader = print_pdf(browser_page, f"{site_url}checklisten/{name}/", tmp_path / "c.pdf")
+def test_checklist_page_prints_on_one_a4_page_with_every_item(site, printed, name):
+    reader, texts = printed(f"checklisten/{name}/")
     assert len(reader.pages) == 1
     assert_a4(reader)
-    [text] = page_texts(tmp_path / "c.pdf")
+    [text] = texts
     for item in item_texts(site.page(f"checklisten/{name}/"), name):
         assert item in text
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("name", CHECKLISTS)
-def test_checklist_print_has_title_and_source_but_no_site_chrome(site, site_url, browser_page, tmp_path, name):
-    print_pdf(browser_page, f"{site_url}checklisten/{name}/", tmp_path / "c.pdf")
-    [text] = page_texts(tmp_path / "c.pdf")
+def test_checklist_print_has_title_and_source_but_no_site_chrome(site, printed, name):
+    [text] = printed(f"checklisten/{name}/")[1]
     soup = site.page(f"checklisten/{name}/")
     assert normalise(soup.h1.get_text()) in text
     assert "Kooperation & Netzwerke" in text
@@ -117,11 +138,11 @@ def test_checklist_with_18_items_still_prints_on_one_page(project, browser, tmp_
 # -----------------------------------------------------------------------------
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(("url", "name"), ARTICLE_CHECKLISTS)
-def test_article_prints_its_checklist_on_one_page(site, site_url, browser_page, tmp_path, url, name):
-    reader = print_pdf(browser_page, f"{site_url}{url}", tmp_path / "a.pdf")
+def test_article_prints_its_checklist_on_one_page(site, printed, url, name):
+    reader, texts = printed(url)
     assert_a4(reader)
-    texts = page_texts(tmp_path / "a.pdf")
     items = item_texts(site.page(url), name)
     assert any(all(item in text for item in items) for text in texts), f"{name} split across pages in {url}"
     assert not any(button in " ".join(texts) for button in ("Checkliste drucken", "Häkchen zurücksetzen")), url
