@@ -226,24 +226,38 @@ def contrast(fg_text: str, layers: list[str]) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+@pytest.fixture(scope="module")
+def palette_page(browser):
+    """scheme -> a page in a context with that preferred colour scheme; each
+    test opens its own URL in it (the test only reads styles, changes nothing)."""
+    contexts, pages = [], {}
+
+    def get(scheme: str):
+        if scheme not in pages:
+            contexts.append(browser.new_context(color_scheme=scheme))
+            pages[scheme] = contexts[-1].new_page()
+        return pages[scheme]
+
+    yield get
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("url", [OPEN_ARTICLE, CLOSED_ARTICLE, CHECKLIST, "tags/partnersuche/"])
-def test_text_contrast_is_at_least_4_5(browser, a11y_url, scheme, url):
-    context = browser.new_context(color_scheme=scheme)
-    page = context.new_page()
-    try:
-        page.goto(a11y_url + url)
-        expected = "slate" if scheme == "dark" else "default"
-        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
-        checked = 0
-        for selector, samples in zip(TEXT_SELECTORS, page.evaluate(ALL_COLOURS, TEXT_SELECTORS), strict=True):
-            for sample in samples:
-                ratio = contrast(sample["fg"], sample["layers"])
-                assert ratio >= 4.5, f"{scheme} {url} {selector} {sample['text']!r}: {ratio:.2f}"
-                checked += 1
-        assert checked > 10
-    finally:
-        context.close()
+def test_text_contrast_is_at_least_4_5(palette_page, a11y_url, scheme, url):
+    page = palette_page(scheme)
+    page.goto(a11y_url + url)
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+    checked = 0
+    for selector, samples in zip(TEXT_SELECTORS, page.evaluate(ALL_COLOURS, TEXT_SELECTORS), strict=True):
+        for sample in samples:
+            ratio = contrast(sample["fg"], sample["layers"])
+            assert ratio >= 4.5, f"{scheme} {url} {selector} {sample['text']!r}: {ratio:.2f}"
+            checked += 1
+    assert checked > 10
 
 
 def test_contrast_helper_matches_known_values():
