@@ -75,24 +75,27 @@ SETTLED = """() => Promise.all(document.getAnimations()
 def boxes(browser, site_url):
     """The measured boxes, by (scheme, url): {state: (unticked, ticked)}.
 
-    Each page is opened once per palette, in a fresh context as before, and its two
-    boxes are measured in every state in turn (`measure` moves the mouse away and
-    drops the focus before each state); the tests below assert on these measurements."""
+    Each page is loaded once per palette (one page per palette, in a context with
+    that preferred scheme; nothing is stored, the tick is set in the page only),
+    and its two boxes are measured in every state in turn (`measure` moves the
+    mouse away and drops the focus before each state); the tests below assert on
+    these measurements."""
     measured: dict[tuple[str, str], dict[str, tuple[Box, Box]]] = {}
+    pages: dict[str, object] = {}
 
     def get(scheme: str, url: str) -> dict[str, tuple[Box, Box]]:
         if (scheme, url) not in measured:
-            context = browser.new_context(color_scheme=scheme, viewport=PHONE)
-            try:
-                page = open_checklist(context, site_url + url, scheme)
-                measured[(scheme, url)] = {
-                    state: (measure(page, UNTICKED, state), measure(page, TICKED, state)) for state in STATES
-                }
-            finally:
-                context.close()
+            if scheme not in pages:
+                pages[scheme] = browser.new_context(color_scheme=scheme, viewport=PHONE).new_page()
+            page = open_checklist(pages[scheme], site_url + url, scheme)
+            measured[(scheme, url)] = {
+                state: (measure(page, UNTICKED, state), measure(page, TICKED, state)) for state in STATES
+            }
         return measured[(scheme, url)]
 
-    return get
+    yield get
+    for page in pages.values():
+        page.context.close()
 
 
 @pytest.mark.browser
@@ -117,31 +120,47 @@ def test_ticked_box_shows_a_check_mark_not_only_a_colour(boxes, scheme, url):
     assert unticked.mark_ratio() == 0, f"{scheme} {url}: a mark in the unticked box"
 
 
+@pytest.fixture(scope="module")
+def target_page(browser, site_url):
+    """viewport -> a page of that size; before each use the ticks a previous
+    test stored there are cleared, so every test starts with none, as in a new context."""
+    pages: dict[str, object] = {}
+
+    def get(viewport: dict):
+        key = f"{viewport['width']}x{viewport['height']}"
+        if key not in pages:
+            pages[key] = browser.new_context(viewport=viewport).new_page()
+        elif pages[key].url.startswith(site_url):
+            pages[key].evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        return pages[key]
+
+    yield get
+    for page in pages.values():
+        page.context.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("url", PAGES)
-def test_box_and_its_text_are_one_target_of_at_least_24_pixels(browser, site_url, url, viewport):
-    context = browser.new_context(viewport=viewport)
-    try:
-        page = open_checklist(context, site_url + url, "light")
-        items = page.locator(".kn-checklist .task-list-item")
-        assert items.count() >= 10
-        # Each item scrolled to the middle in turn, its label and box measured there (one call for all items).
-        measured = items.evaluate_all(TARGETS)
-        for n, item in enumerate(measured):
-            rects = item["rects"]
-            assert rects and all(w >= MIN_TARGET and h >= MIN_TARGET for w, h in rects), f"{url} item {n}: {rects}"
-            assert item["hit"], f"{url} item {n}: the box is not part of its label"
-        box = measured[-1]["box"]
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        page.mouse.click(x, y)
-        assert items.nth(items.count() - 1).locator("input").is_checked()
-    finally:
-        context.close()
+def test_box_and_its_text_are_one_target_of_at_least_24_pixels(target_page, site_url, url, viewport):
+    page = target_page(viewport)
+    open_checklist(page, site_url + url, "light")
+    items = page.locator(".kn-checklist .task-list-item")
+    assert items.count() >= 10
+    # Each item scrolled to the middle in turn, its label and box measured there (one call for all items).
+    measured = items.evaluate_all(TARGETS)
+    for n, item in enumerate(measured):
+        rects = item["rects"]
+        assert rects and all(w >= MIN_TARGET and h >= MIN_TARGET for w, h in rects), f"{url} item {n}: {rects}"
+        assert item["hit"], f"{url} item {n}: the box is not part of its label"
+    box = measured[-1]["box"]
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(x, y)
+    assert items.nth(items.count() - 1).locator("input").is_checked()
 
 
-def open_checklist(context, url: str, scheme: str):
+def open_checklist(page, url: str, scheme: str):
     """The page with its checklist in the middle of the screen, one box ticked."""
-    page = context.new_page()
     page.goto(url)
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == SCHEMES[scheme]
     page.evaluate("""(ticked) => {
