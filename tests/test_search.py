@@ -200,6 +200,24 @@ def search(page, query: str) -> list[str]:
     return [a.get_attribute("href") for a in page.locator("a.md-search-result__link").all()]
 
 
+@pytest.fixture(scope="module")
+def _search_page(browser):
+    page = browser.new_context().new_page()
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def search_page(_search_page, fixture_url):
+    """One page (default size) reused by the tests that only type and read: before
+    each, nothing stored, as in a new context; each test loads its own URL."""
+    page = _search_page
+    page.context.clear_cookies()
+    if page.url.startswith(fixture_url):
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    return page
+
+
 @pytest.fixture
 def seen(browser_page):
     requests: list[str] = []
@@ -224,8 +242,8 @@ def test_german_queries_find_every_form(fixture_url, browser, width):
 
 
 @pytest.mark.browser
-def test_result_shows_title_series_and_marked_excerpt(fixture_url, browser_page):
-    page = browser_page
+def test_result_shows_title_series_and_marked_excerpt(fixture_url, search_page):
+    page = search_page
     page.goto(fixture_url + f"{SERIES}/")
     search(page, "Vertraege")
     item = page.locator(f"a.md-search-result__link[href='{url_of('vertraege')}']")
@@ -255,8 +273,8 @@ def test_page_view_without_typing_fetches_no_search_data(fixture_url, browser_pa
 
 
 @pytest.mark.browser
-def test_no_hits_says_so_in_german_with_a_hint(fixture_url, browser_page):
-    page = browser_page
+def test_no_hits_says_so_in_german_with_a_hint(fixture_url, search_page):
+    page = search_page
     page.goto(fixture_url + f"{SERIES}/")
     assert search(page, NO_HIT) == []
     text = page.locator(".md-search-result__meta").inner_text()
@@ -265,8 +283,8 @@ def test_no_hits_says_so_in_german_with_a_hint(fixture_url, browser_page):
 
 
 @pytest.mark.browser
-def test_keyboard_moves_through_results_opens_and_closes(fixture_url, browser_page):
-    page = browser_page
+def test_keyboard_moves_through_results_opens_and_closes(fixture_url, search_page):
+    page = search_page
     page.goto(fixture_url + f"{SERIES}/")
     page.keyboard.press("/")  # as in Material: opens the search
     assert page.evaluate("document.activeElement.matches('input.md-search__input')")
