@@ -121,8 +121,26 @@ def round_trip(seen: list[dict]) -> bool:
     return len(seen) > 1 and seen[-1]["first"]
 
 
-def test_keyboard_reaches_checklist_controls_with_visible_focus(browser_page, a11y_url):
-    page = browser_page
+@pytest.fixture(scope="module")
+def _keyboard_page(browser):
+    page = browser.new_context().new_page()
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def keyboard_page(_keyboard_page, a11y_url):
+    """One page reused by the keyboard tests of the checklist: before each,
+    nothing stored (ticks), as in a new context; each test loads its URL."""
+    page = _keyboard_page
+    page.context.clear_cookies()
+    if page.url.startswith(a11y_url):
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    return page
+
+
+def test_keyboard_reaches_checklist_controls_with_visible_focus(keyboard_page, a11y_url):
+    page = keyboard_page
     page.goto(a11y_url + CHECKLIST)
     focused = tab_through(page, until=round_trip)
     boxes = [f for f in focused if f["task"]]
@@ -135,8 +153,8 @@ def test_keyboard_reaches_checklist_controls_with_visible_focus(browser_page, a1
         assert state["visible"], state
 
 
-def test_keyboard_ticks_and_resets_a_checklist(browser_page, a11y_url):
-    page = browser_page
+def test_keyboard_ticks_and_resets_a_checklist(keyboard_page, a11y_url):
+    page = keyboard_page
     page.goto(a11y_url + CHECKLIST)
     page.keyboard.press("Tab")
     while page.evaluate("document.activeElement.type") != "checkbox":
