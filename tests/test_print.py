@@ -67,13 +67,19 @@ def assert_a4(reader: PdfReader) -> None:
 
 
 @pytest.fixture(scope="module")
-def printed(browser, site_url, tmp_path_factory):
+def print_page(browser):
+    """The page that prints, in this module's own browser context, where nothing is ever ticked."""
+    page = browser.new_context().new_page()
+    yield page
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def printed(print_page, site_url, tmp_path_factory):
     """url -> (PDF, text of each of its pages): each page of the test site is printed
-    once (in this module's own browser context, where nothing is ever ticked) and
-    read by every test that checks that print."""
+    once (with print_page) and read by every test that checks that print."""
     folder = tmp_path_factory.mktemp("print")
-    context = browser.new_context()
-    page = context.new_page()
+    page = print_page
     done: dict[str, tuple[PdfReader, list[str]]] = {}
 
     def get(url: str) -> tuple[PdfReader, list[str]]:
@@ -82,8 +88,7 @@ def printed(browser, site_url, tmp_path_factory):
             done[url] = print_pdf(page, site_url + url, path), page_texts(path)
         return done[url]
 
-    yield get
-    context.close()
+    return get
 
 
 @pytest.mark.browser
@@ -110,7 +115,7 @@ def test_checklist_print_has_title_and_source_but_no_site_chrome(site, printed, 
         assert not re.search(rf"(?<!\w){re.escape(chrome)}(?!\w)", text), chrome
 
 
-def test_checklist_with_18_items_still_prints_on_one_page(project, browser, tmp_path):
+def test_checklist_with_18_items_still_prints_on_one_page(project, print_page, tmp_path):
     items = [
         f"Punkt {n}: Prüfen Sie gründlich, ob Ihr möglicher Partner Zusagen verlässlich und pünktlich einhält."
         for n in range(1, 19)
@@ -120,11 +125,9 @@ def test_checklist_with_18_items_still_prints_on_one_page(project, browser, tmp_
     result, built = project.build()
     assert result.returncode == 0, result.stderr
     server, url = serve(built.root)
-    page = browser.new_page()
     try:
-        reader = print_pdf(page, f"{url}checklisten/sehr-lang/", tmp_path / "lang.pdf")
+        reader = print_pdf(print_page, f"{url}checklisten/sehr-lang/", tmp_path / "lang.pdf")
     finally:
-        page.close()
         server.shutdown()
     assert len(reader.pages) == 1
     assert_a4(reader)
