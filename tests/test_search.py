@@ -197,7 +197,7 @@ def search(page, query: str) -> list[str]:
     page.keyboard.type(query)
     page.wait_for_function(
         "(q) => document.querySelector('[data-kn-search]').getAttribute('data-kn-search-done') === q", arg=query)
-    return [a.get_attribute("href") for a in page.locator("a.md-search-result__link").all()]
+    return page.locator("a.md-search-result__link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
 
 @pytest.fixture(scope="module")
