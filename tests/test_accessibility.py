@@ -7,6 +7,7 @@ both the light and the dark palette."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -91,27 +92,57 @@ FOCUS_STATE = """() => {
   const style = getComputedStyle(el);
   const label = el.closest("label");
   const ring = (s) => (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
+  window.__knFirstFocus = window.__knFirstFocus || el;
   return {
     text: (el.getAttribute("aria-label") || el.innerText || (label && label.innerText) || "").trim(),
     tag: el.tagName.toLowerCase(),
     task: el.closest(".task-list-item") !== null,
     visible: ring(style) || (label !== null && ring(getComputedStyle(label))),
+    first: el === window.__knFirstFocus,  // the control the first Tab reached
   };
 }"""
 
 
-def tab_through(page, limit: int = 120) -> list[dict]:
+def tab_through(page, limit: int = 120, until=None) -> list[dict]:
+    """The focus state after each Tab, up to `limit` presses; with `until`, it
+    stops as soon as until(states so far) is true."""
     seen = []
     for _ in range(limit):
         page.keyboard.press("Tab")
         seen.append(page.evaluate(FOCUS_STATE))
+        if until and until(seen):
+            break
     return seen
 
 
-def test_keyboard_reaches_checklist_controls_with_visible_focus(browser_page, a11y_url):
-    page = browser_page
+def round_trip(seen: list[dict]) -> bool:
+    """Tab has gone through every control of the page and is back at the first
+    (further presses would only visit the same controls again)."""
+    return len(seen) > 1 and seen[-1]["first"]
+
+
+@pytest.fixture(scope="module")
+def _keyboard_page(browser):
+    page = browser.new_context().new_page()
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def keyboard_page(_keyboard_page, a11y_url):
+    """One page reused by the keyboard tests of the checklist: before each,
+    nothing stored (ticks), as in a new context; each test loads its URL."""
+    page = _keyboard_page
+    page.context.clear_cookies()
+    if page.url.startswith(a11y_url):
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    return page
+
+
+def test_keyboard_reaches_checklist_controls_with_visible_focus(keyboard_page, a11y_url):
+    page = keyboard_page
     page.goto(a11y_url + CHECKLIST)
-    focused = tab_through(page)
+    focused = tab_through(page, until=round_trip)
     boxes = [f for f in focused if f["task"]]
     items = (DOCS / f"{CHECKLIST.rstrip('/')}.md").read_text(encoding="utf-8").count("- [ ] ")
     assert len({f["text"] for f in boxes}) == items
@@ -122,8 +153,8 @@ def test_keyboard_reaches_checklist_controls_with_visible_focus(browser_page, a1
         assert state["visible"], state
 
 
-def test_keyboard_ticks_and_resets_a_checklist(browser_page, a11y_url):
-    page = browser_page
+def test_keyboard_ticks_and_resets_a_checklist(keyboard_page, a11y_url):
+    page = keyboard_page
     page.goto(a11y_url + CHECKLIST)
     page.keyboard.press("Tab")
     while page.evaluate("document.activeElement.type") != "checkbox":
@@ -135,6 +166,9 @@ def test_keyboard_ticks_and_resets_a_checklist(browser_page, a11y_url):
     assert page.locator(".task-list-item input:checked").count() == 0
 
 
+SCRIPTS = ("giscus.app/client.js", "/js/embed.min.js")  # the comment providers' scripts
+
+
 def test_keyboard_loads_comments_after_consent(browser_page, a11y_url):
     page = browser_page
     requested: list[str] = []
@@ -143,13 +177,16 @@ def test_keyboard_loads_comments_after_consent(browser_page, a11y_url):
     ))
     page.on("request", lambda request: requested.append(request.url))  # any provider: giscus or Isso
     page.goto(a11y_url + OPEN_ARTICLE)
-    focused = tab_through(page, 200)
+    focused = tab_through(page, 200, until=lambda seen: seen[-1]["text"] == "Kommentare laden")
     button = [f for f in focused if f["text"] == "Kommentare laden"]
     assert button and button[0]["visible"]
     page.focus("button:has-text('Kommentare laden')")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(300)
-    assert any(url.endswith(("giscus.app/client.js", "/js/embed.min.js")) for url in requested)
+    # The provider's script is requested within 300 ms (polled: done as soon as it is).
+    deadline = time.monotonic() + 0.3
+    while not any(url.endswith(SCRIPTS) for url in requested) and time.monotonic() < deadline:
+        page.wait_for_timeout(10)
+    assert any(url.endswith(SCRIPTS) for url in requested)
 
 
 # -----------------------------------------------------------------------------
@@ -165,6 +202,9 @@ COLOURS = """(selector) => [...document.querySelectorAll(selector)].filter(el =>
   }
   return {fg: getComputedStyle(el).color, layers, text: el.innerText.slice(0, 40)};
 })"""
+
+# COLOURS for each of a list of selectors, in one call.
+ALL_COLOURS = "(selectors) => selectors.map(" + COLOURS + ")"
 
 TEXT_SELECTORS = [
     ".md-typeset p", ".md-typeset h1", ".md-typeset h2", ".md-typeset p a",
@@ -204,24 +244,38 @@ def contrast(fg_text: str, layers: list[str]) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+@pytest.fixture(scope="module")
+def palette_page(browser):
+    """scheme -> a page in a context with that preferred colour scheme; each
+    test opens its own URL in it (the test only reads styles, changes nothing)."""
+    contexts, pages = [], {}
+
+    def get(scheme: str):
+        if scheme not in pages:
+            contexts.append(browser.new_context(color_scheme=scheme))
+            pages[scheme] = contexts[-1].new_page()
+        return pages[scheme]
+
+    yield get
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("url", [OPEN_ARTICLE, CLOSED_ARTICLE, CHECKLIST, "tags/partnersuche/"])
-def test_text_contrast_is_at_least_4_5(browser, a11y_url, scheme, url):
-    context = browser.new_context(color_scheme=scheme)
-    page = context.new_page()
-    try:
-        page.goto(a11y_url + url)
-        expected = "slate" if scheme == "dark" else "default"
-        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
-        checked = 0
-        for selector in TEXT_SELECTORS:
-            for sample in page.evaluate(COLOURS, selector):
-                ratio = contrast(sample["fg"], sample["layers"])
-                assert ratio >= 4.5, f"{scheme} {url} {selector} {sample['text']!r}: {ratio:.2f}"
-                checked += 1
-        assert checked > 10
-    finally:
-        context.close()
+def test_text_contrast_is_at_least_4_5(palette_page, a11y_url, scheme, url):
+    page = palette_page(scheme)
+    page.goto(a11y_url + url)
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+    checked = 0
+    for selector, samples in zip(TEXT_SELECTORS, page.evaluate(ALL_COLOURS, TEXT_SELECTORS), strict=True):
+        for sample in samples:
+            ratio = contrast(sample["fg"], sample["layers"])
+            assert ratio >= 4.5, f"{scheme} {url} {selector} {sample['text']!r}: {ratio:.2f}"
+            checked += 1
+    assert checked > 10
 
 
 def test_contrast_helper_matches_known_values():

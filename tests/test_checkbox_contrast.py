@@ -46,72 +46,121 @@ BOX_RECT = """(item) => {
   };
 }"""
 
+# For every checklist item in turn: scrolled to the middle of the screen, the
+# rectangles of its label, its box, and whether the box's centre hits its label.
+TARGETS = f"""(items) => {{
+  const boxRect = {BOX_RECT};
+  const labels = document.querySelectorAll('.kn-checklist .task-list-item label');
+  return items.map((item, i) => {{
+    item.scrollIntoView({{block: 'center'}});
+    const rects = [...item.querySelector('label').getClientRects()].map(r => [r.width, r.height]);
+    const box = boxRect(item);
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2)?.closest('label') === labels[i];
+    return {{rects, box, hit}};
+  }});
+}}"""
+
+# Colour transitions (of the box, or any other on the page) run to their end.
+SETTLED = """() => Promise.all(document.getAnimations()
+  .filter(a => a.playState === 'running' && a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+  .map(a => a.finished.catch(() => null))).then(() => null)"""
+
 
 # -----------------------------------------------------------------------------
 # Contrast and target size in the browser
 # -----------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def boxes(browser, site_url):
+    """The measured boxes, by (scheme, url): {state: (unticked, ticked)}.
+
+    Each page is loaded once per palette (one page per palette, in a context with
+    that preferred scheme; nothing is stored, the tick is set in the page only),
+    and its two boxes are measured in every state in turn (`measure` moves the
+    mouse away and drops the focus before each state); the tests below assert on
+    these measurements."""
+    measured: dict[tuple[str, str], dict[str, tuple[Box, Box]]] = {}
+    pages: dict[str, object] = {}
+
+    def get(scheme: str, url: str) -> dict[str, tuple[Box, Box]]:
+        if (scheme, url) not in measured:
+            if scheme not in pages:
+                pages[scheme] = browser.new_context(color_scheme=scheme, viewport=PHONE).new_page()
+            page = open_checklist(pages[scheme], site_url + url, scheme)
+            measured[(scheme, url)] = {
+                state: (measure(page, UNTICKED, state), measure(page, TICKED, state)) for state in STATES
+            }
+        return measured[(scheme, url)]
+
+    yield get
+    for page in pages.values():
+        page.context.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("url", PAGES)
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_checklist_boxes_contrast_at_least_3_to_1(browser, site_url, scheme, url, state):
-    context = browser.new_context(color_scheme=scheme, viewport=PHONE)
-    try:
-        page = open_checklist(context, site_url + url, scheme)
-        unticked, ticked = measure(page, UNTICKED, state), measure(page, TICKED, state)
-        for box in (unticked, ticked):
-            assert box.ratio >= MIN_RATIO, f"{scheme} {url} {state} {box.name}: {box.ratio:.2f}:1"
-        assert ticked.mark_ratio() >= MIN_RATIO, f"{scheme} {url} {state}: check mark {ticked.mark_ratio():.2f}:1"
-    finally:
-        context.close()
+def test_checklist_boxes_contrast_at_least_3_to_1(boxes, scheme, url, state):
+    unticked, ticked = boxes(scheme, url)[state]
+    for box in (unticked, ticked):
+        assert box.ratio >= MIN_RATIO, f"{scheme} {url} {state} {box.name}: {box.ratio:.2f}:1"
+    assert ticked.mark_ratio() >= MIN_RATIO, f"{scheme} {url} {state}: check mark {ticked.mark_ratio():.2f}:1"
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("url", PAGES)
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_ticked_box_shows_a_check_mark_not_only_a_colour(browser, site_url, scheme, url):
-    context = browser.new_context(color_scheme=scheme, viewport=PHONE)
-    try:
-        page = open_checklist(context, site_url + url, scheme)
-        unticked, ticked = measure(page, UNTICKED, "normal"), measure(page, TICKED, "normal")
-        differing = sum(a != b for a, b in zip(unticked.shape, ticked.shape, strict=False)) / len(ticked.shape)
-        assert differing >= 0.15, f"{scheme} {url}: ticked and unticked box differ in {differing:.0%} of their shape"
-        assert ticked.mark_ratio() >= MIN_RATIO, f"{scheme} {url}: no check mark in the ticked box"
-        assert unticked.mark_ratio() == 0, f"{scheme} {url}: a mark in the unticked box"
-    finally:
-        context.close()
+def test_ticked_box_shows_a_check_mark_not_only_a_colour(boxes, scheme, url):
+    unticked, ticked = boxes(scheme, url)["normal"]
+    differing = sum(a != b for a, b in zip(unticked.shape, ticked.shape, strict=False)) / len(ticked.shape)
+    assert differing >= 0.15, f"{scheme} {url}: ticked and unticked box differ in {differing:.0%} of their shape"
+    assert ticked.mark_ratio() >= MIN_RATIO, f"{scheme} {url}: no check mark in the ticked box"
+    assert unticked.mark_ratio() == 0, f"{scheme} {url}: a mark in the unticked box"
 
 
+@pytest.fixture(scope="module")
+def target_page(browser, site_url):
+    """viewport -> a page of that size; before each use the ticks a previous
+    test stored there are cleared, so every test starts with none, as in a new context."""
+    pages: dict[str, object] = {}
+
+    def get(viewport: dict):
+        key = f"{viewport['width']}x{viewport['height']}"
+        if key not in pages:
+            pages[key] = browser.new_context(viewport=viewport).new_page()
+        elif pages[key].url.startswith(site_url):
+            pages[key].evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        return pages[key]
+
+    yield get
+    for page in pages.values():
+        page.context.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("url", PAGES)
-def test_box_and_its_text_are_one_target_of_at_least_24_pixels(browser, site_url, url, viewport):
-    context = browser.new_context(viewport=viewport)
-    try:
-        page = open_checklist(context, site_url + url, "light")
-        items = page.locator(".kn-checklist .task-list-item")
-        assert items.count() >= 10
-        for n in range(items.count()):
-            item = items.nth(n)
-            item.evaluate("el => el.scrollIntoView({block: 'center'})")
-            rects = item.locator("label").evaluate("l => [...l.getClientRects()].map(r => [r.width, r.height])")
-            assert rects and all(w >= MIN_TARGET and h >= MIN_TARGET for w, h in rects), f"{url} item {n}: {rects}"
-            box = item.evaluate(BOX_RECT)
-            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-            hit = page.evaluate(
-                "([x, y, i]) => document.elementFromPoint(x, y)?.closest('label')"
-                " === document.querySelectorAll('.kn-checklist .task-list-item label')[i]",
-                [x, y, n],
-            )
-            assert hit, f"{url} item {n}: the box is not part of its label"
-        page.mouse.click(x, y)
-        assert items.nth(items.count() - 1).locator("input").is_checked()
-    finally:
-        context.close()
+def test_box_and_its_text_are_one_target_of_at_least_24_pixels(target_page, site_url, url, viewport):
+    page = target_page(viewport)
+    open_checklist(page, site_url + url, "light")
+    items = page.locator(".kn-checklist .task-list-item")
+    assert items.count() >= 10
+    # Each item scrolled to the middle in turn, its label and box measured there (one call for all items).
+    measured = items.evaluate_all(TARGETS)
+    for n, item in enumerate(measured):
+        rects = item["rects"]
+        assert rects and all(w >= MIN_TARGET and h >= MIN_TARGET for w, h in rects), f"{url} item {n}: {rects}"
+        assert item["hit"], f"{url} item {n}: the box is not part of its label"
+    box = measured[-1]["box"]
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(x, y)
+    assert items.nth(items.count() - 1).locator("input").is_checked()
 
 
-def open_checklist(context, url: str, scheme: str):
+def open_checklist(page, url: str, scheme: str):
     """The page with its checklist in the middle of the screen, one box ticked."""
-    page = context.new_page()
     page.goto(url)
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == SCHEMES[scheme]
     page.evaluate("""(ticked) => {
@@ -135,7 +184,7 @@ def measure(page, number: int, state: str) -> Box:
         page.locator(".kn-checklist .task-list-item input").nth(number - 1).focus()
         page.keyboard.press("Tab")
         assert item.locator("input").evaluate("el => el === document.activeElement && el.matches(':focus-visible')")
-    page.wait_for_timeout(200)  # let colour transitions end
+    page.evaluate(SETTLED)  # let colour transitions end
     rect = item.evaluate(BOX_RECT)
     left, top = math.floor(rect["x"]) - PAD, math.floor(rect["y"]) - PAD
     right, bottom = math.ceil(rect["x"] + rect["width"]) + PAD, math.ceil(rect["y"] + rect["height"]) + PAD

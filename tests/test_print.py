@@ -66,20 +66,46 @@ def assert_a4(reader: PdfReader) -> None:
 # -----------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def print_page(browser):
+    """The page that prints, in this module's own browser context, where nothing is ever ticked."""
+    page = browser.new_context().new_page()
+    yield page
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def printed(print_page, site_url, tmp_path_factory):
+    """url -> (PDF, text of each of its pages): each page of the test site is printed
+    once (with print_page) and read by every test that checks that print."""
+    folder = tmp_path_factory.mktemp("print")
+    page = print_page
+    done: dict[str, tuple[PdfReader, list[str]]] = {}
+
+    def get(url: str) -> tuple[PdfReader, list[str]]:
+        if url not in done:
+            path = folder / f"{len(done)}.pdf"
+            done[url] = print_pdf(page, site_url + url, path), page_texts(path)
+        return done[url]
+
+    return get
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("name", CHECKLISTS)
-def test_checklist_page_prints_on_one_a4_page_with_every_item(site, site_url, browser_page, tmp_path, name):
-    reader = print_pdf(browser_page, f"{site_url}checklisten/{name}/", tmp_path / "c.pdf")
+def test_checklist_page_prints_on_one_a4_page_with_every_item(site, printed, name):
+    reader, texts = printed(f"checklisten/{name}/")
     assert len(reader.pages) == 1
     assert_a4(reader)
-    [text] = page_texts(tmp_path / "c.pdf")
+    [text] = texts
     for item in item_texts(site.page(f"checklisten/{name}/"), name):
         assert item in text
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("name", CHECKLISTS)
-def test_checklist_print_has_title_and_source_but_no_site_chrome(site, site_url, browser_page, tmp_path, name):
-    print_pdf(browser_page, f"{site_url}checklisten/{name}/", tmp_path / "c.pdf")
-    [text] = page_texts(tmp_path / "c.pdf")
+def test_checklist_print_has_title_and_source_but_no_site_chrome(site, printed, name):
+    [text] = printed(f"checklisten/{name}/")[1]
     soup = site.page(f"checklisten/{name}/")
     assert normalise(soup.h1.get_text()) in text
     assert "Kooperation & Netzwerke" in text
@@ -89,7 +115,7 @@ def test_checklist_print_has_title_and_source_but_no_site_chrome(site, site_url,
         assert not re.search(rf"(?<!\w){re.escape(chrome)}(?!\w)", text), chrome
 
 
-def test_checklist_with_18_items_still_prints_on_one_page(project, browser, tmp_path):
+def test_checklist_with_18_items_still_prints_on_one_page(project, print_page, tmp_path):
     items = [
         f"Punkt {n}: Prüfen Sie gründlich, ob Ihr möglicher Partner Zusagen verlässlich und pünktlich einhält."
         for n in range(1, 19)
@@ -99,11 +125,9 @@ def test_checklist_with_18_items_still_prints_on_one_page(project, browser, tmp_
     result, built = project.build()
     assert result.returncode == 0, result.stderr
     server, url = serve(built.root)
-    page = browser.new_page()
     try:
-        reader = print_pdf(page, f"{url}checklisten/sehr-lang/", tmp_path / "lang.pdf")
+        reader = print_pdf(print_page, f"{url}checklisten/sehr-lang/", tmp_path / "lang.pdf")
     finally:
-        page.close()
         server.shutdown()
     assert len(reader.pages) == 1
     assert_a4(reader)
@@ -112,39 +136,71 @@ def test_checklist_with_18_items_still_prints_on_one_page(project, browser, tmp_
         assert normalise(item) in text
 
 
+@pytest.fixture(scope="module")
+def _reader_pages(browser, site_url):
+    """Two pages reused by the behaviour tests below: a plain one and one whose
+    window.print is PRINT_STUB (in every document and frame it loads)."""
+    pages = {"plain": browser.new_context().new_page(), "print stub": browser.new_context().new_page()}
+    pages["print stub"].add_init_script(PRINT_STUB)
+    yield pages
+    for page in pages.values():
+        page.context.close()
+
+
+def as_new(page, site_url: str):
+    """The page as a new context's: nothing stored (ticks, consent), screen media;
+    each test then loads its own URL, a new document."""
+    page.context.clear_cookies()
+    if page.url.startswith(site_url):
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    page.emulate_media(media="null")
+    return page
+
+
+@pytest.fixture
+def reader_page(_reader_pages, site_url):
+    return as_new(_reader_pages["plain"], site_url)
+
+
+@pytest.fixture
+def stub_page(_reader_pages, site_url):
+    """A page whose window.print only counts its calls (window.__printCalls)."""
+    return as_new(_reader_pages["print stub"], site_url)
+
+
 # -----------------------------------------------------------------------------
 # Articles: the checklist stays on one page
 # -----------------------------------------------------------------------------
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(("url", "name"), ARTICLE_CHECKLISTS)
-def test_article_prints_its_checklist_on_one_page(site, site_url, browser_page, tmp_path, url, name):
-    reader = print_pdf(browser_page, f"{site_url}{url}", tmp_path / "a.pdf")
+def test_article_prints_its_checklist_on_one_page(site, printed, url, name):
+    reader, texts = printed(url)
     assert_a4(reader)
-    texts = page_texts(tmp_path / "a.pdf")
     items = item_texts(site.page(url), name)
     assert any(all(item in text for item in items) for text in texts), f"{name} split across pages in {url}"
     assert not any(button in " ".join(texts) for button in ("Checkliste drucken", "Häkchen zurücksetzen")), url
 
 
-def test_article_print_hides_tags_buttons_and_comments(site_url, browser_page):
-    browser_page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
-    browser_page.emulate_media(media="print")
-    hidden = browser_page.evaluate("""() => [
+def test_article_print_hides_tags_buttons_and_comments(site_url, reader_page):
+    reader_page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
+    reader_page.emulate_media(media="print")
+    hidden = reader_page.evaluate("""() => [
         '.md-header', '.md-sidebar', '.md-footer', '.md-tags', '.kn-checklist__actions',
         '.md-content__button', '.md-top', '.md-search'
     ].filter(sel => [...document.querySelectorAll(sel)].some(el => el.getClientRects().length > 0))""")
     assert hidden == []
-    assert browser_page.locator(".kn-print-source").is_visible()
-    browser_page.emulate_media(media="screen")
-    assert not browser_page.locator(".kn-print-source").is_visible()
+    assert reader_page.locator(".kn-print-source").is_visible()
+    reader_page.emulate_media(media="screen")
+    assert not reader_page.locator(".kn-print-source").is_visible()
 
 
-def test_printed_checkboxes_are_borders_and_ticks_show(site_url, browser_page):
-    browser_page.goto(f"{site_url}checklisten/partner-pruefen/")
-    tick(browser_page, 0)
-    browser_page.emulate_media(media="print")
-    styles = browser_page.evaluate("""() => [...document.querySelectorAll('.task-list-indicator')].slice(0, 2).map(el => {
+def test_printed_checkboxes_are_borders_and_ticks_show(site_url, reader_page):
+    reader_page.goto(f"{site_url}checklisten/partner-pruefen/")
+    tick(reader_page, 0)
+    reader_page.emulate_media(media="print")
+    styles = reader_page.evaluate("""() => [...document.querySelectorAll('.task-list-indicator')].slice(0, 2).map(el => {
         const box = getComputedStyle(el, '::before'), tick = getComputedStyle(el, '::after');
         return {border: box.borderTopStyle + ' ' + box.borderTopWidth, mask: box.maskImage || box.webkitMaskImage,
                 tick: tick.content + ' ' + tick.borderRightStyle};
@@ -172,37 +228,37 @@ def ticks(page) -> list[bool]:
     return page.locator(".kn-checklist .task-list-item input[type=checkbox]").evaluate_all("els => els.map(e => e.checked)")
 
 
-def test_tick_is_kept_after_reload(site_url, browser_page):
-    browser_page.goto(f"{site_url}checklisten/erstgespraech/")
-    tick(browser_page, 2)
-    browser_page.reload()
-    assert ticks(browser_page)[2] is True
-    assert sum(ticks(browser_page)) == 1
-    stored = browser_page.evaluate("localStorage.getItem('kn-checkliste:erstgespraech')")
+def test_tick_is_kept_after_reload(site_url, reader_page):
+    reader_page.goto(f"{site_url}checklisten/erstgespraech/")
+    tick(reader_page, 2)
+    reader_page.reload()
+    assert ticks(reader_page)[2] is True
+    assert sum(ticks(reader_page)) == 1
+    stored = reader_page.evaluate("localStorage.getItem('kn-checkliste:erstgespraech')")
     assert stored is not None and __import__("json").loads(stored)[2] is True
 
 
-def test_tick_on_checklist_page_shows_in_article(site_url, browser_page):
-    browser_page.goto(f"{site_url}checklisten/erstgespraech/")
-    tick(browser_page, 0)
-    browser_page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
-    own = browser_page.locator('[data-checklist="erstgespraech"] input[type=checkbox]')
-    other = browser_page.locator('[data-checklist="partner-pruefen"] input[type=checkbox]')
+def test_tick_on_checklist_page_shows_in_article(site_url, reader_page):
+    reader_page.goto(f"{site_url}checklisten/erstgespraech/")
+    tick(reader_page, 0)
+    reader_page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
+    own = reader_page.locator('[data-checklist="erstgespraech"] input[type=checkbox]')
+    other = reader_page.locator('[data-checklist="partner-pruefen"] input[type=checkbox]')
     assert own.first.is_checked()
     assert not any(other.evaluate_all("els => els.map(e => e.checked)"))
 
 
-def test_reset_button_clears_ticks_and_storage(site_url, browser_page):
-    browser_page.goto(f"{site_url}checklisten/partner-pruefen/")
-    reset = browser_page.locator(".kn-checklist").get_by_role("button", name="Häkchen zurücksetzen")
+def test_reset_button_clears_ticks_and_storage(site_url, reader_page):
+    reader_page.goto(f"{site_url}checklisten/partner-pruefen/")
+    reset = reader_page.locator(".kn-checklist").get_by_role("button", name="Häkchen zurücksetzen")
     assert reset.is_visible()
     for n in (0, 1):
-        tick(browser_page, n)
+        tick(reader_page, n)
     reset.click()
-    assert not any(ticks(browser_page))
-    assert browser_page.evaluate("localStorage.getItem('kn-checkliste:partner-pruefen')") is None
-    browser_page.reload()
-    assert not any(ticks(browser_page))
+    assert not any(ticks(reader_page))
+    assert reader_page.evaluate("localStorage.getItem('kn-checkliste:partner-pruefen')") is None
+    reader_page.reload()
+    assert not any(ticks(reader_page))
 
 
 def test_without_javascript_reset_is_hidden_and_print_links_to_checklist_page(site):
@@ -227,39 +283,36 @@ def test_without_javascript_boxes_tick_reset_is_invisible_and_print_opens_checkl
         context.close()
 
 
-def test_keyboard_ticks_a_box_with_visible_focus(site_url, browser_page):
-    browser_page.goto(f"{site_url}checklisten/partner-pruefen/")
-    box = browser_page.get_by_role("checkbox").first
+def test_keyboard_ticks_a_box_with_visible_focus(site_url, reader_page):
+    reader_page.goto(f"{site_url}checklisten/partner-pruefen/")
+    box = reader_page.get_by_role("checkbox").first
     box.focus()
-    browser_page.keyboard.press("Space")
+    reader_page.keyboard.press("Space")
     assert box.is_checked()
-    outline = browser_page.evaluate("getComputedStyle(document.activeElement.closest('label')).outlineStyle")
+    outline = reader_page.evaluate("getComputedStyle(document.activeElement.closest('label')).outlineStyle")
     assert outline == "solid"
 
 
-def test_page_opened_with_drucken_prints_itself(site_url, browser_page):
-    browser_page.add_init_script(PRINT_STUB)
-    browser_page.goto(f"{site_url}checklisten/erstgespraech/?drucken")
-    browser_page.wait_for_function("window.__printCalls === 1")
+def test_page_opened_with_drucken_prints_itself(site_url, stub_page):
+    stub_page.goto(f"{site_url}checklisten/erstgespraech/?drucken")
+    stub_page.wait_for_function("window.__printCalls === 1")
 
 
-def test_print_button_on_checklist_page_prints_the_page(site_url, browser_page):
-    browser_page.add_init_script(PRINT_STUB)
-    browser_page.goto(f"{site_url}checklisten/erstgespraech/")
-    browser_page.get_by_role("link", name="Checkliste drucken").click()
-    assert browser_page.evaluate("window.__printCalls") == 1
-    assert browser_page.url == f"{site_url}checklisten/erstgespraech/"
+def test_print_button_on_checklist_page_prints_the_page(site_url, stub_page):
+    stub_page.goto(f"{site_url}checklisten/erstgespraech/")
+    stub_page.get_by_role("link", name="Checkliste drucken").click()
+    assert stub_page.evaluate("window.__printCalls") == 1
+    assert stub_page.url == f"{site_url}checklisten/erstgespraech/"
 
 
-def test_print_button_in_article_prints_only_the_checklist_page(site_url, browser_page):
-    browser_page.add_init_script(PRINT_STUB)
+def test_print_button_in_article_prints_only_the_checklist_page(site_url, stub_page):
     article = f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/"
-    browser_page.goto(article)
-    browser_page.locator('[data-checklist="erstgespraech"] [data-kn-print]').click()
-    frame_element = browser_page.wait_for_selector("iframe.kn-print-frame")
+    stub_page.goto(article)
+    stub_page.locator('[data-checklist="erstgespraech"] [data-kn-print]').click()
+    frame_element = stub_page.wait_for_selector("iframe.kn-print-frame")
     frame = frame_element.content_frame()
     frame.wait_for_load_state("load")
     frame.wait_for_function("window.__printCalls === 1")
     assert frame.url == f"{site_url}checklisten/erstgespraech/?drucken"
-    assert browser_page.url == article
-    assert browser_page.evaluate("window.__printCalls") == 0
+    assert stub_page.url == article
+    assert stub_page.evaluate("window.__printCalls") == 0

@@ -45,6 +45,39 @@ def context_for(browser):
         context.close()
 
 
+@pytest.fixture(scope="module")
+def _pages(browser):
+    """width -> one page of that width (height 800) reused by the tests below;
+    each test loads its own URL in it."""
+    pages = {}
+
+    def get(width: int):
+        if width not in pages:
+            pages[width] = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+        return pages[width]
+
+    yield get
+    for page in pages.values():
+        page.context.close()
+
+
+@pytest.fixture
+def page_for(_pages, reader_url):
+    """page_for(width): the page of that width as a new context's: online, no
+    routes of an earlier test, nothing stored."""
+
+    def get(width: int):
+        page = _pages(width)
+        page.unroute_all(behavior="ignoreErrors")
+        page.context.set_offline(False)
+        page.context.clear_cookies()
+        if page.url.startswith(reader_url):
+            page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        return page
+
+    return get
+
+
 def local_only(page, base: str) -> None:
     """There is no internet: every request away from 127.0.0.1 is refused."""
     page.route(lambda url: not url.startswith(base), lambda route: route.abort())
@@ -55,8 +88,8 @@ def local_only(page, base: str) -> None:
 # -----------------------------------------------------------------------------
 
 
-def test_phone_shows_the_articles_contents_at_its_top(context_for, reader_url):
-    page = context_for(390).new_page()
+def test_phone_shows_the_articles_contents_at_its_top(page_for, reader_url):
+    page = page_for(390)
     page.goto(reader_url + ARTICLE)
     toc = page.locator("details.kn-toc")
     assert toc.is_visible()
@@ -68,15 +101,15 @@ def test_phone_shows_the_articles_contents_at_its_top(context_for, reader_url):
     page.wait_for_function("location.hash === '#zweiter-abschnitt-mehr'")
 
 
-def test_wide_screen_keeps_materials_contents_sidebar(context_for, reader_url):
-    page = context_for(1280).new_page()
+def test_wide_screen_keeps_materials_contents_sidebar(page_for, reader_url):
+    page = page_for(1280)
     page.goto(reader_url + ARTICLE)
     assert page.locator("details.kn-toc").is_hidden()
     assert page.locator(".md-sidebar--secondary a", has_text="Zweiter Abschnitt & mehr").is_visible()
 
 
-def test_article_without_sections_has_no_contents_box(context_for, reader_url):
-    page = context_for(390).new_page()
+def test_article_without_sections_has_no_contents_box(page_for, reader_url):
+    page = page_for(390)
     page.goto(reader_url + "probe-reihe/artikel-0003/")
     assert page.locator("details.kn-toc").count() == 0
 
@@ -94,8 +127,8 @@ def tabs_to(page, name: str, limit: int = 60) -> int:
     raise AssertionError(f"{name!r} not reached in {limit} Tab presses")
 
 
-def test_video_button_is_two_tabs_after_the_text_and_focus_moves_to_the_player(context_for, reader_url):
-    page = context_for(1280).new_page()
+def test_video_button_is_two_tabs_after_the_text_and_focus_moves_to_the_player(page_for, reader_url):
+    page = page_for(1280)
     local_only(page, reader_url)
     page.goto(reader_url + VIDEO_ARTICLE)
     page.get_by_text("Vor dem Video steht ein Satz.").click()
@@ -105,8 +138,8 @@ def test_video_button_is_two_tabs_after_the_text_and_focus_moves_to_the_player(c
     assert page.evaluate("document.activeElement.title") == "Ein Vortrag über Netzwerke"
 
 
-def test_video_placeholder_focus_order_puts_the_button_second(context_for, reader_url):
-    page = context_for(390).new_page()
+def test_video_placeholder_focus_order_puts_the_button_second(page_for, reader_url):
+    page = page_for(390)
     local_only(page, reader_url)
     page.goto(reader_url + VIDEO_ARTICLE)
     page.get_by_text("Vor dem Video steht ein Satz.").click()
@@ -117,9 +150,9 @@ def test_video_placeholder_focus_order_puts_the_button_second(context_for, reade
     assert order == ["A:Datenschutzerklärung", "BUTTON:button", "INPUT:checkbox", "A:Ein Vortrag über Netzwerke"]
 
 
-def test_offline_video_says_so_in_german_with_the_direct_link(context_for, reader_url):
-    context = context_for(1280)
-    page = context.new_page()
+def test_offline_video_says_so_in_german_with_the_direct_link(page_for, reader_url):
+    page = page_for(1280)
+    context = page.context
     local_only(page, reader_url)
     page.goto(reader_url + VIDEO_ARTICLE)
     context.set_offline(True)
@@ -133,8 +166,8 @@ def test_offline_video_says_so_in_german_with_the_direct_link(context_for, reade
     assert page.evaluate("document.activeElement.getAttribute('data-kn-video-status')") == ""
 
 
-def test_player_without_answer_gives_the_message_after_the_timeout(context_for, reader_url):
-    page = context_for(1280).new_page()
+def test_player_without_answer_gives_the_message_after_the_timeout(page_for, reader_url):
+    page = page_for(1280)
     page.route("https://www.youtube-nocookie.com/**", lambda route: None)  # never answered
     page.goto(reader_url + VIDEO_ARTICLE)
     page.evaluate("window.knVideoTimeout = 300")
