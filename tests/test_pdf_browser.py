@@ -3,6 +3,7 @@ fields and lines as the PDF; the download button and Chromium's PDF viewer."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -59,5 +60,11 @@ def test_download_button_delivers_the_pdf(browser, fixture_url, fixture_site):
 def test_chromium_opens_the_pdf_in_its_viewer(browser_page, fixture_url):
     response = browser_page.goto(f"{fixture_url}checklisten/vertrag/vertrag.pdf")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
-    browser_page.wait_for_timeout(1500)
-    assert any(frame.url.startswith("chrome-extension://") for frame in browser_page.frames)
+    # Chromium's viewer is an extension frame inside the page: wait for it (at most 10 s), not a fixed time.
+    def viewer_open() -> bool:
+        return any(frame.url.startswith("chrome-extension://") for frame in browser_page.frames)
+
+    deadline = time.monotonic() + 10
+    while not viewer_open() and time.monotonic() < deadline:
+        browser_page.wait_for_timeout(20)
+    assert viewer_open(), [frame.url for frame in browser_page.frames]
