@@ -382,13 +382,13 @@ def resolve(site, path, href: str) -> str:
 
 def test_every_page_has_a_visible_feed_link_in_the_footer(site):
     for path in site.html_pages():
-        link = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("footer a.kn-feed-link")
+        link = site.page(path.relative_to(site.root).as_posix()).select_one("footer a.kn-feed-link")
         assert link and resolve(site, path, link["href"]) == SITE_URL + "feed.xml", path
 
 
 def test_every_page_links_the_main_feed(site):
     for path in site.html_pages():
-        head = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").head
+        head = site.page(path.relative_to(site.root).as_posix()).head
         links = head.select('link[rel=alternate][type="application/atom+xml"]')
         assert links and resolve(site, path, links[0]["href"]) == SITE_URL + "feed.xml", path
         assert links[0]["title"]
