@@ -21,11 +21,29 @@ def fixture_site(tmp_path_factory):
     return site
 
 
+@pytest.fixture(scope="module")
+def checklist_page(browser, fixture_url):
+    """The printed-page and on-screen tests of a checklist share one load of its
+    page (one context for the module): page.pdf() prints without changing what
+    the page shows on screen."""
+    context = browser.new_context()
+    pages = {}
+
+    def page_of(name: str):
+        if name not in pages:
+            pages[name] = context.new_page()
+            pages[name].goto(f"{fixture_url}checklisten/{name}/")
+        return pages[name]
+
+    yield page_of
+    context.close()
+
+
 @pytest.mark.parametrize(("name", "fields", "legal"), [("vertrag", True, True), ("treffen", False, False)])
-def test_printed_page_shows_fields_legal_line_and_date(browser_page, fixture_url, tmp_path, name, fields, legal):
-    browser_page.goto(f"{fixture_url}checklisten/{name}/")
+def test_printed_page_shows_fields_legal_line_and_date(checklist_page, tmp_path, name, fields, legal):
+    page = checklist_page(name)
     path = tmp_path / f"{name}.pdf"
-    browser_page.pdf(path=str(path), format="A4", print_background=False)
+    page.pdf(path=str(path), format="A4", print_background=False)
     reader = PdfReader(str(path))
     assert len(reader.pages) == 1
     text = squeeze(reader.pages[0].extract_text())
@@ -37,10 +55,10 @@ def test_printed_page_shows_fields_legal_line_and_date(browser_page, fixture_url
         assert "Stand:5.Oktober2026" in text
 
 
-def test_fields_are_hidden_on_screen_and_legal_line_shown(browser_page, fixture_url):
-    browser_page.goto(f"{fixture_url}checklisten/vertrag/")
-    assert not browser_page.locator(".kn-checklist__fields").is_visible()
-    assert browser_page.locator(".kn-checklist__legal").is_visible()
+def test_fields_are_hidden_on_screen_and_legal_line_shown(checklist_page):
+    page = checklist_page("vertrag")
+    assert not page.locator(".kn-checklist__fields").is_visible()
+    assert page.locator(".kn-checklist__legal").is_visible()
 
 
 def test_download_button_delivers_the_pdf(browser, fixture_url, fixture_site):
