@@ -234,17 +234,24 @@ def fixture_site(imported):
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
 def test_paged_blog_and_page_comments_fit_phone_and_desktop(browser_page, fixture_url, width):
+    # Each of the three pages is loaded once and measured for every check on it.
     browser_page.set_viewport_size({"width": width, "height": 900})
-    for url in (f"{BLOG}/", f"{BLOG}/seite/2/", PAGE_URL):
-        browser_page.goto(fixture_url + url)
+
+    def fits(url: str) -> None:
         assert browser_page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), url
-    # On a later page both pager links are visible and lead to the neighbours.
+
+    browser_page.goto(fixture_url + f"{BLOG}/")
+    fits(f"{BLOG}/")
     browser_page.goto(fixture_url + f"{BLOG}/seite/2/")
+    fits(f"{BLOG}/seite/2/")
+    # On a later page both pager links are visible and lead to the neighbours.
     newer, older = browser_page.locator(".kn-pager a[rel=prev]"), browser_page.locator(".kn-pager a[rel=next]")
     assert newer.is_visible() and older.is_visible()
     older.click()
+    browser_page.wait_for_url(f"**/{BLOG}/seite/3/")
     assert browser_page.url.endswith(f"/{BLOG}/seite/3/")
-    # The deepest reply of the page's thread keeps a readable width.
     browser_page.goto(fixture_url + PAGE_URL)
+    fits(PAGE_URL)
+    # The deepest reply of the page's thread keeps a readable width.
     deepest = browser_page.locator(".kn-comments__list--replies .kn-comments__list--replies .kn-comment__text").first
     assert deepest.bounding_box()["width"] > width * 0.4

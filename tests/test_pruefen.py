@@ -132,13 +132,17 @@ def errors_of(root: Path, tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.build
-def test_content_check_finds_the_errors_and_names_article_field_and_line(tmp_path):
+def test_content_check_finds_the_errors_and_names_article_field_and_line(tmp_path, capsys):
+    """`make pruefen` (pruefen.main) exits with 1 and prints the error with
+    article, line and field. One check of the site: main prints every finding
+    of `pruefen.check` as a line „  Fehler in …“ (pruefen.report)."""
     root = scenarios.owner_site(tmp_path / "site")
     (root / "docs" / "kooperation-netzwerke" / "neu.md").write_text(
         article("Neu", tags="[Netzwerkk]") + "\nEin [Link](fehlt.md).\n", encoding="utf-8")
-    found = errors_of(root, tmp_path)
-    assert any(f.startswith("Fehler in 'kooperation-netzwerke/neu.md', Zeile 5, Feld 'tags'") for f in found), found
     assert pruefen.main(["--root", str(root)]) == 1
+    printed = capsys.readouterr().out
+    found = [line.strip() for line in printed.splitlines() if line.startswith("  Fehler")]
+    assert any(f.startswith("Fehler in 'kooperation-netzwerke/neu.md', Zeile 5, Feld 'tags'") for f in found), printed
 
 
 @pytest.mark.build

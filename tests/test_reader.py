@@ -172,14 +172,6 @@ def test_article_shows_author_bio_after_the_text(site):
         assert AUTHORS[author_id]["name"] in box and AUTHORS[author_id]["bio"] in box
 
 
-def test_unknown_author_fails_naming_file_field_and_id(project):
-    project.write("docs/kooperation-netzwerke/unbekannt.md", article("Unbekannte Autorin", authors="[redaktion, niemand]"))
-    result, built = project.build()
-    assert_fails(result, "kooperation-netzwerke/unbekannt.md", "Feld 'authors'", "'niemand'", "redaktion")
-    assert not built.exists("kooperation-netzwerke/unbekannt/")
-    assert not built.exists("feed.xml")
-
-
 # An invented person with bio and picture, from tests/fixtures/authors.yml: an example, never on the site.
 PERSON = "beispiel-autorin"
 AVATAR_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><circle cx="1" cy="1" r="1" fill="#4a6"/></svg>'
@@ -193,17 +185,68 @@ def with_example_person(project, avatar: str = "bilder/beispiel-autorin.svg") ->
     project.write("docs/kooperation-netzwerke/gastartikel.md", article("Ein Gastartikel", authors=f"[{PERSON}, redaktion]"))
 
 
-def test_avatar_with_external_url_is_rejected(project):
+def message_about(output: str, file: str) -> str:
+    """The build's German message line about `file` („Fehler in 'file', …“)."""
+    lines = [line.strip() for line in output.splitlines() if line.strip().startswith(f"Fehler in '{file}'")]
+    assert len(lines) == 1, f"no single message about {file!r} in build output:\n{output}"
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def built_broken(tmp_path_factory):
+    """One failing build with two independent author problems, each in its own
+    file (the build collects both; each test asserts the message of its file):
+    an article signed by an unknown ID, and the example person with an avatar
+    from another server (the person stays known, so her article is not a third problem)."""
+    from conftest import Project
+
+    project = Project(tmp_path_factory.mktemp("authors-broken") / "project")
+    project.write("docs/kooperation-netzwerke/unbekannt.md", article("Unbekannte Autorin", authors="[redaktion, niemand]"))
     with_example_person(project, avatar="https://example.org/erika.jpg")
-    result, built = project.build()
-    assert_fails(result, "data/authors.yml", f"{PERSON}.avatar", "https://example.org/erika.jpg")
+    return project.build()
+
+
+def test_unknown_author_fails_naming_file_field_and_id(built_broken):
+    result, built = built_broken
+    output = assert_fails(result, "kooperation-netzwerke/unbekannt.md", "Feld 'authors'", "'niemand'", "redaktion")
+    message = message_about(output, "kooperation-netzwerke/unbekannt.md")
+    for needle in ("Feld 'authors'", "'niemand'", "redaktion"):
+        assert needle in message, (needle, message)
+    assert not built.exists("kooperation-netzwerke/unbekannt/")
+    assert not built.exists("feed.xml")
+
+
+def test_avatar_with_external_url_is_rejected(built_broken):
+    result, built = built_broken
+    output = assert_fails(result, "data/authors.yml", f"{PERSON}.avatar", "https://example.org/erika.jpg")
+    message = message_about(output, "data/authors.yml")
+    for needle in (f"{PERSON}.avatar", "https://example.org/erika.jpg"):
+        assert needle in message, (needle, message)
     assert not built.exists("kooperation-netzwerke/gastartikel/")
 
 
-def test_person_with_bio_and_avatar_is_shown_in_byline_and_after_the_text(project):
+@pytest.fixture(scope="module")
+def built_variants(tmp_path_factory):
+    """One passing build of the test site with three independent additions side
+    by side (each test reads only its own): the example person signing a guest
+    article (2026-11-20), 22 articles of January 2027 for the feed limit, and a
+    draft of March 2027 for the feeds. The guest article is older than all 22
+    and the draft is never published, so the newest twenty stay those of January."""
+    from conftest import Project
+
+    project = Project(tmp_path_factory.mktemp("authors-feeds") / "project")
     with_example_person(project)
+    for day in range(1, 23):
+        project.write(f"docs/kooperation-netzwerke/test-{day:02d}.md", article(f"Testartikel {day}", date=f"2027-01-{day:02d}"))
+    project.write("docs/kooperation-netzwerke/entwurf.md",
+                  article("Geheimer Entwurf", date="2027-03-01", draft="true", tags="[Partnersuche, Trennung]"))
     result, built = project.build()
     assert result.returncode == 0, result.stdout + result.stderr
+    return built
+
+
+def test_person_with_bio_and_avatar_is_shown_in_byline_and_after_the_text(built_variants):
+    built = built_variants
     person = yaml.safe_load((FIXTURES / "authors.yml").read_text(encoding="utf-8"))[PERSON]
     page = built.page("kooperation-netzwerke/gastartikel/")
     line = page.select_one(".kn-article-meta__authors")
@@ -314,20 +357,14 @@ def test_feed_has_one_per_used_tag_with_only_that_tags_articles(site):
     assert known == {slugify(t) for t in used}
 
 
-def test_feed_keeps_only_the_newest_twenty(project):
-    for day in range(1, 23):
-        project.write(f"docs/kooperation-netzwerke/test-{day:02d}.md", article(f"Testartikel {day}", date=f"2027-01-{day:02d}"))
-    result, built = project.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_feed_keeps_only_the_newest_twenty(built_variants):
+    built = built_variants
     titles = [e.title for e in feed(built, "feed.xml").entries]
     assert titles == [f"Testartikel {day}" for day in range(22, 2, -1)]
 
 
-def test_drafts_never_appear_in_feeds(project):
-    project.write("docs/kooperation-netzwerke/entwurf.md",
-                  article("Geheimer Entwurf", date="2027-03-01", draft="true", tags="[Partnersuche, Trennung]"))
-    result, built = project.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_drafts_never_appear_in_feeds(built_variants):
+    built = built_variants
     for path in built.root.rglob("feed.xml"):
         assert "Geheimer Entwurf" not in path.read_text(encoding="utf-8"), path
         assert "entwurf" not in [local_url(e.link).split("/")[-2] for e in feed(built, str(path.relative_to(built.root))).entries]
@@ -345,13 +382,13 @@ def resolve(site, path, href: str) -> str:
 
 def test_every_page_has_a_visible_feed_link_in_the_footer(site):
     for path in site.html_pages():
-        link = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("footer a.kn-feed-link")
+        link = site.page(path.relative_to(site.root).as_posix()).select_one("footer a.kn-feed-link")
         assert link and resolve(site, path, link["href"]) == SITE_URL + "feed.xml", path
 
 
 def test_every_page_links_the_main_feed(site):
     for path in site.html_pages():
-        head = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").head
+        head = site.page(path.relative_to(site.root).as_posix()).head
         links = head.select('link[rel=alternate][type="application/atom+xml"]')
         assert links and resolve(site, path, links[0]["href"]) == SITE_URL + "feed.xml", path
         assert links[0]["title"]

@@ -15,8 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kn.publish.preview import file_links
-from tests.reader_fixtures import build_project, fixture_project
-from tools.localsite import ROOT
+from tests.reader_fixtures import fixture_project
+from tools.localsite import ROOT, shared_drawn
 
 FILES = {"index.html", "tags/index.html", "impressum.html", "reihe/index.html", "reihe/x.html", "archiv.html"}
 
@@ -35,14 +35,24 @@ def test_folder_links_become_file_links(href, expected):
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
+    """The preview as the pull-request workflow builds it (.github/workflows/test.yml):
+    `python -m tools.pr_summary --site-dir …` with KN_DIRECTORY_URLS=false, here on
+    a site of 12 articles in pages of 5 with one new article. One build gives the
+    summary's text (test_summary_…) and the built files (the other tests)."""
     project = fixture_project(tmp_path_factory.mktemp("preview") / "p", 12, page_size=5, drop_hooks=("social",))
-    os.environ["KN_DIRECTORY_URLS"] = "false"
-    try:
-        result, out = build_project(project)
-    finally:
-        del os.environ["KN_DIRECTORY_URLS"]
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project, out
+    out = project / "site"
+    env = dict(os.environ, KN_DIRECTORY_URLS="false", NO_MKDOCS_2_WARNING="1")
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    with shared_drawn(project):
+        result = subprocess.run(
+            [sys.executable, "-m", "tools.pr_summary", "--config", str(project / "mkdocs.yml"), "--site-dir", str(out),
+             "A\tdocs/probe-reihe/artikel-0001.md"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )
+    assert result.returncode == 0, result.stderr
+    # The summary says the strict build passed (it names every problem or warning otherwise).
+    assert "**Alles in Ordnung:**" in result.stdout, result.stdout + result.stderr
+    return project, out, result
 
 
 def relative_targets(path: Path, root: Path) -> list[tuple[str, str]]:
@@ -61,7 +71,7 @@ def relative_targets(path: Path, root: Path) -> list[tuple[str, str]]:
 
 @pytest.mark.build
 def test_every_relative_link_names_a_file(preview):
-    _project, out = preview
+    _project, out, _summary = preview
     pages = sorted(out.rglob("*.html"))
     assert (out / "probe-reihe" / "artikel-0001.html").is_file() and (out / "seite" / "2.html").is_file()
     broken = [(p.relative_to(out).as_posix(), value) for p in pages if p.name != "404.html"
@@ -71,7 +81,7 @@ def test_every_relative_link_names_a_file(preview):
 
 @pytest.mark.build
 def test_paging_and_tag_feeds_work_with_file_addresses(preview):
-    _project, out = preview
+    _project, out, _summary = preview
     home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert home.select_one(".kn-pager a[rel=next]")["href"] == "seite/2.html"
     tag = BeautifulSoup((out / "tags" / "vertrauen.html").read_text(encoding="utf-8"), "html.parser")
@@ -81,7 +91,7 @@ def test_paging_and_tag_feeds_work_with_file_addresses(preview):
 
 @pytest.mark.browser
 def test_unpacked_preview_opens_by_double_click(preview, browser):
-    _project, out = preview
+    _project, out, _summary = preview
     for width in (390, 1280):
         context = browser.new_context(viewport={"width": width, "height": 800})
         page = context.new_page()
@@ -100,17 +110,10 @@ def test_unpacked_preview_opens_by_double_click(preview, browser):
 
 
 @pytest.mark.build
-def test_summary_says_double_click_and_names_the_file(tmp_path):
-    project = fixture_project(tmp_path / "p", 2, drop_hooks=("social",))
-    env = dict(os.environ, KN_DIRECTORY_URLS="false", NO_MKDOCS_2_WARNING="1")
-    env.pop("GITHUB_STEP_SUMMARY", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "tools.pr_summary", "--config", str(project / "mkdocs.yml"), "--site-dir", str(tmp_path / "site"),
-         "A\tdocs/probe-reihe/artikel-0001.md"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )
+def test_summary_says_double_click_and_names_the_file(preview):
+    _project, out, result = preview
     assert result.returncode == 0, result.stderr
     assert "Im entpackten Ordner `index.html` doppelt anklicken." in result.stdout
     assert "- „Artikel 1 über Vertrauen“: `probe-reihe/artikel-0001.html`" in result.stdout
     assert "http.server" not in result.stdout
-    assert (tmp_path / "site" / "probe-reihe" / "artikel-0001.html").is_file()
+    assert (out / "probe-reihe" / "artikel-0001.html").is_file()
