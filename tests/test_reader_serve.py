@@ -4,16 +4,13 @@ server runs on a free port of 127.0.0.1 and is stopped by its PID."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
 from tests.reader_fixtures import fixture_project
-from tools.bench_serve import DevServer, fetch, free_port
+from tools.bench_serve import DevServer, fetch
 from tools.localsite import shared_drawn
 
 pytestmark = pytest.mark.build
@@ -28,16 +25,8 @@ class LoggedDevServer(DevServer):
     „Reloading browsers“ (a rebuild done) and then fetch the page, instead of
     polling it every 50 ms while the server builds."""
 
-    def __init__(self, project) -> None:  # DevServer.__init__ with the log on a pipe
-        self.port = free_port()
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-        env.pop("KN_MKDOCS_SERVE", None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
-             "-a", f"127.0.0.1:{self.port}", "--livereload"],
-            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        )
-        self.base = f"http://127.0.0.1:{self.port}/kooperation-netzwerke/"
+    def __init__(self, project) -> None:
+        super().__init__(project, log=True)
         self.lines: list[str] = []
         self.ended = False
         self._changed = threading.Condition()

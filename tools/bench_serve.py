@@ -65,14 +65,16 @@ def wait_for(url: str, needle: str, timeout: float = TIMEOUT) -> float:
 class DevServer:
     """`mkdocs serve` for `project` on 127.0.0.1:<free port>, stopped by its PID."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, *, log: bool = False) -> None:
+        """`log`: mkdocs' log (standard error) on a pipe, `self.process.stderr`, as text."""
         self.port = free_port()
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         env.pop("KN_MKDOCS_SERVE", None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
              "-a", f"127.0.0.1:{self.port}", "--livereload"],
-            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if log else subprocess.DEVNULL,
+            text=log, start_new_session=True,
         )
         self.base = f"http://127.0.0.1:{self.port}/kooperation-netzwerke/"
 
