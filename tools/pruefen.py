@@ -103,8 +103,9 @@ def check(root: Path, site_dir: Path, *, strict_spelling: bool = False) -> tuple
         findings.extend(build_findings(output, root / "docs"))
     else:
         docs = root / "docs"
-        findings.extend(link_findings(site_dir, docs))
-        findings.extend(origin_findings(site_dir, docs))
+        soups = parsed(site_dir)  # each page parsed once for both checks
+        findings.extend(link_findings(site_dir, docs, soups))
+        findings.extend(origin_findings(site_dir, docs, soups))
     findings.extend(spelling_findings(root, strict=strict_spelling))
     return findings, output
 
@@ -225,11 +226,15 @@ def is_external(url: str) -> bool:
     return url.startswith("//") or bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url)) and not url.lower().startswith(SKIP_SCHEMES)
 
 
-def link_findings(site_dir: Path, docs: Path) -> list[Finding]:
+def parsed(site_dir: Path) -> dict[Path, BeautifulSoup]:
+    """Every page of the built site, parsed."""
+    return {page: BeautifulSoup(page.read_text(encoding="utf-8", errors="replace"), "html.parser") for page in pages(site_dir)}
+
+
+def link_findings(site_dir: Path, docs: Path, soups: dict[Path, BeautifulSoup] | None = None) -> list[Finding]:
     """Links and embedded files inside the site that lead nowhere."""
     findings: list[Finding] = []
-    for page in pages(site_dir):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8", errors="replace"), "html.parser")
+    for page, soup in (soups if soups is not None else parsed(site_dir)).items():
         for tag in soup.find_all(["a", "img", "script", "link", "source", "iframe", "video", "audio"]):
             for attr in ("href", "src"):
                 url = tag.get(attr)
@@ -263,12 +268,10 @@ def resolve(page: Path, site_dir: Path, url: str) -> Path | None:
     return target
 
 
-def origin_findings(site_dir: Path, docs: Path) -> list[Finding]:
+def origin_findings(site_dir: Path, docs: Path, soups: dict[Path, BeautifulSoup] | None = None) -> list[Finding]:
     """Anything a page or stylesheet would load from another server."""
     findings: list[Finding] = []
-    for page in pages(site_dir):
-        html = page.read_text(encoding="utf-8", errors="replace")
-        soup = BeautifulSoup(html, "html.parser")
+    for page, soup in (soups if soups is not None else parsed(site_dir)).items():
         urls: list[str] = []
         for name, attrs in LOADS.items():
             for tag in soup.find_all(name):
