@@ -7,6 +7,7 @@ Python (tools/buildserver.py) is the same as one in a new process."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 import subprocess
@@ -196,3 +197,20 @@ def test_an_error_of_pagefind_is_reported_in_german(tmp_path):
     with pytest.raises(PluginError, match=r"Suchindex: Pagefind ist fehlgeschlagen"):
         indexer.write(tmp_path / "pagefind")
     assert indexer._process.poll() is not None  # the service has ended
+
+
+@pytest.mark.unit
+def test_series_position_is_looked_up_once_per_build_not_searched_per_article():
+    from kn.derive.reader import series_position
+    from kn.registry import Series
+
+    parts = [_article(n, ()) for n in range(1000)]
+    site = registry.Site()
+    site.series = {"s": Series("s", "S", "s/index.md", "s/", tuple(parts)),
+                   "b": Series("b", "B", "b/index.md", "b/", (), kind="blog")}
+    position = series_position(site, parts[499])
+    assert (position.number, position.total) == (500, 1000)
+    assert position.previous is parts[498] and position.next is parts[500]
+    assert series_position(site, parts[0]).previous is None and series_position(site, parts[-1]).next is None
+    assert series_position(site, _article(2000, ())) is None  # not one of the parts
+    assert series_position(site, dataclasses.replace(parts[0], series="b")) is None  # a blog has no numbered parts

@@ -228,6 +228,7 @@ class Cache:
     checklist_words: dict[str, int] = field(default_factory=dict)  # name -> words (hooks/kn/derive/reader.py)
     # --- hooks/kn/derive/reader.py: each article's words and minutes, set once when rendered
     reading: dict[str, Reading] = field(default_factory=dict)  # src_uri -> its reading time
+    part_index: dict[str, int] | None = None  # src_uri -> its index in its series' articles (series_position)
     # --- hooks/kn/render/social.py: preview images; hooks/kn/publish/checklist_pdf.py: PDFs
     previews: dict[str, SocialImage] = field(default_factory=dict)  # src_uri -> its preview image
     checklist_pdfs: dict[str, ChecklistPdf] = field(default_factory=dict)  # name -> its PDF

@@ -236,10 +236,14 @@ class Position:
 
 def series_position(site: registry.Site, article: Article) -> Position | None:
     series = site.series.get(article.series)
-    if series is None or article not in series.articles or series.kind == "blog":
+    if series is None or series.kind == "blog":
         return None  # a blog's posts are no numbered parts
+    if site.cache.part_index is None:  # once per build: each article's place in its series
+        site.cache.part_index = {a.src_uri: i for s in site.series.values() for i, a in enumerate(s.articles)}
     parts = series.articles
-    index = parts.index(article)
+    index = site.cache.part_index.get(article.src_uri)
+    if index is None or index >= len(parts) or parts[index].src_uri != article.src_uri:
+        return None  # not one of the series' parts (a draft the build leaves out)
     return Position(
         number=index + 1,
         total=len(parts),
