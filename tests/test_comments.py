@@ -204,8 +204,8 @@ def test_auto_close_follows_injected_today(fixture_site, closed_site):
     assert built.page(f"{DATUM}/").select_one(".kn-comments__closed").get_text() == CLOSED_NOTICE
 
 
-def test_invalid_kn_heute_fails_the_build(broken_build):
-    assert_problem(broken_build, "KN_HEUTE", "'2026-02-30'")
+def test_invalid_kn_heute_fails_the_build(broken_site):
+    assert_problem(broken_site, "KN_HEUTE", "'2026-02-30'")
 
 
 # -----------------------------------------------------------------------------
@@ -313,7 +313,7 @@ def assert_problem(broken, *needles: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def broken_build(tmp_path_factory):
+def broken_site(tmp_path_factory):
     """ONE build of the test site with every bad input of the tests below, each
     in its own file or field (the build collects every problem before it stops;
     each test asserts that its own problem is listed): a bad `comments` value,
@@ -340,9 +340,9 @@ def broken_build(tmp_path_factory):
     return built
 
 
-def test_unknown_comments_value_fails(broken_build):
-    assert_problem(broken_build, f"{SERIES}/kooperation-beenden.md", "Feld 'comments'", "'zu'", "open, closed, off")
-    assert not broken_build.exists(f"{SERIES}/kooperation-beenden/")
+def test_unknown_comments_value_fails(broken_site):
+    assert_problem(broken_site, f"{SERIES}/kooperation-beenden.md", "Feld 'comments'", "'zu'", "open, closed, off")
+    assert not broken_site.exists(f"{SERIES}/kooperation-beenden/")
 
 
 BAD_DAYS = [("-3", "-3"), ("viel", "'viel'"), ("1.5", "1.5"), ("true", "true")]
@@ -358,14 +358,14 @@ def test_check_settings_names_a_bad_close_after_days(value, shown):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("value, shown", BAD_DAYS[1:2])  # wiring (broken_build); all values: the unit test above
-def test_bad_close_after_days_fails(broken_build, value, shown):
-    assert_problem(broken_build, "mkdocs.yml", "Feld 'extra.comments.close_after_days'", shown, "ganze Zahl ab 0")
-    assert_nothing_published(broken_build)
+@pytest.mark.parametrize("value, shown", BAD_DAYS[1:2])  # wiring (broken_site); all values: the unit test above
+def test_bad_close_after_days_fails(broken_site, value, shown):
+    assert_problem(broken_site, "mkdocs.yml", "Feld 'extra.comments.close_after_days'", shown, "ganze Zahl ab 0")
+    assert_nothing_published(broken_site)
 
 
-def test_bad_default_fails(broken_build):
-    assert_problem(broken_build, "mkdocs.yml", "Feld 'extra.comments.default'", "'vielleicht'")
+def test_bad_default_fails(broken_site):
+    assert_problem(broken_site, "mkdocs.yml", "Feld 'extra.comments.default'", "'vielleicht'")
 
 
 BAD_FILES = {
@@ -400,22 +400,22 @@ def test_load_comments_names_file_entry_field_and_value(case):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("case", ["missing_author"])  # the wiring (broken_build); every case: test_load_comments_names_…
-def test_malformed_comments_file_fails(broken_build, case):
+@pytest.mark.parametrize("case", ["missing_author"])  # the wiring (broken_site); every case: test_load_comments_names_…
+def test_malformed_comments_file_fails(broken_site, case):
     _text, field, value, problem = BAD_FILES[case]
     needles = [f"Fehler in '{VORSICHT}'", value, problem] + ([field] if field else [])
-    assert_problem(broken_build, *needles)
-    assert_nothing_published(broken_build)
-    assert "Traceback" not in broken_build.output
+    assert_problem(broken_site, *needles)
+    assert_nothing_published(broken_site)
+    assert "Traceback" not in broken_site.output
 
 
-def test_comments_file_for_missing_page_fails(broken_build):
-    assert_problem(broken_build, f"data/comments/{SERIES}/gibt-es-nicht.yml", f"docs/{SERIES}/gibt-es-nicht.md", "keine Seite")
-    assert_nothing_published(broken_build)
+def test_comments_file_for_missing_page_fails(broken_site):
+    assert_problem(broken_site, f"data/comments/{SERIES}/gibt-es-nicht.yml", f"docs/{SERIES}/gibt-es-nicht.md", "keine Seite")
+    assert_nothing_published(broken_site)
 
 
-def test_comments_file_for_a_page_that_is_no_article_fails(broken_build):
-    assert_problem(broken_build, "data/comments/datenschutz.yml", "docs/datenschutz.md", "kein Artikel")
+def test_comments_file_for_a_page_that_is_no_article_fails(broken_site):
+    assert_problem(broken_site, "data/comments/datenschutz.yml", "docs/datenschutz.md", "kein Artikel")
 
 
 def test_comments_file_for_a_draft_is_kept_for_later(fixture_site):
@@ -441,10 +441,10 @@ def test_check_giscus_names_each_missing_or_empty_setting(key):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("key", ["repo"])  # the wiring (broken_build); every key: test_check_giscus_names_each_missing_or_empty_setting
-def test_open_article_without_giscus_setting_fails(broken_build, key):
-    assert_problem(broken_build, "mkdocs.yml", f"Feld 'extra.comments.giscus.{key}'", "leer", f"{SERIES}/")
-    assert not broken_build.exists(f"{SERIES}/kooperation-beenden/")
+@pytest.mark.parametrize("key", ["repo"])  # the wiring (broken_site); every key: test_check_giscus_names_each_missing_or_empty_setting
+def test_open_article_without_giscus_setting_fails(broken_site, key):
+    assert_problem(broken_site, "mkdocs.yml", f"Feld 'extra.comments.giscus.{key}'", "leer", f"{SERIES}/")
+    assert not broken_site.exists(f"{SERIES}/kooperation-beenden/")
 
 
 def test_site_without_open_articles_needs_no_giscus(closed_site):
@@ -453,8 +453,8 @@ def test_site_without_open_articles_needs_no_giscus(closed_site):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_unknown_giscus_mapping_fails(broken_build):
-    assert_problem(broken_build, "mkdocs.yml", "Feld 'extra.comments.giscus.mapping'", "'pfad'", "pathname")
+def test_unknown_giscus_mapping_fails(broken_site):
+    assert_problem(broken_site, "mkdocs.yml", "Feld 'extra.comments.giscus.mapping'", "'pfad'", "pathname")
 
 
 # -----------------------------------------------------------------------------
