@@ -538,8 +538,9 @@ def foreign(requests, base):
 
 
 # The pages below are checked once loaded (`load`: every script of the page has
-# run, and kn-comments-giscus.js requests giscus from there, if at all); the only
-# request after that is the favicon (same origin), so "networkidle" waits for nothing.
+# run, and kn-comments-giscus.js requests giscus from there, if at all); what
+# follows is from the same origin only (the favicon, Material's sitemap.xml), so
+# "networkidle" would wait for nothing the checks need.
 
 
 def test_browser_loads_giscus_only_after_click(browser_page, fixture_url):
