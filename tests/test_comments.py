@@ -77,17 +77,47 @@ def write_state_articles(project: Project) -> None:
         project.write(f"data/comments/{SERIES}/{name}.yml", text)
 
 
+# Side by side in the fixture site (each read by its own test below): an open
+# article of 2026-01-10, still open on TODAY and closed in `closed_site` (a later
+# KN_HEUTE), and a draft with an archived comments file.
+DATUM = f"{SERIES}/datum"
+ENTWURF = f"{SERIES}/entwurf"
+ENTRY = "- author: Eva\n  date: 2026-11-20\n  text: Hallo.\n"
+
+
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory):
     project = Project(tmp_path_factory.mktemp("comments") / "project")
     use_giscus(project)  # this module tests the giscus provider; Isso: test_comments_isso*.py
     copy_example_comments(project.root)
     write_state_articles(project)
+    project.write(f"docs/{DATUM}.md", article("Datum", comments="open", date="2026-01-10"))
+    project.write(f"docs/{ENTWURF}.md", article("Entwurf", draft="true"))
+    project.write(f"data/comments/{ENTWURF}.yml", ENTRY)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KN_HEUTE", TODAY)
         result, built = project.build()
     assert result.returncode == 0, result.stdout + result.stderr
     return built
+
+
+@pytest.fixture(scope="module")
+def closed_site(tmp_path_factory):
+    """One build of a giscus site without giscus settings, `default: closed` and
+    every article of the test site closed; beside them an article without a
+    `comments` field and DATUM (open, 2026-01-10), built on KN_HEUTE=2027-02-01.
+    Returns (result, built): each test asserts the build itself."""
+    project = Project(tmp_path_factory.mktemp("closed") / "project")
+    use_giscus(project)
+    text = project.read("mkdocs.yml")
+    project.write("mkdocs.yml", text.split("    # giscus settings", 1)[0].replace("default: open", "default: closed"))
+    for path in (project.root / "docs").glob("*/*.md"):  # every series
+        path.write_text(path.read_text(encoding="utf-8").replace("comments: open", "comments: closed"), encoding="utf-8")
+    project.write(f"docs/{SERIES}/ohne-feld.md", article("Ohne Feld", comments=None))
+    project.write(f"docs/{DATUM}.md", article("Datum", comments="open", date="2026-01-10"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KN_HEUTE", "2027-02-01")
+        return project.build()
 
 
 def section(built, name):
@@ -157,30 +187,25 @@ def test_comments_heading_has_anchor_kommentare(fixture_site):
     assert heading.get_text(strip=True) == "Kommentare"
 
 
-def test_default_state_comes_from_config(project):
-    project.replace("mkdocs.yml", "default: open", "default: closed")
-    project.write(f"docs/{SERIES}/ohne-feld.md", article("Ohne Feld", comments=None))
-    result, built = project.build()
+def test_default_state_comes_from_config(closed_site):
+    # `default: closed` (closed_site) for an article without a `comments` field.
+    result, built = closed_site
     assert result.returncode == 0, result.stdout + result.stderr
     notice = built.page(f"{SERIES}/ohne-feld/").select_one(".kn-comments__closed")
     assert notice.get_text() == CLOSED_NOTICE
 
 
-def test_auto_close_follows_injected_today(project, monkeypatch):
-    project.write(f"docs/{SERIES}/datum.md", article("Datum", comments="open", date="2026-01-10"))
-    monkeypatch.setenv("KN_HEUTE", "2026-02-01")
-    result, built = project.build()
-    assert result.returncode == 0, result.stderr
-    assert built.page(f"{SERIES}/datum/").select_one("[data-kn-giscus], [data-kn-isso]")
-    monkeypatch.setenv("KN_HEUTE", "2027-02-01")
-    result, built = project.build()
-    assert result.returncode == 0, result.stderr
-    assert built.page(f"{SERIES}/datum/").select_one(".kn-comments__closed").get_text() == CLOSED_NOTICE
+def test_auto_close_follows_injected_today(fixture_site, closed_site):
+    # The same open article of 2026-01-10: open on KN_HEUTE=2026-12-01 (fixture_site),
+    # closed on KN_HEUTE=2027-02-01 (closed_site).
+    assert fixture_site.page(f"{DATUM}/").select_one("[data-kn-giscus], [data-kn-isso]")
+    result, built = closed_site
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert built.page(f"{DATUM}/").select_one(".kn-comments__closed").get_text() == CLOSED_NOTICE
 
 
-def test_invalid_kn_heute_fails_the_build(project, monkeypatch):
-    monkeypatch.setenv("KN_HEUTE", "2026-02-30")
-    assert_fails(project.build()[0], "KN_HEUTE", "'2026-02-30'")
+def test_invalid_kn_heute_fails_the_build(broken_site):
+    assert_problem(broken_site, "KN_HEUTE", "'2026-02-30'")
 
 
 # -----------------------------------------------------------------------------
@@ -270,18 +295,54 @@ def test_only_open_articles_load_the_comments_script(site):
 # -----------------------------------------------------------------------------
 
 VORSICHT = f"data/comments/{SERIES}/vorsicht-bei-kooperationsangeboten.yml"
-ENTRY = "- author: Eva\n  date: 2026-11-20\n  text: Hallo.\n"
 
 
 def assert_nothing_published(built) -> None:
     assert not built.exists(f"{SERIES}/vorsicht-bei-kooperationsangeboten/")
 
 
-def test_unknown_comments_value_fails(project):
+def assert_problem(broken, *needles: str) -> None:
+    """The build stopped for its problems, and one of them (one line of the
+    build's list of problems) names every needle."""
+    output = broken.output
+    _head, listed, rest = output.partition("die Website wurde nicht gebaut:\n")
+    assert listed, f"the build did not stop for problems:\n{output}"
+    problems = [line.strip() for line in rest.splitlines() if line.startswith("  Fehler in ")]
+    assert any(all(needle in line for needle in needles) for line in problems), (
+        f"no problem names all of {needles!r}:\n{output}")
+
+
+@pytest.fixture(scope="module")
+def broken_site(tmp_path_factory):
+    """ONE build of the test site with every bad input of the tests below, each
+    in its own file or field (the build collects every problem before it stops;
+    each test asserts that its own problem is listed): a bad `comments` value,
+    close_after_days, default, giscus.repo missing, giscus.mapping unknown,
+    KN_HEUTE impossible, a malformed comments file, comments files for a
+    missing page and for a page that is no article."""
+    project = Project(tmp_path_factory.mktemp("broken") / "project")
+    use_giscus(project)
     project.replace(f"docs/{SERIES}/kooperation-beenden.md", "comments: open", "comments: zu")
-    result, built = project.build()
-    assert_fails(result, f"{SERIES}/kooperation-beenden.md", "Feld 'comments'", "'zu'", "open, closed, off")
-    assert not built.exists(f"{SERIES}/kooperation-beenden/")
+    project.replace("mkdocs.yml", "close_after_days: 365", f"close_after_days: {BAD_DAYS[1][0]}")
+    project.replace("mkdocs.yml", "default: open", "default: vielleicht")
+    text = project.read("mkdocs.yml")
+    lines = [line for line in text.splitlines() if not line.strip().startswith("repo:")]
+    project.write("mkdocs.yml", "\n".join(lines) + "\n")
+    project.replace("mkdocs.yml", "mapping: pathname", "mapping: pfad")
+    project.write(VORSICHT, BAD_FILES["missing_author"][0])
+    project.write(f"data/comments/{SERIES}/gibt-es-nicht.yml", ENTRY)
+    project.write("data/comments/datenschutz.yml", ENTRY)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KN_HEUTE", "2026-02-30")
+        result, built = project.build()
+    output = assert_fails(result)
+    assert "Traceback" not in output
+    return built
+
+
+def test_unknown_comments_value_fails(broken_site):
+    assert_problem(broken_site, f"{SERIES}/kooperation-beenden.md", "Feld 'comments'", "'zu'", "open, closed, off")
+    assert not broken_site.exists(f"{SERIES}/kooperation-beenden/")
 
 
 BAD_DAYS = [("-3", "-3"), ("viel", "'viel'"), ("1.5", "1.5"), ("true", "true")]
@@ -297,17 +358,14 @@ def test_check_settings_names_a_bad_close_after_days(value, shown):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("value, shown", BAD_DAYS[1:2])  # wiring; all values: the unit test above
-def test_bad_close_after_days_fails(project, value, shown):
-    project.replace("mkdocs.yml", "close_after_days: 365", f"close_after_days: {value}")
-    result, built = project.build()
-    assert_fails(result, "mkdocs.yml", "Feld 'extra.comments.close_after_days'", shown, "ganze Zahl ab 0")
-    assert_nothing_published(built)
+@pytest.mark.parametrize("value, shown", BAD_DAYS[1:2])  # wiring (broken_site); all values: the unit test above
+def test_bad_close_after_days_fails(broken_site, value, shown):
+    assert_problem(broken_site, "mkdocs.yml", "Feld 'extra.comments.close_after_days'", shown, "ganze Zahl ab 0")
+    assert_nothing_published(broken_site)
 
 
-def test_bad_default_fails(project):
-    project.replace("mkdocs.yml", "default: open", "default: vielleicht")
-    assert_fails(project.build()[0], "mkdocs.yml", "Feld 'extra.comments.default'", "'vielleicht'")
+def test_bad_default_fails(broken_site):
+    assert_problem(broken_site, "mkdocs.yml", "Feld 'extra.comments.default'", "'vielleicht'")
 
 
 BAD_FILES = {
@@ -342,35 +400,28 @@ def test_load_comments_names_file_entry_field_and_value(case):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("case", ["missing_author"])  # the wiring; every case: test_load_comments_names_…
-def test_malformed_comments_file_fails(project, case):
-    text, field, value, problem = BAD_FILES[case]
-    project.write(VORSICHT, text)
-    result, built = project.build()
+@pytest.mark.parametrize("case", ["missing_author"])  # the wiring (broken_site); every case: test_load_comments_names_…
+def test_malformed_comments_file_fails(broken_site, case):
+    _text, field, value, problem = BAD_FILES[case]
     needles = [f"Fehler in '{VORSICHT}'", value, problem] + ([field] if field else [])
-    output = assert_fails(result, *needles)
-    assert_nothing_published(built)
-    assert "Traceback" not in output
+    assert_problem(broken_site, *needles)
+    assert_nothing_published(broken_site)
+    assert "Traceback" not in broken_site.output
 
 
-def test_comments_file_for_missing_page_fails(project):
-    project.write(f"data/comments/{SERIES}/gibt-es-nicht.yml", ENTRY)
-    result, built = project.build()
-    assert_fails(result, f"data/comments/{SERIES}/gibt-es-nicht.yml", f"docs/{SERIES}/gibt-es-nicht.md", "keine Seite")
-    assert_nothing_published(built)
+def test_comments_file_for_missing_page_fails(broken_site):
+    assert_problem(broken_site, f"data/comments/{SERIES}/gibt-es-nicht.yml", f"docs/{SERIES}/gibt-es-nicht.md", "keine Seite")
+    assert_nothing_published(broken_site)
 
 
-def test_comments_file_for_a_page_that_is_no_article_fails(project):
-    project.write("data/comments/datenschutz.yml", ENTRY)
-    assert_fails(project.build()[0], "data/comments/datenschutz.yml", "docs/datenschutz.md", "kein Artikel")
+def test_comments_file_for_a_page_that_is_no_article_fails(broken_site):
+    assert_problem(broken_site, "data/comments/datenschutz.yml", "docs/datenschutz.md", "kein Artikel")
 
 
-def test_comments_file_for_a_draft_is_kept_for_later(project):
-    project.write(f"docs/{SERIES}/entwurf.md", article("Entwurf", draft="true"))
-    project.write(f"data/comments/{SERIES}/entwurf.yml", ENTRY)
-    result, built = project.build()
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert not built.exists(f"{SERIES}/entwurf/")
+def test_comments_file_for_a_draft_is_kept_for_later(fixture_site):
+    # ENTWURF: a draft with an archived comments file; the fixture site builds.
+    assert fixture_site.root.joinpath("..", "data", "comments", f"{ENTWURF}.yml").is_file()
+    assert not fixture_site.exists(f"{ENTWURF}/")
 
 
 GISCUS_KEYS = ["repo", "repo_id", "category", "category_id", "mapping"]
@@ -390,31 +441,20 @@ def test_check_giscus_names_each_missing_or_empty_setting(key):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("key", ["repo"])  # the wiring; every key: test_check_giscus_names_each_missing_or_empty_setting
-def test_open_article_without_giscus_setting_fails(project, key):
-    use_giscus(project)
-    text = project.read("mkdocs.yml")
-    lines = [line for line in text.splitlines() if not line.strip().startswith(f"{key}:")]
-    project.write("mkdocs.yml", "\n".join(lines) + "\n")
-    result, built = project.build()
-    assert_fails(result, "mkdocs.yml", f"Feld 'extra.comments.giscus.{key}'", "leer", f"{SERIES}/")
-    assert not built.exists(f"{SERIES}/kooperation-beenden/")
+@pytest.mark.parametrize("key", ["repo"])  # the wiring (broken_site); every key: test_check_giscus_names_each_missing_or_empty_setting
+def test_open_article_without_giscus_setting_fails(broken_site, key):
+    assert_problem(broken_site, "mkdocs.yml", f"Feld 'extra.comments.giscus.{key}'", "leer", f"{SERIES}/")
+    assert not broken_site.exists(f"{SERIES}/kooperation-beenden/")
 
 
-def test_site_without_open_articles_needs_no_giscus(project):
-    use_giscus(project)
-    text = project.read("mkdocs.yml")
-    project.write("mkdocs.yml", text.split("    # giscus settings", 1)[0].replace("default: open", "default: closed"))
-    for path in (project.root / "docs").glob("*/*.md"):  # every series
-        path.write_text(path.read_text(encoding="utf-8").replace("comments: open", "comments: closed"), encoding="utf-8")
-    result, _built = project.build()
+def test_site_without_open_articles_needs_no_giscus(closed_site):
+    # closed_site: giscus without any of its settings, every article closed.
+    result, _built = closed_site
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_unknown_giscus_mapping_fails(project):
-    use_giscus(project)
-    project.replace("mkdocs.yml", "mapping: pathname", "mapping: pfad")
-    assert_fails(project.build()[0], "mkdocs.yml", "Feld 'extra.comments.giscus.mapping'", "'pfad'", "pathname")
+def test_unknown_giscus_mapping_fails(broken_site):
+    assert_problem(broken_site, "mkdocs.yml", "Feld 'extra.comments.giscus.mapping'", "'pfad'", "pathname")
 
 
 # -----------------------------------------------------------------------------
@@ -497,10 +537,16 @@ def foreign(requests, base):
     return [r for r in requests if not r.startswith(base) and not r.startswith("data:")]
 
 
+# The pages below are checked once loaded (`load`: every script of the page has
+# run, and kn-comments-giscus.js requests giscus from there, if at all); what
+# follows is from the same origin only (the favicon, Material's sitemap.xml), so
+# "networkidle" would wait for nothing the checks need.
+
+
 def test_browser_loads_giscus_only_after_click(browser_page, fixture_url):
     page = browser_page
     requests = record(page, fixture_url)
-    page.goto(fixture_url + f"{SERIES}/test-offen/", wait_until="networkidle")
+    page.goto(fixture_url + f"{SERIES}/test-offen/")
     assert foreign(requests, fixture_url) == []
     assert page.locator("script[src*='giscus.app']").count() == 0
     with page.expect_request(lambda r: r.url == "https://giscus.app/client.js"):
@@ -567,7 +613,7 @@ def test_browser_remembers_consent_and_revokes_it(browser_page, fixture_url):
     page = browser_page
     requests = record(page, fixture_url)
     article_url = fixture_url + f"{SERIES}/test-offen/"
-    page.goto(article_url, wait_until="networkidle")
+    page.goto(article_url)
     assert page.get_by_role("button", name="Zustimmung widerrufen").is_hidden()
     page.get_by_label("Entscheidung merken").check()
     page.get_by_role("button", name="Kommentare laden").click()
@@ -584,7 +630,7 @@ def test_browser_remembers_consent_and_revokes_it(browser_page, fixture_url):
     with page.expect_navigation():
         page.get_by_role("button", name="Zustimmung widerrufen").click()
     requests.clear()
-    page.reload(wait_until="networkidle")
+    page.reload()
     assert page.evaluate("localStorage.getItem('kn-comments-consent')") is None
     assert foreign(requests, fixture_url) == []
     assert page.get_by_role("button", name="Kommentare laden").is_visible()
@@ -592,7 +638,7 @@ def test_browser_remembers_consent_and_revokes_it(browser_page, fixture_url):
 
 def test_browser_closed_article_requests_nothing_foreign(browser_page, site_url):
     requests = record(browser_page, site_url)
-    browser_page.goto(site_url + f"{SERIES}/vorsicht-bei-kooperationsangeboten/", wait_until="networkidle")
+    browser_page.goto(site_url + f"{SERIES}/vorsicht-bei-kooperationsangeboten/")
     assert requests and foreign(requests, site_url) == []
     assert browser_page.get_by_text(CLOSED_NOTICE).is_visible()
 
@@ -631,7 +677,7 @@ def test_datenschutz_offers_the_revoke_button(site):
 def test_browser_datenschutz_button_revokes_consent_and_giscus_login(browser_page, site_url):
     page = browser_page
     requests = record(page, site_url)
-    page.goto(site_url + "datenschutz/", wait_until="networkidle")
+    page.goto(site_url + "datenschutz/")
     page.evaluate("localStorage.setItem('kn-comments-consent', 'ja'); localStorage.setItem('giscus-session', 'x')")
     page.get_by_role("button", name="Einwilligung widerrufen").click()
     assert page.evaluate("localStorage.getItem('kn-comments-consent')") is None

@@ -98,6 +98,33 @@ VIOLATIONS = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
 """
+# Every CSP violation of the page so far, once reported (instead of waiting for
+# network silence): the browser reports violations in order, so once a probe's
+# own is in (a hidden button with an inline handler, clicked and removed) every
+# earlier one is in window.__csp too; the probe's is taken out.
+SETTLED_VIOLATIONS = """() => new Promise((resolve, reject) => {
+  const probe = document.createElement("button");
+  probe.hidden = true;
+  document.body.append(probe);
+  document.addEventListener("securitypolicyviolation", function seen(event) {
+    if (event.target !== probe) return;
+    document.removeEventListener("securitypolicyviolation", seen);
+    probe.remove();
+    window.__csp.pop();
+    resolve(window.__csp.slice());
+  });
+  setTimeout(() => reject(new Error("the probe's own violation was never reported")), 10000);
+  probe.setAttribute("onclick", "void 0");
+  probe.click();
+})"""
+
+
+def is_thread(site: IssoSite):
+    """Isso's client once loaded asks for embed.min.js, its config, our stylesheet
+    and then the thread (GET /?uri=…), the last of its requests."""
+    return lambda response: response.url.startswith(site.isso.url + "?uri=")
+
+
 # Focus the article's last paragraph, as a reader who has read to the end.
 END_OF_TEXT = """() => {
   // The article's text ends the search body (display: contents), which ends right before the skip link.
@@ -127,7 +154,7 @@ def record(page) -> list[str]:
 
 
 def open_thread(page, url: str) -> None:
-    page.goto(url, wait_until="networkidle")
+    page.goto(url)  # loaded: kn-comments-isso.js has run
     page.get_by_role("button", name="Kommentare laden").click()
     page.locator("#isso-thread .isso-postbox").wait_for()
 
@@ -156,7 +183,7 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
     page = context.new_page()
     page.add_init_script(VIOLATIONS)
     requests = record(page)
-    page.goto(url, wait_until="networkidle")
+    page.goto(url)  # loaded: kn-comments-isso.js has run
     assert not [r for r in requests if r.startswith(site.origin)]
     page.evaluate(END_OF_TEXT)
     page.keyboard.press("Tab")
@@ -166,14 +193,16 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Kommentare laden"
     before = len(requests)
-    with page.expect_request(site.isso.url + "js/embed.min.js"):
+    with page.expect_request(site.isso.url + "js/embed.min.js"), page.expect_response(is_thread(site)):
         page.keyboard.press("Enter")
     postbox = page.locator("#isso-thread .isso-postbox")
     postbox.wait_for()
-    page.wait_for_load_state("networkidle")
-    report_cost(requests[before:])
+    page.locator("[data-kn-isso][data-kn-isso-ready]").wait_for(state="attached")  # kn-comments-isso.js: postbox there
+    # Not the client's: what the page itself may still ask for after `load` (favicon, Material's sitemap.xml).
+    own = tuple(site.base + path for path in ("assets/favicon.svg", "sitemap.xml"))
+    report_cost([r for r in requests[before:] if not r.startswith(own)])
     assert page.evaluate("document.activeElement.id") == "isso-thread"
-    assert page.evaluate("window.__csp") == []
+    assert page.evaluate(SETTLED_VIOLATIONS) == []
     assert postbox.get_by_text("E-Mail (freiwillig, wird nie angezeigt)").is_visible()
     assert postbox.get_by_text("Name (freiwillig)").is_visible()
     assert postbox.locator("#isso-postbox-website").is_hidden()
@@ -181,14 +210,14 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
     write(postbox, "Danke für den Artikel! Wir haben genau das mit einem **Nachbarbetrieb** erlebt.",
           name="Erika Beispiel", email="erika@beispiel.example")
     page.get_by_text("Ihr Kommentar erscheint, sobald die Redaktion ihn gelesen und freigegeben hat.").wait_for()
-    assert page.evaluate("window.__csp") == []  # posting needs nothing the policy forbids
+    assert page.evaluate(SETTLED_VIOLATIONS) == []  # posting needs nothing the policy forbids
     context.close()
     assert len(approve_pending(site.isso.url, ADMIN_PASSWORD)) == 1
 
     # 2. A second reader sees it, remembers the choice and answers.
     context = browser.new_context(locale="de-DE")
     page = context.new_page()
-    page.goto(url, wait_until="networkidle")
+    page.goto(url)
     page.get_by_label("Entscheidung merken").check()
     page.get_by_role("button", name="Kommentare laden").click()
     first = page.locator("#isso-root > .isso-comment").first
@@ -237,7 +266,7 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
     context = browser.new_context()
     page = context.new_page()
     requests = record(page)
-    page.goto(url, wait_until="networkidle")
+    page.goto(url)  # loaded: every script of the page has run
     assert page.get_by_text(CLOSED_NOTICE).is_visible()
     assert page.get_by_text("Dem kann ich nur zustimmen").is_visible()
     assert not [r for r in requests if not r.startswith((site.base, "data:"))]
@@ -276,7 +305,7 @@ def test_hostile_comment_through_isso_ends_up_inert_in_the_archive(isso_site, br
     assert "Mallory" in comment.select_one(".kn-comment__author").get_text()
     context = browser.new_context()
     page = context.new_page()
-    page.goto(site.base + HOSTILE + "/", wait_until="networkidle")
+    page.goto(site.base + HOSTILE + "/")  # loaded: anything in the page would have run
     for link in page.locator(".kn-comment a:not([href])").all():  # the neutralised javascript: links
         link.click()
     assert page.evaluate("window.__knPwned === undefined")
@@ -295,7 +324,7 @@ def test_blocked_isso_shows_the_german_message_and_the_email_box(isso_site, brow
     context = browser.new_context()
     page = context.new_page()
     page.route(site.isso.url + "**", lambda route: route.abort("blockedbyclient"))
-    page.goto(site.base + SERIES + "/isso-offen-zwei/", wait_until="networkidle")
+    page.goto(site.base + SERIES + "/isso-offen-zwei/")
     page.get_by_role("button", name="Kommentare laden").click()
     message = page.locator("[data-kn-isso-fallback]")
     message.get_by_text("Die Kommentare konnten nicht geladen werden.").wait_for()
@@ -325,7 +354,7 @@ def test_revoking_forgets_consent_and_what_isso_kept(isso_site, browser):
     url = site.base + SERIES + "/isso-offen-zwei/"
     context = browser.new_context()
     page = context.new_page()
-    page.goto(url, wait_until="networkidle")
+    page.goto(url)
     page.get_by_label("Entscheidung merken").check()
     page.get_by_role("button", name="Kommentare laden").click()
     postbox = page.locator("#isso-thread .isso-postbox")
@@ -338,7 +367,7 @@ def test_revoking_forgets_consent_and_what_isso_kept(isso_site, browser):
     with page.expect_navigation():
         page.get_by_role("button", name="Zustimmung widerrufen").click()
     requests = record(page)
-    page.reload(wait_until="networkidle")
+    page.reload()  # loaded: kn-comments-isso.js has run (and would have asked Isso)
     assert page.evaluate(stored) == [None, None, None]
     assert "isso-" not in page.evaluate("document.cookie")
     assert not [r for r in requests if r.startswith(site.origin)]

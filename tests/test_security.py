@@ -144,6 +144,31 @@ def violations(page) -> list[str]:
     return page.evaluate("window.__csp")
 
 
+# Every CSP violation of the page so far, once reported (instead of waiting a
+# fixed time or for "networkidle"): the browser reports violations in order, so
+# once a probe's own is in (a hidden button with an inline handler, clicked and
+# removed) every earlier one is in window.__csp too; the probe's is taken out.
+SETTLED_VIOLATIONS = """() => new Promise((resolve, reject) => {
+  const probe = document.createElement("button");
+  probe.hidden = true;
+  document.body.append(probe);
+  document.addEventListener("securitypolicyviolation", function seen(event) {
+    if (event.target !== probe) return;
+    document.removeEventListener("securitypolicyviolation", seen);
+    probe.remove();
+    window.__csp.pop();
+    resolve(window.__csp.slice());
+  });
+  setTimeout(() => reject(new Error("the probe's own violation was never reported")), 10000);
+  probe.setAttribute("onclick", "void 0");
+  probe.click();
+})"""
+
+
+def settled_violations(page) -> list[str]:
+    return page.evaluate(SETTLED_VIOLATIONS)
+
+
 def test_browser_no_violation_on_any_page(site, site_url, browser_page):
     page = browser_page
     seen = watch(page)
@@ -158,7 +183,7 @@ def test_browser_no_violation_in_normal_use(site_url, browser_page):
     page = browser_page
     page.add_init_script(PRINT_STUB)
     seen = watch(page)
-    page.goto(site_url + f"{SERIES}/passende-partner-finden/", wait_until="networkidle")
+    page.goto(site_url + f"{SERIES}/passende-partner-finden/")  # loaded: its scripts have run
     # Search
     search(page, "Partner")
     page.locator(".md-search-result__item").first.wait_for()
@@ -173,7 +198,7 @@ def test_browser_no_violation_in_normal_use(site_url, browser_page):
         "() => document.querySelector('.kn-print-frame') && document.querySelector('.kn-print-frame').contentWindow.__printed"
     )
     checklist.locator("[data-kn-reset]").click()
-    assert violations(page) == []
+    assert settled_violations(page) == []
     frame = page.frame_locator(".kn-print-frame")
     assert frame.locator("body").evaluate("() => window.__csp") == []
     assert seen["dialogs"] == []
@@ -190,12 +215,38 @@ document.querySelector(".giscus").appendChild(frame);
 """
 
 
-def test_browser_no_violation_with_comments_after_consent(project, browser_page):
-    # A site with the giscus provider (Isso's client: tests/test_comments_isso.py, with a real server).
+INJECTED = """\
+
+<img src="https://evil.example/pixel.png" alt="fremd">
+
+<img src="data:," alt="kaputt" onerror="window.__knPwned = 'onerror'">
+
+<button type="button" id="knprobe" onclick="window.__knPwned = 'onclick'">Klick</button>
+
+<script>window.__knPwned = "script";</script>
+"""
+
+
+@pytest.fixture(scope="module")
+def giscus_site(tmp_path_factory):
+    """ONE build for two browser tests: the test site with the giscus provider
+    (test_browser_no_violation_with_comments_after_consent) and, beside its
+    articles, a closed article whose built page gets INJECTED afterwards
+    (test_browser_blocks_injected_handlers_and_foreign_images; a closed
+    article's policy names no comment provider, Isso or giscus alike). Served."""
+    project = Project(tmp_path_factory.mktemp("giscus") / "project")
     project.replace("mkdocs.yml", "provider: isso", "provider: giscus")
-    result, site = project.build()
+    project.write(f"docs/{SERIES}/injiziert.md", article("Injiziert").replace("Ein Absatz mit Text.", "Hier-wird-injiziert."))
+    result, built = project.build()
     assert result.returncode == 0, result.stdout + result.stderr
-    server, site_url = serve(site.root)
+    server, url = serve(built.root)
+    yield built, url
+    server.shutdown()
+
+
+def test_browser_no_violation_with_comments_after_consent(giscus_site, browser_page):
+    # A site with the giscus provider (Isso's client: tests/test_comments_isso.py, with a real server).
+    site, site_url = giscus_site
     page = browser_page
     open_article = next(
         path for path in site.html_pages() if site.page(path.relative_to(site.root).as_posix()).select_one("[data-kn-giscus]")
@@ -209,30 +260,16 @@ def test_browser_no_violation_with_comments_after_consent(project, browser_page)
         page.get_by_role("button", name="Kommentare laden").click()
     page.wait_for_function("() => Array.from(document.styleSheets).some(s => s.href === 'https://giscus.app/default.css')")
     assert violations(page) == []
-    server.shutdown()
 
 
-INJECTED = """\
-
-<img src="https://evil.example/pixel.png" alt="fremd">
-
-<img src="data:," alt="kaputt" onerror="window.__knPwned = 'onerror'">
-
-<button type="button" id="knprobe" onclick="window.__knPwned = 'onclick'">Klick</button>
-
-<script>window.__knPwned = "script";</script>
-"""
-
-
-def test_browser_blocks_injected_handlers_and_foreign_images(project: Project, browser):
+def test_browser_blocks_injected_handlers_and_foreign_images(giscus_site, browser):
     # The build refuses foreign images (hooks/kn/markdown/embeds.py): the payload stands for
     # content that slipped through anyway, put into the built page afterwards.
-    project.write(f"docs/{SERIES}/injiziert.md", article("Injiziert").replace("Ein Absatz mit Text.", "Hier-wird-injiziert."))
-    result, built = project.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    built, url = giscus_site
     target = built.path(f"{SERIES}/injiziert/")
-    target.write_text(target.read_text(encoding="utf-8").replace("Hier-wird-injiziert.", INJECTED), encoding="utf-8")
-    server, url = serve(built.root)
+    html = target.read_text(encoding="utf-8")
+    assert "giscus" not in csp_of(built.page(f"{SERIES}/injiziert/"))  # the policy of any closed article
+    target.write_text(html.replace("Hier-wird-injiziert.", INJECTED), encoding="utf-8")
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -243,18 +280,18 @@ def test_browser_blocks_injected_handlers_and_foreign_images(project: Project, b
         page.route("https://evil.example/**", lambda route: (reached.append(route.request.url), route.abort()))
         blocked: list[str] = []
         page.on("requestfailed", lambda request: blocked.append(request.failure))
-        page.goto(url + f"{SERIES}/injiziert/", wait_until="networkidle")
+        with page.expect_event("requestfailed", lambda request: request.url == "https://evil.example/pixel.png"):
+            page.goto(url + f"{SERIES}/injiziert/")
         page.locator("#knprobe").click()
-        page.wait_for_timeout(200)
+        found = " | ".join(settled_violations(page))  # every violation so far, the click's too
         assert page.evaluate("window.__knPwned") is None
-        found = " | ".join(violations(page))
         assert "img-src https://evil.example/pixel.png" in found
         assert "script-src-attr" in found and "script-src-elem inline" in found
         assert reached == []
         assert blocked and all("csp" in failure.lower() for failure in blocked), blocked
     finally:
         context.close()
-        server.shutdown()
+        target.write_text(html, encoding="utf-8")
 
 
 # -----------------------------------------------------------------------------
@@ -384,7 +421,7 @@ def test_browser_plain_text_payload_runs_nothing_and_requests_nothing(payload_si
     server, payload_url = serve(payload_site.root)
     try:
         for url in (ARTICLE, "", f"{SERIES}/", f"tags/{TAG_SLUG}/", "tags/", "checklisten/nutzlast/"):
-            page.goto(payload_url + url, wait_until="networkidle")
+            page.goto(payload_url + url)  # loaded: its scripts (and any payload) have run
         search(page, "Tipps")
         page.locator(".md-search-result__item").first.wait_for()
         results = page.locator(".md-search-result").inner_text()
@@ -394,7 +431,7 @@ def test_browser_plain_text_payload_runs_nothing_and_requests_nothing(payload_si
     assert page.locator("img[src*='evil.example'], [onerror]").count() == 0
     assert seen["dialogs"] == []
     assert [r for r in seen["requests"] if not r.startswith(payload_url)] == []
-    assert violations(page) == []
+    assert settled_violations(page) == []
 
 
 # -----------------------------------------------------------------------------
