@@ -228,6 +228,43 @@ def fixture_url(fixture_site):
     server.shutdown()
 
 
+# CSP violations in the browser: CSP_RECORDER (an init script) records them from
+# the first moment of every document (Playwright runs init scripts in workers
+# too, where there is no document); `settled_violations` returns all of them
+# once reported, instead of waiting a fixed time or for "networkidle": the
+# browser reports violations in order, so once a probe's own is in (a hidden
+# button with an inline handler, clicked and removed) every earlier one is in
+# window.__csp too; the probe's is taken out.
+CSP_RECORDER = """
+if (typeof document !== "undefined") {
+  window.__csp = [];
+  document.addEventListener("securitypolicyviolation", function (e) {
+    window.__csp.push(e.violatedDirective + " " + e.blockedURI);
+  });
+}
+"""
+SETTLED_VIOLATIONS = """() => new Promise((resolve, reject) => {
+  const probe = document.createElement("button");
+  probe.hidden = true;
+  document.body.append(probe);
+  document.addEventListener("securitypolicyviolation", function seen(event) {
+    if (event.target !== probe) return;
+    document.removeEventListener("securitypolicyviolation", seen);
+    probe.remove();
+    window.__csp.pop();
+    resolve(window.__csp.slice());
+  });
+  setTimeout(() => reject(new Error("the probe's own violation was never reported")), 10000);
+  probe.setAttribute("onclick", "void 0");
+  probe.click();
+})"""
+
+
+def settled_violations(page) -> list[str]:
+    """Every CSP violation of `page` so far (CSP_RECORDER must be installed)."""
+    return page.evaluate(SETTLED_VIOLATIONS)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless system Chromium (no browser download: there is no internet)."""
@@ -267,7 +304,7 @@ def layer_of(item: pytest.Item) -> str:
     names = set(getattr(item, "fixturenames", ()))
     if names & BROWSER_FIXTURES:
         return "browser"
-    if names & BUILD_FIXTURES or any(n.endswith("_site") or n.startswith("built") for n in names):
+    if names & BUILD_FIXTURES or any(n.endswith(("_site", "_build")) or n.startswith("built") for n in names):
         return "build"
     return "unit"
 

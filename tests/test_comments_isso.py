@@ -19,7 +19,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import Project, article
+from conftest import CSP_RECORDER, Project, article, settled_violations
 from tools.isso_server import ISSO_BIN, IssoServer, approve_pending
 from tools.localsite import ROOT, SiteServer
 
@@ -94,29 +94,6 @@ def isso_site(tmp_path_factory):
         site.stop()
 
 
-VIOLATIONS = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
-"""
-# Every CSP violation of the page so far, once reported (instead of waiting for
-# network silence): the browser reports violations in order, so once a probe's
-# own is in (a hidden button with an inline handler, clicked and removed) every
-# earlier one is in window.__csp too; the probe's is taken out.
-SETTLED_VIOLATIONS = """() => new Promise((resolve, reject) => {
-  const probe = document.createElement("button");
-  probe.hidden = true;
-  document.body.append(probe);
-  document.addEventListener("securitypolicyviolation", function seen(event) {
-    if (event.target !== probe) return;
-    document.removeEventListener("securitypolicyviolation", seen);
-    probe.remove();
-    window.__csp.pop();
-    resolve(window.__csp.slice());
-  });
-  setTimeout(() => reject(new Error("the probe's own violation was never reported")), 10000);
-  probe.setAttribute("onclick", "void 0");
-  probe.click();
-})"""
 
 
 def is_thread(site: IssoSite):
@@ -181,7 +158,7 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
     #    reached in three Tab presses from the end of the text; then the German form.
     context = browser.new_context(locale="de-DE")
     page = context.new_page()
-    page.add_init_script(VIOLATIONS)
+    page.add_init_script(CSP_RECORDER)
     requests = record(page)
     page.goto(url)  # loaded: kn-comments-isso.js has run
     assert not [r for r in requests if r.startswith(site.origin)]
@@ -202,7 +179,7 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
     own = tuple(site.base + path for path in ("assets/favicon.svg", "sitemap.xml"))
     report_cost([r for r in requests[before:] if not r.startswith(own)])
     assert page.evaluate("document.activeElement.id") == "isso-thread"
-    assert page.evaluate(SETTLED_VIOLATIONS) == []
+    assert settled_violations(page) == []
     assert postbox.get_by_text("E-Mail (freiwillig, wird nie angezeigt)").is_visible()
     assert postbox.get_by_text("Name (freiwillig)").is_visible()
     assert postbox.locator("#isso-postbox-website").is_hidden()
@@ -210,7 +187,7 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
     write(postbox, "Danke für den Artikel! Wir haben genau das mit einem **Nachbarbetrieb** erlebt.",
           name="Erika Beispiel", email="erika@beispiel.example")
     page.get_by_text("Ihr Kommentar erscheint, sobald die Redaktion ihn gelesen und freigegeben hat.").wait_for()
-    assert page.evaluate(SETTLED_VIOLATIONS) == []  # posting needs nothing the policy forbids
+    assert settled_violations(page) == []  # posting needs nothing the policy forbids
     context.close()
     assert len(approve_pending(site.isso.url, ADMIN_PASSWORD)) == 1
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Project, article, serve
+from conftest import CSP_RECORDER, Project, article, serve, settled_violations
 
 pytestmark = pytest.mark.browser
 
@@ -49,42 +49,17 @@ Ein Absatz mit &lt;script&gt;{PWN}&lt;/script&gt; als Text und `<script>{PWN}</s
 def watch(page):
     """Executions, CSP violations, dialogs and every request and navigation."""
     seen = {"requests": [], "dialogs": [], "frames": []}
-    page.add_init_script("""
-if (typeof document !== "undefined") {
-  window.__csp = [];
-  document.addEventListener("securitypolicyviolation", function (e) {
-    window.__csp.push(e.violatedDirective + " " + e.blockedURI);
-  });
-}""")
+    page.add_init_script(CSP_RECORDER)
     page.on("request", lambda request: seen["requests"].append(request.url))
     page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
     page.on("framenavigated", lambda frame: seen["frames"].append(frame.url))
     return seen
 
 
-# Every CSP violation of the page so far, once reported (instead of waiting a
-# fixed time or for "networkidle"): the browser reports violations in order, so
-# once a probe's own is in (a hidden button with an inline handler, clicked and
-# removed) every earlier one is in window.__csp too; the probe's is taken out.
-SETTLED_VIOLATIONS = """() => new Promise((resolve, reject) => {
-  const probe = document.createElement("button");
-  probe.hidden = true;
-  document.body.append(probe);
-  document.addEventListener("securitypolicyviolation", function seen(event) {
-    if (event.target !== probe) return;
-    document.removeEventListener("securitypolicyviolation", seen);
-    probe.remove();
-    window.__csp.pop();
-    resolve(window.__csp.slice());
-  });
-  setTimeout(() => reject(new Error("the probe's own violation was never reported")), 10000);
-  probe.setAttribute("onclick", "void 0");
-  probe.click();
-})"""
 
 
 def violations(page) -> list[str]:
-    return page.evaluate(SETTLED_VIOLATIONS)
+    return settled_violations(page)
 
 
 @pytest.fixture(scope="module")

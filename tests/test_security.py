@@ -12,21 +12,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import Project, article, serve
+from conftest import CSP_RECORDER, Project, article, serve, settled_violations
 from kn.publish.search import index_pages
 
 SERIES = "kooperation-netzwerke"
 ENTITY_RE = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
-# Records CSP violations from the first moment of every document (Playwright
-# runs init scripts in workers too, where there is no document).
-VIOLATIONS = """
-if (typeof document !== "undefined") {
-  window.__csp = [];
-  document.addEventListener("securitypolicyviolation", function (e) {
-    window.__csp.push(e.violatedDirective + " " + e.blockedURI);
-  });
-}
-"""
 PRINT_STUB = """
 if (typeof window !== "undefined") {
   window.print = function () { window.__printed = (window.__printed || 0) + 1; };
@@ -128,7 +118,7 @@ def test_tag_page_with_ampersand_is_escaped_once(site):
 def watch(page):
     """Record violations, requests and dialogs of a browser page."""
     seen = {"requests": [], "dialogs": []}
-    page.add_init_script(VIOLATIONS)
+    page.add_init_script(CSP_RECORDER)
     page.on("request", lambda request: seen["requests"].append(request.url))
     page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
     return seen
@@ -142,31 +132,6 @@ def search(page, query: str) -> None:
 
 def violations(page) -> list[str]:
     return page.evaluate("window.__csp")
-
-
-# Every CSP violation of the page so far, once reported (instead of waiting a
-# fixed time or for "networkidle"): the browser reports violations in order, so
-# once a probe's own is in (a hidden button with an inline handler, clicked and
-# removed) every earlier one is in window.__csp too; the probe's is taken out.
-SETTLED_VIOLATIONS = """() => new Promise((resolve, reject) => {
-  const probe = document.createElement("button");
-  probe.hidden = true;
-  document.body.append(probe);
-  document.addEventListener("securitypolicyviolation", function seen(event) {
-    if (event.target !== probe) return;
-    document.removeEventListener("securitypolicyviolation", seen);
-    probe.remove();
-    window.__csp.pop();
-    resolve(window.__csp.slice());
-  });
-  setTimeout(() => reject(new Error("the probe's own violation was never reported")), 10000);
-  probe.setAttribute("onclick", "void 0");
-  probe.click();
-})"""
-
-
-def settled_violations(page) -> list[str]:
-    return page.evaluate(SETTLED_VIOLATIONS)
 
 
 def test_browser_no_violation_on_any_page(site, site_url, browser_page):

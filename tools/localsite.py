@@ -307,7 +307,8 @@ class SiteServer:
         handler = functools.partial(QuietHandler, directory=str(site_dir))
         self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll: `shutdown` waits for the loop to notice (0.5 s by default, at every test's end).
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def start(self) -> SiteServer:
         self.thread.start()
