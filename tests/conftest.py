@@ -206,6 +206,22 @@ def assert_fails(result: subprocess.CompletedProcess, *needles: str) -> str:
     return output
 
 
+def problem_lines(output: str, src: str, marker: str = "Fehler in ") -> str:
+    """The lines of a failed build's output about one file (`marker` before
+    its quoted name; "" for every line that names it)."""
+    return "\n".join(line for line in output.splitlines() if f"{marker}'{src}'" in line)
+
+
+def assert_problem_of(result: subprocess.CompletedProcess, src: str, *needles: str, marker: str = "Fehler in ") -> str:
+    """The build failed, and its lines about `src` name every needle: one
+    failing build can check several bad files, each test its own."""
+    output = assert_fails(result, f"{marker}'{src}'")
+    lines = problem_lines(output, src, marker)
+    for needle in needles:
+        assert needle in lines, f"{needle!r} not in the lines about {src}:\n{output}"
+    return output
+
+
 # -----------------------------------------------------------------------------
 # Real browser: the system Chromium driven by Playwright, pages served on 127.0.0.1
 # (tools/localsite.py: the static server and the Chromium flags)
@@ -285,6 +301,20 @@ def browser_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def as_new(page, base_url: str):
+    """A page reused by several tests (a new context and page cost more than a
+    page load), as a new context's: no cookies, nothing stored (ticks, consent)
+    on the site at `base_url`, no routes, online, screen media. Each test then
+    loads its own URL, a new document."""
+    page.unroute_all(behavior="ignoreErrors")
+    page.context.set_offline(False)
+    page.context.clear_cookies()
+    if page.url.startswith(base_url):
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    page.emulate_media(media="null")
+    return page
 
 
 # -----------------------------------------------------------------------------

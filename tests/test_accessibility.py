@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import DOCS, Project, serve
+from conftest import DOCS, Project, as_new, serve
 
 TODAY = "2026-11-27"  # fixed, so that the open article stays open
 CHECKLIST = "checklisten/erstgespraech/"
@@ -132,11 +132,7 @@ def _keyboard_page(browser):
 def keyboard_page(_keyboard_page, a11y_url):
     """One page reused by the keyboard tests of the checklist: before each,
     nothing stored (ticks), as in a new context; each test loads its URL."""
-    page = _keyboard_page
-    page.context.clear_cookies()
-    if page.url.startswith(a11y_url):
-        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-    return page
+    return as_new(_keyboard_page, a11y_url)
 
 
 def test_keyboard_reaches_checklist_controls_with_visible_focus(keyboard_page, a11y_url):

@@ -19,6 +19,8 @@ from collections import Counter
 import pytest
 from test_accessibility import luminance
 
+from conftest import as_new
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 PAGES = ["checklisten/partner-pruefen/", "kooperation-netzwerke/passende-partner-finden/"]
@@ -130,9 +132,8 @@ def target_page(browser, site_url):
         key = f"{viewport['width']}x{viewport['height']}"
         if key not in pages:
             pages[key] = browser.new_context(viewport=viewport).new_page()
-        elif pages[key].url.startswith(site_url):
-            pages[key].evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-        return pages[key]
+            return pages[key]
+        return as_new(pages[key], site_url)
 
     yield get
     for page in pages.values():

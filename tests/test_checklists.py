@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from conftest import CHECKLISTS, DOCS, Project, article, assert_fails, checklist_includes
+from conftest import CHECKLISTS, DOCS, Project, article, assert_problem_of, checklist_includes
 from kn.read import checklists
 
 
@@ -125,14 +125,6 @@ def bad_includes_site(tmp_path_factory):
     project.write("docs/kooperation-netzwerke/fremd.md", article().replace("Ein Absatz mit Text.", '--8<-- "../mkdocs.yml"\n'))
     project.write("docs/checklisten/falsch.md", "# Nur eine Überschrift\n\n- [ ] Punkt\n")
     return project.build()
-
-
-def assert_problem_of(result, src: str, *needles: str) -> None:
-    """The build failed, and its lines about `src` name every needle."""
-    output = assert_fails(result, f"Fehler in '{src}'")
-    lines = "\n".join(line for line in output.splitlines() if f"Fehler in '{src}'" in line)
-    for needle in needles:
-        assert needle in lines, f"{needle!r} not in the lines about {src}:\n{output}"
 
 
 def test_missing_checklist_fails_naming_both_files(bad_includes_site):

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import ARTICLES, ROOT, Project, Site, article, article_url, assert_fails, build
+from conftest import ARTICLES, ROOT, Project, Site, article, article_url, assert_fails, assert_problem_of, build
 from kn import schema
 from tools.localsite import shared_drawn
 
@@ -112,14 +112,6 @@ def bad_front_matter_site(tmp_path_factory):
     project.write(f"docs/{BAD_DRAFT}", article(draft="true", tags="[Netzwerkk]", authors="[niemand]").replace(
         "Ein Absatz mit Text.", 'Text.\n\n--8<-- "checklisten/fehlt.md"\n'))
     return project.build()
-
-
-def assert_problem_of(result: subprocess.CompletedProcess, src: str, *needles: str) -> None:
-    """The build failed, and the problem lines about `src` name every needle."""
-    output = assert_fails(result, f"Fehler in '{src}'")
-    lines = "\n".join(line for line in output.splitlines() if f"Fehler in '{src}'" in line)
-    for needle in needles:
-        assert needle in lines, f"{needle!r} not in the lines about {src}:\n{output}"
 
 
 @pytest.mark.parametrize("case_id, needles", [(case_id, needles) for case_id, (_f, needles) in zip(BAD_IDS, BAD_FIELDS, strict=True)],

@@ -14,7 +14,7 @@ import feedparser
 import pytest
 from test_comments import foreign
 
-from conftest import Project, article, assert_fails
+from conftest import Project, article, assert_fails, assert_problem_of, problem_lines
 from kn import schema
 from kn.markdown import embeds, typography
 
@@ -389,20 +389,6 @@ Ein [einfacher Link](https://example.com/erlaubt) ist in Ordnung.
 # The failing builds of this module (defined here, after the texts they use)
 
 
-def problem_lines(output: str, src: str) -> str:
-    """The lines of a failed build's output about one file."""
-    return "\n".join(line for line in output.splitlines() if f"'{src}'" in line)
-
-
-def assert_problem_of(result, src: str, *needles: str) -> str:
-    """The build failed, and its lines about `src` name every needle."""
-    output = assert_fails(result, f"'{src}'")
-    lines = problem_lines(output, src)
-    for needle in needles:
-        assert needle in lines, f"{needle!r} not in the lines about {src}:\n{output}"
-    return output
-
-
 SECOND_H1 = article("Zwei Titel") + "\n# Noch ein Titel\n\nText.\n"
 EMBEDDED = article("Eingebettet").replace("Ein Absatz mit Text.\n", PASTED)
 NO_VIDEO = article("Kein Video") + "\n[Film](https://example.com/film){ .video }\n"
@@ -590,7 +576,7 @@ def test_tags_differing_in_case_report_the_collision_only(bad_articles_site):
     result, _built = bad_articles_site
     output = assert_problem_of(result, "data/tags.yml", "Fehler in 'data/tags.yml', Feld 'lernos'", "'tags/lernos/'")
     assert "verdeckt" not in output
-    assert not problem_lines(output, f"{SERIES}/gross.md") and not problem_lines(output, f"{SERIES}/klein.md")
+    assert not problem_lines(output, f"{SERIES}/gross.md", "") and not problem_lines(output, f"{SERIES}/klein.md", "")
 
 
 def test_unknown_tags_suggest_only_close_matches_and_list_the_vocabulary_once(bad_articles_site):

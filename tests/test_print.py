@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import CHECKLISTS, checklist_includes, require_tool, serve
+from conftest import CHECKLISTS, as_new, checklist_includes, require_tool, serve
 
 A4_POINTS = (595.3, 841.9)
 # Texts of the header, navigation, search, footer and buttons: never on paper.
@@ -145,16 +145,6 @@ def _reader_pages(browser, site_url):
     yield pages
     for page in pages.values():
         page.context.close()
-
-
-def as_new(page, site_url: str):
-    """The page as a new context's: nothing stored (ticks, consent), screen media;
-    each test then loads its own URL, a new document."""
-    page.context.clear_cookies()
-    if page.url.startswith(site_url):
-        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-    page.emulate_media(media="null")
-    return page
 
 
 @pytest.fixture

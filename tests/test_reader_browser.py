@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import as_new
 from tests.reader_fixtures import build_project, fixture_project
 from tools.localsite import serve
 
@@ -67,13 +68,7 @@ def page_for(_pages, reader_url):
     routes of an earlier test, nothing stored."""
 
     def get(width: int):
-        page = _pages(width)
-        page.unroute_all(behavior="ignoreErrors")
-        page.context.set_offline(False)
-        page.context.clear_cookies()
-        if page.url.startswith(reader_url):
-            page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-        return page
+        return as_new(_pages(width), reader_url)
 
     return get
 

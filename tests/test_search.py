@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import Project, article
+from conftest import Project, article, as_new
 from kn import registry
 from kn.publish.search import EXCLUDE, SearchEntry, entry_for, for_index, index_pages
 
@@ -194,11 +194,7 @@ def _search_page(browser):
 def search_page(_search_page, fixture_url):
     """One page (default size) reused by the tests that only type and read: before
     each, nothing stored, as in a new context; each test loads its own URL."""
-    page = _search_page
-    page.context.clear_cookies()
-    if page.url.startswith(fixture_url):
-        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-    return page
+    return as_new(_search_page, fixture_url)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from conftest import ARTICLES, DEMO, Project, article, article_url, assert_fails
+from conftest import ARTICLES, DEMO, Project, article, article_url, assert_fails, assert_problem_of
 from kn.publish.search import index_pages
 from kn.schema import (
     closest_tags,
@@ -338,15 +338,6 @@ def bad_tags_site(tmp_path_factory):
     project.write("data/tags.yml", project.read("data/tags.yml") + "Groesse und Wachstum: Doppelt gemoppelt.\n")
     project.write("docs/tags/netzwerken.md", "# Von Hand\n")
     return project.build()
-
-
-def assert_problem_of(result, src: str, *needles: str) -> str:
-    """The build failed, and its lines about `src` name every needle."""
-    output = assert_fails(result, f"Fehler in '{src}'")
-    lines = "\n".join(line for line in output.splitlines() if f"Fehler in '{src}'" in line)
-    for needle in needles:
-        assert needle in lines, f"{needle!r} not in the lines about {src}:\n{output}"
-    return output
 
 
 @pytest.mark.build
