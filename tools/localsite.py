@@ -258,6 +258,21 @@ def keep_drawn(project: Path, store: Path) -> None:
             os.replace(temporary, dest)
 
 
+_GZIPPED: dict[tuple[str, int, int], bytes] = {}  # (path, mtime, size) -> compressed
+
+
+def _gzipped(path: Path) -> bytes:
+    """A file's bytes compressed with gzip, once per version of the file (every
+    page load asks for the same stylesheets and scripts)."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _GZIPPED:
+        if len(_GZIPPED) > 2000:
+            _GZIPPED.clear()
+        _GZIPPED[key] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+    return _GZIPPED[key]
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Static files without log lines, text compressed with gzip on request."""
 
@@ -272,7 +287,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (accepts_gzip and path.is_file() and ctype.startswith(GZIP_TYPES)):
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        body = _gzipped(path)
         self.send_response(200)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Encoding", "gzip")
