@@ -8,8 +8,9 @@ site or from files they write themselves. The owner's content is checked by
 
 Layers (pytest.ini): `unit` (pure functions, no build), `build` (runs a build),
 `browser` (Chromium). A test without a marker gets one from the fixtures it
-uses: browser/browser_page/site_url/fixture_url -> browser, site/project/
-fixture_site/... -> build, else unit."""
+uses: browser/browser_page/module_page/site_url/fixture_url -> browser,
+site/project/fixture_site/..._site/..._build -> build, else unit; a unit test
+that builds fails."""
 
 from __future__ import annotations
 
@@ -303,6 +304,15 @@ def browser_page(browser):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def module_page(browser):
+    """One page, in a context of its own, for the tests of one module that
+    reuse it (each resets it with `as_new` first)."""
+    page = browser.new_context().new_page()
+    yield page
+    page.context.close()
+
+
 def as_new(page, base_url: str):
     """A page reused by several tests (a new context and page cost more than a
     page load), as a new context's: no cookies, nothing stored (ticks, consent)
@@ -322,7 +332,7 @@ def as_new(page, base_url: str):
 # -----------------------------------------------------------------------------
 
 LAYERS = ("unit", "build", "browser")
-BROWSER_FIXTURES = {"browser", "browser_page", "site_url", "fixture_url"}
+BROWSER_FIXTURES = {"browser", "browser_page", "module_page", "site_url", "fixture_url"}
 BUILD_FIXTURES = {"site", "project", "fixture_site", "two_series", "tag_site", "imported", "built"}
 
 

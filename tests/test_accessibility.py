@@ -121,18 +121,11 @@ def round_trip(seen: list[dict]) -> bool:
     return len(seen) > 1 and seen[-1]["first"]
 
 
-@pytest.fixture(scope="module")
-def _keyboard_page(browser):
-    page = browser.new_context().new_page()
-    yield page
-    page.context.close()
-
-
 @pytest.fixture
-def keyboard_page(_keyboard_page, a11y_url):
+def keyboard_page(module_page, a11y_url):
     """One page reused by the keyboard tests of the checklist: before each,
     nothing stored (ticks), as in a new context; each test loads its URL."""
-    return as_new(_keyboard_page, a11y_url)
+    return as_new(module_page, a11y_url)
 
 
 def test_keyboard_reaches_checklist_controls_with_visible_focus(keyboard_page, a11y_url):

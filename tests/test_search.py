@@ -183,18 +183,11 @@ def search(page, query: str) -> list[str]:
     return page.locator("a.md-search-result__link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
 
-@pytest.fixture(scope="module")
-def _search_page(browser):
-    page = browser.new_context().new_page()
-    yield page
-    page.context.close()
-
-
 @pytest.fixture
-def search_page(_search_page, fixture_url):
+def search_page(module_page, fixture_url):
     """One page (default size) reused by the tests that only type and read: before
     each, nothing stored, as in a new context; each test loads its own URL."""
-    return as_new(_search_page, fixture_url)
+    return as_new(module_page, fixture_url)
 
 
 @pytest.fixture

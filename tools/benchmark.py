@@ -222,10 +222,8 @@ def plain_config(project: Path) -> Path:
     # plain Material site searches with Material's plugin, as this site did
     # when the target of 1.15 was measured (November 2026): the plain build
     # has that plugin, so both builds make a search index.
-    assert "plugins: []" in kept, "mkdocs.yml: 'plugins: []' not found"
-    kept[kept.index("plugins: []"):kept.index("plugins: []") + 1] = MATERIAL_SEARCH.rstrip("\n").splitlines()
     config = project / "mkdocs-ohne-hooks.yml"
-    config.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    config.write_text(with_material_search("\n".join(kept) + "\n"), encoding="utf-8")
     return config
 
 
@@ -256,6 +254,12 @@ def build(config: Path, out: Path, *, strict: bool) -> tuple[float, float]:
 # -----------------------------------------------------------------------------
 
 
+def with_material_search(config_text: str) -> str:
+    """mkdocs.yml's text with Material's search plugin in place of `plugins: []`."""
+    assert "plugins: []\n" in config_text, "mkdocs.yml: 'plugins: []' not found"
+    return config_text.replace("plugins: []\n", MATERIAL_SEARCH)
+
+
 def material_search_project(project: Path, target: Path) -> Path:
     """A copy of `project` that searches with Material's plugin and templates:
     no hooks/kn/publish/search.py, no kn-search.js, no overrides of search and header."""
@@ -264,8 +268,7 @@ def material_search_project(project: Path, target: Path) -> Path:
     lines = [line for line in config.read_text(encoding="utf-8").splitlines() if line.strip() != "- assets/kn-search.js"]
     entry = entry_without(target, "ohne_suche", "kn.publish.search", ("on_page_context", "on_post_build"))
     text = ("\n".join(lines) + "\n").replace("  - hooks/main.py\n", entry)
-    assert "plugins: []\n" in text, "mkdocs.yml: 'plugins: []' not found"
-    config.write_text(text.replace("plugins: []\n", MATERIAL_SEARCH), encoding="utf-8")
+    config.write_text(with_material_search(text), encoding="utf-8")
     for partial in ("search.html", "header.html"):
         (target / "overrides" / "partials" / partial).unlink(missing_ok=True)
     return config

@@ -7,11 +7,13 @@ there is one static server and one list of Chromium flags.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import gzip
 import http.server
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -157,8 +159,6 @@ class BuildServer:
         self._lock = threading.Lock()
 
     def run(self, args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
-        import json
-
         request = json.dumps({"args": args, "cwd": str(cwd), "env": env, "timeout": timeout})
         with self._lock:
             if self._process is None or self._process.poll() is not None:
@@ -196,8 +196,6 @@ def use_build_server() -> None:
     for the tests, which build many small sites. Ends with this process."""
     global _build_server
     if _build_server is None:
-        import atexit
-
         _build_server = BuildServer()
         atexit.register(_build_server.close)
 
