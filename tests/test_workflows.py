@@ -118,4 +118,4 @@ def test_pull_requests_get_no_secret_and_a_preview():
 
 def test_deploy_keeps_the_social_images_and_checklist_pdf_caches():
     caches = [s for s in steps(load(WORKFLOWS / "deploy.yml")) if s.get("uses", "").startswith("actions/cache@")]
-    assert [c["with"]["path"] for c in caches] == [".cache/social-images/", ".cache/checklist-pdfs/"]
+    assert [c["with"]["path"] for c in caches] == [".cache/social-images/", ".cache/checklist-pdfs/", ".cache/search/"]

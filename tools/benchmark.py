@@ -9,8 +9,10 @@ out as `nav:` and Material's own search plugin in place of ours), several runs
 each, and prints the median times, their ratio and the size of one article
 page in the normal site and in the large site. The measured builds find the
 social preview images in their cache (`.cache/social-images/`, filled by the
-warm-up), as a deploy with a restored cache does; one more build after
-emptying the cache is reported separately (cold cache: every image drawn).
+warm-up) and the search index of the last build (`.cache/search/`), as a
+deploy with a restored cache does. Reported separately: one build after one
+article changed (the search index is made anew), and one after emptying the
+image cache (every image drawn).
 Then a site with 50 more checklists is built with an empty and with a full
 cache of checklist PDFs (`.cache/checklist-pdfs/`, hooks/kn/publish/checklist_pdf.py).
 
@@ -424,6 +426,13 @@ def main() -> None:
         pages = {name: sum(1 for _ in (tmp / f"out-{name}").rglob("index.html")) for name in ("hooks", "plain")}
         print(f"Seiten: mit Hooks {pages['hooks']} (mit den erzeugten: weitere Seiten der Listen, Themen, Archiv), "
               f"ohne Hooks {pages['plain']}")
+        # One article changed (as after an author's pull request): its page and the
+        # lists that show it are new, so the search index is made anew (Pagefind).
+        changed = large / "docs" / folders[-1] / "artikel-01.md"
+        changed.write_text(changed.read_text(encoding="utf-8") + "\nEin neuer Absatz zum Schluss.\n", encoding="utf-8")
+        edited, edited_cpu = build(with_hooks, tmp / "out-hooks", strict=True)
+        print(f"Ein Artikel geändert (Suchindex neu gemacht, Pagefind auf dem zweiten Kern): {edited:.2f} s "
+              f"(CPU {edited_cpu:.2f} s, Verhältnis {edited / statistics.median(wall['plain']):.2f} zum Build ohne Hooks)")
         shutil.rmtree(large / ".cache" / "social-images", ignore_errors=True)
         cold, cold_cpu = build(with_hooks, tmp / "out-hooks", strict=True)
         print(f"Kalter Zwischenspeicher (alle {len(list((tmp / 'out-hooks' / 'assets' / 'vorschau').rglob('*.png')))} "

@@ -53,4 +53,5 @@ CACHE = ".cache"
 PDF_CACHE = ".cache/checklist-pdfs"
 SOCIAL_CACHE = ".cache/social-images"
 ISSO_CACHE = ".cache/isso"
+SEARCH_CACHE = ".cache/search"  # the last build's search index (hooks/kn/publish/search.py)
 TEMPLATE_CACHE = ".cache/templates"  # compiled Jinja templates (hooks/kn/render/templates.py)

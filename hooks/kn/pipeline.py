@@ -38,7 +38,7 @@ from kn.derive import listings, reader, related, tags
 from kn.markdown import embeds
 from kn.publish import checklist_pdf, preview, redirects, search
 from kn.read import articles, checklists, comments
-from kn.render import feed_content, share, social, structured_data, templates
+from kn.render import feed_content, navigation, share, social, structured_data, templates
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -162,6 +162,7 @@ def listings_and_templates(env: Environment, config: MkDocsConfig, files: Files)
         listings.on_env,  # further pages and the archive
         embeds.on_env,
         checklist_pdf.on_env,
+        navigation.on_env,  # the navigation of the pages outside it, rendered once
         comments.on_env,  # what the comment clients store, for every page's revoke
     ), config=config, files=files)
 

@@ -238,6 +238,9 @@ class Cache:
     # --- hooks/kn/render/feed_content.py: each article's full text for the feeds
     feed_html: dict[str, str] = field(default_factory=dict)  # src_uri -> HTML
     feed_uris: frozenset[str] | None = None  # the articles some feed shows (hooks/kn/derive/reader.py in_feeds)
+    # --- hooks/kn/render/navigation.py: the navigation of the pages outside it, rendered once
+    navigation: str | None = None  # Material's navigation with marked addresses ("": render it per page)
+    nav_pages: frozenset[int] | None = None  # id() of each page in the navigation
     # --- hooks/kn/publish/search.py: Pagefind's service, fed each written page
     search_index: Any = None  # search.Indexer, made with the first page
     # --- hooks/kn/publish/redirects.py: the pages redirects point to, for their titles

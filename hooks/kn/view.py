@@ -20,7 +20,9 @@ all of them listed here:
   absolute address, for sitemap.xml; hooks/kn/publish/checklist_pdf.py),
   `kn_consent_storage` and `kn_consent_cookies` (what every comment
   provider's client keeps in the browser, for revoking consent in
-  fragments/kn/head.html; hooks/kn/read/comments.py);
+  fragments/kn/head.html; hooks/kn/read/comments.py), `kn_navigation` (the
+  site navigation for a page outside it, rendered once per build, for
+  partials/nav.html; hooks/kn/render/navigation.py);
 - filters (hooks/kn/registry.py `install_filters`): `datum_de` (a date in
   German), `kn_moment` (a date or datetime as an aware datetime, for
   comparing), `kn_nbsp` (no-break spaces in template texts, „§ 5“),

@@ -27,8 +27,10 @@ from __future__ import annotations
 import base64
 import contextlib
 import gzip
+import hashlib
 import json
 import logging
+import os
 import queue
 import shutil
 import subprocess
@@ -40,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from kn import registry, view
+from kn import names, registry, view
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -72,6 +74,8 @@ EXCLUDE = (
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
           "wasm.unknown.pagefind")  # every page is German: the build-wide fallback is never loaded
+ENTRY_FILE = "pagefind-entry.json"  # the last file a complete bundle needs
+LAST_BUILD = "last-build.json"  # in the cache: the pages of the last build's index
 FRAGMENT_SIGNATURE = b"pagefind_dcd"  # the start of every decompressed fragment
 TIMEOUT = 600  # seconds; 1000 articles take a few
 
@@ -95,7 +99,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None
     if "data-pagefind-body" in output:
         indexer = registry.SITE.cache.search_index
         if indexer is None:
-            indexer = registry.SITE.cache.search_index = Indexer()
+            indexer = registry.SITE.cache.search_index = Indexer(cache_dir(config), sources_digest(config))
         indexer.add(page.file.dest_uri, output)
     return None
 
@@ -109,10 +113,15 @@ def on_build_error(*, error: Exception) -> None:
 def on_post_build(*, config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     begin = time.perf_counter()
-    indexer = registry.SITE.cache.search_index or Indexer()
+    indexer = registry.SITE.cache.search_index or Indexer(cache_dir(config), sources_digest(config))
     registry.SITE.cache.search_index = None
     pages = indexer.write(site_dir / BUNDLE)
-    log.info("Suchindex (Pagefind): %s Seiten, geschrieben in %.1f s", pages, time.perf_counter() - begin)
+    source = "aus dem Zwischenspeicher" if indexer.from_cache else "geschrieben"
+    log.info("Suchindex (Pagefind): %s Seiten, %s in %.1f s", pages, source, time.perf_counter() - begin)
+
+
+def cache_dir(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).parent / names.SEARCH_CACHE
 
 
 # -----------------------------------------------------------------------------
@@ -147,12 +156,159 @@ def entry_for(site: registry.Site, src_uri: str, title: str) -> SearchEntry:
 
 
 class Indexer:
+    """The search index of one build, with the index of the last build in
+    `cache` (`.cache/search/`): `add` takes each finished page, `write`
+    writes the index into the site.
+
+    With the same sources as the last build (`sources`, a digest of what the
+    site is built from: `sources_digest`), each page is compared with the last
+    build's. As long as every page is the same (the same address and the same
+    text, in the same order), nothing is indexed: `write` copies the last
+    build's index (`from_cache`). The first page that differs starts
+    Pagefind's service (`Service`), which gets the pages before it and every
+    later one while MkDocs renders the next. With other sources the service
+    starts with the first page. `write` then writes the new index into the
+    site and into the cache, in place of the last one."""
+
+    def __init__(self, cache: Path, sources: str = "") -> None:
+        self._cache = cache
+        self._sources = sources
+        last_sources, self._last = _last_build(cache)
+        # Sources changed since the last build (or unknown): pages will differ, so
+        # the service starts with the first page, to read on a second core while
+        # MkDocs renders; the same sources: each page is first compared.
+        self._expect_change = not sources or sources != last_sources
+        self._pages: list[tuple[str, str]] = []  # (file path, text for the index) until the first change
+        self._digests: list[tuple[str, str]] = []
+        self._service: Service | None = None
+        self.from_cache = False
+
+    def add(self, path: str, html: str) -> None:
+        text = for_index(html)
+        entry = (path, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
+        position = len(self._digests)
+        self._digests.append(entry)
+        if self._service is None:
+            if not self._expect_change and position < len(self._last) and self._last[position] == entry:
+                self._pages.append((path, text))
+                return
+            self._start()
+        assert self._service is not None
+        self._service.add(path, text)
+
+    def write(self, bundle: Path) -> int:
+        """Write the index to `bundle` (emptied first); return the number of pages."""
+        shutil.rmtree(bundle, ignore_errors=True)
+        key = _key(self._digests)
+        kept = self._cache / key
+        if self._service is None and len(self._digests) == len(self._last) and (kept / ENTRY_FILE).is_file():
+            self._pages.clear()
+            shutil.copytree(kept, bundle, copy_function=_place)
+            self.from_cache = True
+            return len(self._digests)
+        if self._service is None:
+            self._start()
+        assert self._service is not None
+        try:
+            files = self._service.files()
+        finally:
+            self.close()
+        written = {path: content for path, content in files.items() if path not in UNUSED}
+        if ENTRY_FILE not in written or "pagefind.js" not in written:
+            raise PluginError("Suchindex: Pagefind ist fehlgeschlagen: es hat kein pagefind.js geschrieben.")
+        for path, content in written.items():
+            target = bundle / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        _keep(self._cache, key, bundle, self._digests, self._sources)
+        return len(self._digests)
+
+    def close(self) -> None:
+        """End the service, if one was started (after `write`, or for a build that failed)."""
+        if self._service is not None:
+            self._service.close()
+
+    def _start(self) -> None:
+        """The first change: the service indexes every page so far, then the rest."""
+        self._service = Service()
+        for path, text in self._pages:
+            self._service.add(path, text)
+        self._pages.clear()
+
+
+def _key(digests: list[tuple[str, str]]) -> str:
+    """One name for an index: of the pages it holds and of how Pagefind reads them."""
+    key = hashlib.blake2b(digest_size=16)
+    key.update(json.dumps([pagefind_version(), LANGUAGE, EXCLUDE, digests]).encode("utf-8"))
+    return key.hexdigest()
+
+
+def _last_build(cache: Path) -> tuple[str, list[tuple[str, str]]]:
+    """The last build's sources digest and the pages of its index, as (file
+    path, digest); ("", []) without one."""
+    try:
+        last = json.loads((cache / LAST_BUILD).read_text(encoding="utf-8"))
+        return str(last.get("sources", "")), [(str(path), str(digest)) for path, digest in last["pages"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return "", []
+
+
+def sources_digest(config: MkDocsConfig) -> str:
+    """A digest of what the site is built from: the configuration, docs/,
+    data/, overrides/ and hooks/ (names and contents). Only a hint for when to
+    start Pagefind (`Indexer`): whether the index is kept depends on the pages."""
+    root = Path(config.config_file_path).parent
+    digest = hashlib.blake2b(digest_size=16)
+    overrides = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+    code = {(root / "hooks").resolve(), Path(__file__).resolve().parents[2]}  # the site's hooks/ and the running `kn`
+    folders = (Path(config.docs_dir), root / names.DATA, *overrides, *sorted(code))
+    for path in [Path(config.config_file_path), *(p for folder in folders for p in sorted(folder.rglob("*")))]:
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode("utf-8", "surrogatepass"))
+            digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return digest.hexdigest()
+
+
+def _keep(cache: Path, key: str, bundle: Path, digests: list[tuple[str, str]], sources: str) -> None:
+    """Keep the index just written as the last build's, in place of any other.
+    A copy that cannot be kept (a read-only folder, a full disk) only means
+    that the next build indexes again."""
+    with contextlib.suppress(OSError):
+        cache.mkdir(parents=True, exist_ok=True)
+        staging = cache / f".{key}.{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(bundle, staging)
+        shutil.rmtree(cache / key, ignore_errors=True)
+        staging.rename(cache / key)
+        last = cache / f".{LAST_BUILD}.{os.getpid()}"
+        last.write_text(json.dumps({"key": key, "sources": sources, "pages": digests}), encoding="utf-8")
+        last.replace(cache / LAST_BUILD)
+        for path in cache.iterdir():
+            if path.name in (key, LAST_BUILD) or path.name.startswith("."):
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _place(source: str, target: str) -> None:
+    """A hard link to the cached file (a copy where links are impossible)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+class Service:
     """Pagefind's indexing service (`pagefind --service`, the protocol of its
     official Python and Node clients: base64-encoded JSON messages, each ended
-    by a comma) for one build. `add` hands a page to a thread that writes it
+    by a comma) for one index. `add` hands a page to a thread that writes it
     to the service and returns at once; another thread reads the answers;
-    `write` waits for every page and writes the index. (The `pagefind`
-    package's own client waits 0.1 s per answer.)"""
+    `files` waits for every page and returns the index's files, which we
+    write ourselves (the service's own WriteFiles may answer before its
+    files are on disk). (The `pagefind` package's own client waits 0.1 s per
+    answer.)"""
 
     def __init__(self) -> None:
         self._process = subprocess.Popen([executable(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -172,25 +328,17 @@ class Indexer:
         }}))
         self._index_id = answer["index_id"]
 
-    def add(self, path: str, html: str) -> None:
+    def add(self, path: str, text: str) -> None:
         self._pages.append(self._send({
-            "type": "AddFile", "index_id": self._index_id, "file_path": path, "url": None, "file_contents": for_index(html),
+            "type": "AddFile", "index_id": self._index_id, "file_path": path, "url": None, "file_contents": text,
         }))
 
-    def write(self, bundle: Path) -> int:
-        """Write the index to `bundle` (emptied first); return the number of pages."""
-        shutil.rmtree(bundle, ignore_errors=True)
-        try:
-            for message in self._pages:
-                self._wait(message)
-            self._wait(self._send({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle)}))
-        finally:
-            self.close()
-        if not (bundle / "pagefind.js").is_file():
-            raise PluginError("Suchindex: Pagefind ist fehlgeschlagen: es hat kein pagefind.js geschrieben.")
-        for name in UNUSED:
-            (bundle / name).unlink(missing_ok=True)
-        return len(self._pages)
+    def files(self) -> dict[str, bytes]:
+        """Every file of the index, by its path inside the bundle, once every page is indexed."""
+        for message in self._pages:
+            self._wait(message)
+        answer = self._wait(self._send({"type": "GetFiles", "index_id": self._index_id}))
+        return {str(file["path"]): base64.b64decode(file["content"]) for file in answer.get("files", ())}
 
     def close(self) -> None:
         """End the service (after `write`, or for a build that failed)."""
@@ -261,6 +409,16 @@ class Indexer:
         if answer.get("type") == "Error":
             raise PluginError(f"Suchindex: Pagefind ist fehlgeschlagen: {answer.get('message', '')}")
         return answer
+
+
+def pagefind_version() -> str:
+    """The version of Pagefind's binary: a new one indexes anew."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind-bin")
+    except PackageNotFoundError:
+        return "?"
 
 
 def executable() -> str:
