@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.exceptions import PluginError
 
 from kn import names, registry, view
+from kn.render.social import place  # a hard link to a cached file, as for the preview images
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -203,7 +204,7 @@ class Indexer:
         kept = self._cache / key
         if self._service is None and len(self._digests) == len(self._last) and (kept / ENTRY_FILE).is_file():
             self._pages.clear()
-            shutil.copytree(kept, bundle, copy_function=_place)
+            shutil.copytree(kept, bundle, copy_function=lambda source, target: place(Path(source), Path(target)))
             self.from_cache = True
             return len(self._digests)
         if self._service is None:
@@ -290,14 +291,6 @@ def _keep(cache: Path, key: str, bundle: Path, digests: list[tuple[str, str]], s
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
-
-
-def _place(source: str, target: str) -> None:
-    """A hard link to the cached file (a copy where links are impossible)."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 class Service:
