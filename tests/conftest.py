@@ -8,7 +8,7 @@ site or from files they write themselves. The owner's content is checked by
 
 Layers (pytest.ini): `unit` (pure functions, no build), `build` (runs a build),
 `browser` (Chromium). A test without a marker gets one from the fixtures it
-uses: browser/browser_page/module_page/site_url/fixture_url -> browser,
+uses: browser/tabs/browser_page/site_url/fixture_url -> browser,
 site/project/fixture_site/..._site/..._build -> build, else unit; a unit test
 that builds fails."""
 
@@ -28,6 +28,7 @@ from bs4 import BeautifulSoup
 # tools (`from tools import audit`) and the build code, the package `kn` (`from kn import registry`).
 from kn.read.articles import RESERVED
 from kn.schema import split_front_matter
+from tests.browsertab import Tabs
 from tools import localsite
 from tools.localsite import (
     CHROMIUM,
@@ -295,36 +296,20 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def tabs(browser):
+    """`tabs.page(**options)`: a page as in `browser.new_context(**options)`,
+    from one kept open for those options (tests/browsertab.py: a new page costs
+    as much as three page loads)."""
+    kept = Tabs(browser)
+    yield kept
+    kept.close()
+
+
 @pytest.fixture
-def browser_page(browser):
-    """A fresh browser context and page per test (empty localStorage)."""
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def module_page(browser):
-    """One page, in a context of its own, for the tests of one module that
-    reuse it (each resets it with `as_new` first)."""
-    page = browser.new_context().new_page()
-    yield page
-    page.context.close()
-
-
-def as_new(page, base_url: str):
-    """A page reused by several tests (a new context and page cost more than a
-    page load), as a new context's: no cookies, nothing stored (ticks, consent)
-    on the site at `base_url`, no routes, online, screen media. Each test then
-    loads its own URL, a new document."""
-    page.unroute_all(behavior="ignoreErrors")
-    page.context.set_offline(False)
-    page.context.clear_cookies()
-    if page.url.startswith(base_url):
-        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-    page.emulate_media(media="null")
-    return page
+def browser_page(tabs):
+    """A page as in a new browser context (nothing stored, no handlers, no routes)."""
+    return tabs.page()
 
 
 # -----------------------------------------------------------------------------
@@ -332,7 +317,7 @@ def as_new(page, base_url: str):
 # -----------------------------------------------------------------------------
 
 LAYERS = ("unit", "build", "browser")
-BROWSER_FIXTURES = {"browser", "browser_page", "module_page", "site_url", "fixture_url"}
+BROWSER_FIXTURES = {"browser", "tabs", "browser_page", "site_url", "fixture_url"}
 BUILD_FIXTURES = {"site", "project", "fixture_site", "two_series", "tag_site", "imported", "built"}
 
 

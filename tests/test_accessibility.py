@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import DOCS, Project, as_new, serve
+from conftest import DOCS, Project, serve
 
 TODAY = "2026-11-27"  # fixed, so that the open article stays open
 CHECKLIST = "checklisten/erstgespraech/"
@@ -122,10 +122,9 @@ def round_trip(seen: list[dict]) -> bool:
 
 
 @pytest.fixture
-def keyboard_page(module_page, a11y_url):
-    """One page reused by the keyboard tests of the checklist: before each,
-    nothing stored (ticks), as in a new context; each test loads its URL."""
-    return as_new(module_page, a11y_url)
+def keyboard_page(browser_page):
+    """The page of the keyboard tests of the checklist: nothing stored (ticks)."""
+    return browser_page
 
 
 def test_keyboard_reaches_checklist_controls_with_visible_focus(keyboard_page, a11y_url):
@@ -233,21 +232,10 @@ def contrast(fg_text: str, layers: list[str]) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-@pytest.fixture(scope="module")
-def palette_page(browser):
-    """scheme -> a page in a context with that preferred colour scheme; each
-    test opens its own URL in it (the test only reads styles, changes nothing)."""
-    contexts, pages = [], {}
-
-    def get(scheme: str):
-        if scheme not in pages:
-            contexts.append(browser.new_context(color_scheme=scheme))
-            pages[scheme] = contexts[-1].new_page()
-        return pages[scheme]
-
-    yield get
-    for context in contexts:
-        context.close()
+@pytest.fixture
+def palette_page(tabs):
+    """scheme -> a page as in a context with that preferred colour scheme."""
+    return lambda scheme: tabs.page(color_scheme=scheme)
 
 
 @pytest.mark.browser

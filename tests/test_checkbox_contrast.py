@@ -19,8 +19,6 @@ from collections import Counter
 import pytest
 from test_accessibility import luminance
 
-from conftest import as_new
-
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 PAGES = ["checklisten/partner-pruefen/", "kooperation-netzwerke/passende-partner-finden/"]
@@ -74,30 +72,25 @@ SETTLED = """() => Promise.all(document.getAnimations()
 
 
 @pytest.fixture(scope="module")
-def boxes(browser, site_url):
+def boxes(tabs, site_url):
     """The measured boxes, by (scheme, url): {state: (unticked, ticked)}.
 
-    Each page is loaded once per palette (one page per palette, in a context with
+    Each page is loaded once per palette (in a page as in a new context with
     that preferred scheme; nothing is stored, the tick is set in the page only),
     and its two boxes are measured in every state in turn (`measure` moves the
     mouse away and drops the focus before each state); the tests below assert on
     these measurements."""
     measured: dict[tuple[str, str], dict[str, tuple[Box, Box]]] = {}
-    pages: dict[str, object] = {}
 
     def get(scheme: str, url: str) -> dict[str, tuple[Box, Box]]:
         if (scheme, url) not in measured:
-            if scheme not in pages:
-                pages[scheme] = browser.new_context(color_scheme=scheme, viewport=PHONE).new_page()
-            page = open_checklist(pages[scheme], site_url + url, scheme)
+            page = open_checklist(tabs.page(color_scheme=scheme, viewport=PHONE), site_url + url, scheme)
             measured[(scheme, url)] = {
                 state: (measure(page, UNTICKED, state), measure(page, TICKED, state)) for state in STATES
             }
         return measured[(scheme, url)]
 
-    yield get
-    for page in pages.values():
-        page.context.close()
+    return get
 
 
 @pytest.mark.browser
@@ -122,22 +115,10 @@ def test_ticked_box_shows_a_check_mark_not_only_a_colour(boxes, scheme, url):
     assert unticked.mark_ratio() == 0, f"{scheme} {url}: a mark in the unticked box"
 
 
-@pytest.fixture(scope="module")
-def target_page(browser, site_url):
-    """viewport -> a page of that size; before each use the ticks a previous
-    test stored there are cleared, so every test starts with none, as in a new context."""
-    pages: dict[str, object] = {}
-
-    def get(viewport: dict):
-        key = f"{viewport['width']}x{viewport['height']}"
-        if key not in pages:
-            pages[key] = browser.new_context(viewport=viewport).new_page()
-            return pages[key]
-        return as_new(pages[key], site_url)
-
-    yield get
-    for page in pages.values():
-        page.context.close()
+@pytest.fixture
+def target_page(tabs):
+    """viewport -> a page of that size, as in a new context (no ticks stored)."""
+    return lambda viewport: tabs.page(viewport=viewport)
 
 
 @pytest.mark.browser

@@ -571,17 +571,13 @@ def test_browser_blocked_giscus_shows_the_email_box(browser_page, fixture_url):
     assert fallback.get_by_role("link", name="redaktion@kooperation-netzwerke.example").get_attribute("href").startswith("mailto:")
 
 
-def test_browser_giscus_theme_follows_dark_palette(browser, fixture_url):
-    context = browser.new_context(color_scheme="dark")
-    page = context.new_page()
-    try:
-        record(page, fixture_url)
-        page.goto(fixture_url + f"{SERIES}/test-offen/")
-        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-        page.get_by_role("button", name="Kommentare laden").click()
-        assert page.locator("script[src='https://giscus.app/client.js']").get_attribute("data-theme") == "dark"
-    finally:
-        context.close()
+def test_browser_giscus_theme_follows_dark_palette(tabs, fixture_url):
+    page = tabs.page(color_scheme="dark")
+    record(page, fixture_url)
+    page.goto(fixture_url + f"{SERIES}/test-offen/")
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    page.get_by_role("button", name="Kommentare laden").click()
+    assert page.locator("script[src='https://giscus.app/client.js']").get_attribute("data-theme") == "dark"
 
 
 FRAME_STUB = """

@@ -150,14 +150,13 @@ def write(postbox, text: str, name: str | None = None, email: str | None = None)
 # -----------------------------------------------------------------------------
 
 
-def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
+def test_isso_thread_from_first_comment_to_static_archive(isso_site, tabs):
     site = isso_site
     url = site.base + OPEN + "/"
 
     # 1. A first reader, by keyboard: nothing from Isso before „Kommentare laden“,
     #    reached in three Tab presses from the end of the text; then the German form.
-    context = browser.new_context(locale="de-DE")
-    page = context.new_page()
+    page = tabs.page(locale="de-DE")
     page.add_init_script(CSP_RECORDER)
     requests = record(page)
     page.goto(url)  # loaded: kn-comments-isso.js has run
@@ -188,12 +187,10 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
           name="Erika Beispiel", email="erika@beispiel.example")
     page.get_by_text("Ihr Kommentar erscheint, sobald die Redaktion ihn gelesen und freigegeben hat.").wait_for()
     assert settled_violations(page) == []  # posting needs nothing the policy forbids
-    context.close()
     assert len(approve_pending(site.isso.url, ADMIN_PASSWORD)) == 1
 
     # 2. A second reader sees it, remembers the choice and answers.
-    context = browser.new_context(locale="de-DE")
-    page = context.new_page()
+    page = tabs.page(locale="de-DE")
     page.goto(url)
     page.get_by_label("Entscheidung merken").check()
     page.get_by_role("button", name="Kommentare laden").click()
@@ -204,17 +201,14 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
     write(first.locator(".isso-postbox"), "Dem kann ich nur zustimmen, uns ging es ähnlich.", name="Bernd Beispiel")
     page.get_by_text("Ihr Kommentar erscheint, sobald").wait_for()
     assert page.evaluate("localStorage.getItem('kn-isso-consent')") == "ja"
-    context.close()
     assert len(approve_pending(site.isso.url, ADMIN_PASSWORD)) == 1
 
     # 3. Anyone now sees both, the answer under the comment it answers.
-    context = browser.new_context(locale="de-DE")
-    page = context.new_page()
+    page = tabs.page(locale="de-DE")
     open_thread(page, url)
     reply = page.locator("#isso-root > .isso-comment .isso-follow-up .isso-comment")
     reply.get_by_text("Bernd Beispiel").wait_for()
     assert "uns ging es ähnlich" in reply.inner_text()
-    context.close()
 
     # 4. Closing: archive, twice; the second run changes nothing.
     site.close(OPEN)
@@ -240,14 +234,12 @@ def test_isso_thread_from_first_comment_to_static_archive(isso_site, browser):
     nested = top[0].select_one("ol.kn-comments__list--replies li.kn-comment")
     assert "Bernd Beispiel" in nested.get_text() and "Antwort an" in nested.get_text()
     assert "isso" not in str(built.page(f"{OPEN}/").select_one("head meta[http-equiv]"))
-    context = browser.new_context()
-    page = context.new_page()
+    page = tabs.page()
     requests = record(page)
     page.goto(url)  # loaded: every script of the page has run
     assert page.get_by_text(CLOSED_NOTICE).is_visible()
     assert page.get_by_text("Dem kann ich nur zustimmen").is_visible()
     assert not [r for r in requests if not r.startswith((site.base, "data:"))]
-    context.close()
 
 
 def post(site: IssoSite, thread: str, data: dict) -> dict:
@@ -260,7 +252,7 @@ def post(site: IssoSite, thread: str, data: dict) -> dict:
         return json.load(response)
 
 
-def test_hostile_comment_through_isso_ends_up_inert_in_the_archive(isso_site, browser):
+def test_hostile_comment_through_isso_ends_up_inert_in_the_archive(isso_site, tabs):
     site = isso_site
     thread = "/" + HOSTILE + "/"
     post(site, thread, {"text": EVIL_TEXT, "author": EVIL_AUTHOR, "email": "boese@beispiel.example",
@@ -280,13 +272,11 @@ def test_hostile_comment_through_isso_ends_up_inert_in_the_archive(isso_site, br
     assert not [tag for tag in comment.find_all(True) if any(name.startswith("on") for name in tag.attrs)]
     assert not [a for a in comment.find_all("a") if "javascript" in (a.get("href") or "").lower()]
     assert "Mallory" in comment.select_one(".kn-comment__author").get_text()
-    context = browser.new_context()
-    page = context.new_page()
+    page = tabs.page()
     page.goto(site.base + HOSTILE + "/")  # loaded: anything in the page would have run
     for link in page.locator(".kn-comment a:not([href])").all():  # the neutralised javascript: links
         link.click()
     assert page.evaluate("window.__knPwned === undefined")
-    context.close()
 
 
 def test_open_article_policy_allows_isso_only_for_script_and_api(isso_site):
@@ -296,10 +286,9 @@ def test_open_article_policy_allows_isso_only_for_script_and_api(isso_site):
     assert site.origin not in soup.select_one("meta[http-equiv]")["content"]
 
 
-def test_blocked_isso_shows_the_german_message_and_the_email_box(isso_site, browser):
+def test_blocked_isso_shows_the_german_message_and_the_email_box(isso_site, tabs):
     site = isso_site
-    context = browser.new_context()
-    page = context.new_page()
+    page = tabs.page()
     page.route(site.isso.url + "**", lambda route: route.abort("blockedbyclient"))
     page.goto(site.base + SERIES + "/isso-offen-zwei/")
     page.get_by_role("button", name="Kommentare laden").click()
@@ -311,26 +300,22 @@ def test_blocked_isso_shows_the_german_message_and_the_email_box(isso_site, brow
     assert href.startswith("mailto:redaktion@kooperation-netzwerke.example?subject=")
     assert urllib.parse.unquote(href.split("subject=", 1)[1]) == "Kommentar zu „Zweiter offener Artikel & <Test>“"
     assert "mit Ihrer Einwilligung" in message.inner_text()
-    context.close()
 
 
-def test_without_javascript_the_email_box_stands_in(isso_site, browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_the_email_box_stands_in(isso_site, tabs):
+    page = tabs.page(java_script_enabled=False)
     page.goto(isso_site.base + SERIES + "/isso-offen-zwei/")
     # Playwright's text and role locators skip <noscript>: read what the reader sees.
     text = page.locator(".kn-comments").inner_text()
     assert "Zum Lesen und Schreiben der Kommentare hier wird JavaScript benötigt." in text
     assert "Schreiben Sie der Redaktion eine E-Mail an redaktion@kooperation-netzwerke.example" in text
     assert page.locator(".kn-comments noscript a[href^='mailto:']").is_visible()
-    context.close()
 
 
-def test_revoking_forgets_consent_and_what_isso_kept(isso_site, browser):
+def test_revoking_forgets_consent_and_what_isso_kept(isso_site, tabs):
     site = isso_site
     url = site.base + SERIES + "/isso-offen-zwei/"
-    context = browser.new_context()
-    page = context.new_page()
+    page = tabs.page()
     page.goto(url)
     page.get_by_label("Entscheidung merken").check()
     page.get_by_role("button", name="Kommentare laden").click()
@@ -348,7 +333,6 @@ def test_revoking_forgets_consent_and_what_isso_kept(isso_site, browser):
     assert page.evaluate(stored) == [None, None, None]
     assert "isso-" not in page.evaluate("document.cookie")
     assert not [r for r in requests if r.startswith(site.origin)]
-    context.close()
 
 
 def test_archive_command_reports_bad_sources_in_german(isso_site, tmp_path):

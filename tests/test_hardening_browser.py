@@ -70,46 +70,42 @@ def allowed_site(tmp_path_factory):
     server.shutdown()
 
 
-def test_allowed_hostile_body_runs_nothing_and_goes_nowhere(allowed_site, browser):
+def test_allowed_hostile_body_runs_nothing_and_goes_nowhere(allowed_site, tabs):
     built, url = allowed_site
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        seen = watch(page)
-        page.route("https://evil.example/**", lambda route: route.abort())
-        # Each page once loaded (its scripts have run), its violations once reported.
-        for path in (f"{SERIES}/erlaubt/", "", f"{SERIES}/", "tags/"):
-            page.goto(url + path)
-            assert page.evaluate("window.__knPwned") is None, path
-            assert settled_violations(page) == [], path
-        # Normal use: open the details, hover the titled elements, jump to a heading.
-        page.goto(url + f"{SERIES}/erlaubt/")
-        page.locator(".kn-probe-details summary").click()
-        page.locator(".kn-probe").hover()
-        page.locator("abbr").hover()
-        page.locator("a[title]").first.hover()
-        page.goto(url + f"{SERIES}/erlaubt/#kn-probe-heading")
-        assert settled_violations(page) == []
-        assert page.evaluate("window.__knPwned") is None
-        # Aligned table cells keep their alignment without a style attribute.
-        align = page.evaluate("[...document.querySelectorAll('td[class^=kn-align]')].map(c => getComputedStyle(c).textAlign)")
-        assert align == ["left", "center", "right"]
-        assert seen["dialogs"] == []
-        assert [r for r in seen["requests"] if not r.startswith(url)] == []
-        assert [f for f in seen["frames"] if not f.startswith(url)] == []
-        # Positive control: the same page with a handler put in after the
-        # build; the listeners see the blocked attempt.
-        probe = built.path(f"{SERIES}/erlaubt/").read_text(encoding="utf-8")
-        (built.root / "kontrolle.html").write_text(
-            probe.replace("<article", f'<img src="data:," onerror="{PWN}"><article', 1), encoding="utf-8")
-        page.goto(url + "kontrolle.html")
-        assert page.evaluate("window.__knPwned") is None
-        assert any("script-src-attr" in v for v in settled_violations(page))
-    finally:
-        context.close()
+    page = tabs.page()
+    seen = watch(page)
+    page.route("https://evil.example/**", lambda route: route.abort())
+    # Each page once loaded (its scripts have run), its violations once reported.
+    for path in (f"{SERIES}/erlaubt/", "", f"{SERIES}/", "tags/"):
+        page.goto(url + path)
+        assert page.evaluate("window.__knPwned") is None, path
+        assert settled_violations(page) == [], path
+    # Normal use: open the details, hover the titled elements, jump to a heading.
+    page.goto(url + f"{SERIES}/erlaubt/")
+    page.locator(".kn-probe-details summary").click()
+    page.locator(".kn-probe").hover()
+    page.locator("abbr").hover()
+    page.locator("a[title]").first.hover()
+    page.goto(url + f"{SERIES}/erlaubt/#kn-probe-heading")
+    assert settled_violations(page) == []
+    assert page.evaluate("window.__knPwned") is None
+    # Aligned table cells keep their alignment without a style attribute.
+    align = page.evaluate("[...document.querySelectorAll('td[class^=kn-align]')].map(c => getComputedStyle(c).textAlign)")
+    assert align == ["left", "center", "right"]
+    assert seen["dialogs"] == []
+    assert [r for r in seen["requests"] if not r.startswith(url)] == []
+    assert [f for f in seen["frames"] if not f.startswith(url)] == []
+    # Positive control: the same page with a handler put in after the
+    # build; the listeners see the blocked attempt.
+    probe = built.path(f"{SERIES}/erlaubt/").read_text(encoding="utf-8")
+    (built.root / "kontrolle.html").write_text(
+        probe.replace("<article", f'<img src="data:," onerror="{PWN}"><article', 1), encoding="utf-8")
+    page.goto(url + "kontrolle.html")
+    assert page.evaluate("window.__knPwned") is None
+    assert any("script-src-attr" in v for v in settled_violations(page))
 
 
-def test_old_short_link_ignores_a_map_named_by_the_page_body(allowed_site, browser):
+def test_old_short_link_ignores_a_map_named_by_the_page_body(allowed_site, tabs):
     # Body HTML that named an element "currentScript" (the build refuses it;
     # here it is put into the built start page) must not choose the map.
     built, url = allowed_site
@@ -118,13 +114,9 @@ def test_old_short_link_ignores_a_map_named_by_the_page_body(allowed_site, brows
     clobber = ('<img name="currentScript" src="data:," data-map="https://evil.example/karte.json">'
                '<form name="querySelector"></form>')
     start.write_text(html.replace("<article", clobber + "<article", 1), encoding="utf-8")
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        seen = watch(page)
-        page.route("https://evil.example/**", lambda route: route.fulfill(json={"?p=12": "https://evil.example/falle"}))
-        page.goto(url + "?p=12")
-        page.wait_for_url(url + f"{SERIES}/erlaubt/", timeout=10_000)
-        assert [r for r in seen["requests"] if not r.startswith(url)] == []
-    finally:
-        context.close()
+    page = tabs.page()
+    seen = watch(page)
+    page.route("https://evil.example/**", lambda route: route.fulfill(json={"?p=12": "https://evil.example/falle"}))
+    page.goto(url + "?p=12")
+    page.wait_for_url(url + f"{SERIES}/erlaubt/", timeout=10_000)
+    assert [r for r in seen["requests"] if not r.startswith(url)] == []

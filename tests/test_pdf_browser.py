@@ -61,18 +61,14 @@ def test_fields_are_hidden_on_screen_and_legal_line_shown(checklist_page):
     assert page.locator(".kn-checklist__legal").is_visible()
 
 
-def test_download_button_delivers_the_pdf(browser, fixture_url, fixture_site):
-    context = browser.new_context(accept_downloads=True)
-    try:
-        page = context.new_page()
-        page.goto(f"{fixture_url}kooperation-netzwerke/mit-checkliste/")
-        with page.expect_download() as info:
-            page.locator("a.kn-checklist__pdf").click()
-        download = info.value
-        assert download.suggested_filename == "vertrag.pdf"
-        assert Path(download.path()).read_bytes() == (fixture_site.root / "checklisten/vertrag/vertrag.pdf").read_bytes()
-    finally:
-        context.close()
+def test_download_button_delivers_the_pdf(browser_page, fixture_url, fixture_site):
+    page = browser_page  # Playwright's contexts accept downloads (accept_downloads defaults to true)
+    page.goto(f"{fixture_url}kooperation-netzwerke/mit-checkliste/")
+    with page.expect_download() as info:
+        page.locator("a.kn-checklist__pdf").click()
+    download = info.value
+    assert download.suggested_filename == "vertrag.pdf"
+    assert Path(download.path()).read_bytes() == (fixture_site.root / "checklisten/vertrag/vertrag.pdf").read_bytes()
 
 
 def test_chromium_opens_the_pdf_in_its_viewer(browser_page, fixture_url):

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import CHECKLISTS, as_new, checklist_includes, require_tool, serve
+from conftest import CHECKLISTS, checklist_includes, require_tool, serve
 
 A4_POINTS = (595.3, 841.9)
 # Texts of the header, navigation, search, footer and buttons: never on paper.
@@ -67,25 +67,17 @@ def assert_a4(reader: PdfReader) -> None:
 
 
 @pytest.fixture(scope="module")
-def print_page(browser):
-    """The page that prints, in this module's own browser context, where nothing is ever ticked."""
-    page = browser.new_context().new_page()
-    yield page
-    page.context.close()
-
-
-@pytest.fixture(scope="module")
-def printed(print_page, site_url, tmp_path_factory):
+def printed(tabs, site_url, tmp_path_factory):
     """url -> (PDF, text of each of its pages): each page of the test site is printed
-    once (with print_page) and read by every test that checks that print."""
+    once (in a page as in a new context: nothing ticked) and read by every test
+    that checks that print."""
     folder = tmp_path_factory.mktemp("print")
-    page = print_page
     done: dict[str, tuple[PdfReader, list[str]]] = {}
 
     def get(url: str) -> tuple[PdfReader, list[str]]:
         if url not in done:
             path = folder / f"{len(done)}.pdf"
-            done[url] = print_pdf(page, site_url + url, path), page_texts(path)
+            done[url] = print_pdf(tabs.page(), site_url + url, path), page_texts(path)
         return done[url]
 
     return get
@@ -115,7 +107,7 @@ def test_checklist_print_has_title_and_source_but_no_site_chrome(site, printed, 
         assert not re.search(rf"(?<!\w){re.escape(chrome)}(?!\w)", text), chrome
 
 
-def test_checklist_with_18_items_still_prints_on_one_page(project, print_page, tmp_path):
+def test_checklist_with_18_items_still_prints_on_one_page(project, browser_page, tmp_path):
     items = [
         f"Punkt {n}: Prüfen Sie gründlich, ob Ihr möglicher Partner Zusagen verlässlich und pünktlich einhält."
         for n in range(1, 19)
@@ -126,7 +118,7 @@ def test_checklist_with_18_items_still_prints_on_one_page(project, print_page, t
     assert result.returncode == 0, result.stderr
     server, url = serve(built.root)
     try:
-        reader = print_pdf(print_page, f"{url}checklisten/sehr-lang/", tmp_path / "lang.pdf")
+        reader = print_pdf(browser_page, f"{url}checklisten/sehr-lang/", tmp_path / "lang.pdf")
     finally:
         server.shutdown()
     assert len(reader.pages) == 1
@@ -136,26 +128,17 @@ def test_checklist_with_18_items_still_prints_on_one_page(project, print_page, t
         assert normalise(item) in text
 
 
-@pytest.fixture(scope="module")
-def _reader_pages(browser, site_url):
-    """Two pages reused by the behaviour tests below: a plain one and one whose
-    window.print is PRINT_STUB (in every document and frame it loads)."""
-    pages = {"plain": browser.new_context().new_page(), "print stub": browser.new_context().new_page()}
-    pages["print stub"].add_init_script(PRINT_STUB)
-    yield pages
-    for page in pages.values():
-        page.context.close()
+@pytest.fixture
+def reader_page(browser_page):
+    return browser_page
 
 
 @pytest.fixture
-def reader_page(_reader_pages, site_url):
-    return as_new(_reader_pages["plain"], site_url)
-
-
-@pytest.fixture
-def stub_page(_reader_pages, site_url):
-    """A page whose window.print only counts its calls (window.__printCalls)."""
-    return as_new(_reader_pages["print stub"], site_url)
+def stub_page(browser_page):
+    """A page whose window.print only counts its calls (window.__printCalls),
+    in every document and frame it loads."""
+    browser_page.add_init_script(PRINT_STUB)
+    return browser_page
 
 
 # -----------------------------------------------------------------------------
@@ -258,19 +241,15 @@ def test_without_javascript_reset_is_hidden_and_print_links_to_checklist_page(si
         assert actions.select_one("a[data-kn-print]")["href"] == f"../../checklisten/{name}/?drucken"
 
 
-def test_without_javascript_boxes_tick_reset_is_invisible_and_print_opens_checklist_page(browser, site_url):
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
-        checklist = page.locator('[data-checklist="erstgespraech"]')
-        assert not checklist.locator("[data-kn-reset]").is_visible()
-        checklist.locator(".task-list-control").first.click()
-        assert checklist.locator("input[type=checkbox]").first.is_checked()
-        checklist.get_by_role("link", name="Checkliste drucken").click()
-        page.wait_for_url(f"{site_url}checklisten/erstgespraech/?drucken")
-    finally:
-        context.close()
+def test_without_javascript_boxes_tick_reset_is_invisible_and_print_opens_checklist_page(tabs, site_url):
+    page = tabs.page(java_script_enabled=False)
+    page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
+    checklist = page.locator('[data-checklist="erstgespraech"]')
+    assert not checklist.locator("[data-kn-reset]").is_visible()
+    checklist.locator(".task-list-control").first.click()
+    assert checklist.locator("input[type=checkbox]").first.is_checked()
+    checklist.get_by_role("link", name="Checkliste drucken").click()
+    page.wait_for_url(f"{site_url}checklisten/erstgespraech/?drucken")
 
 
 def test_keyboard_ticks_a_box_with_visible_focus(site_url, reader_page):

@@ -422,32 +422,25 @@ def test_share_block_makes_no_request_and_copies_the_link(share_page, site_url):
     assert page.requests and all(url.startswith(site_url) for url in page.requests), page.requests
 
 
-def test_share_block_without_javascript_shows_the_address(browser, site_url):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    try:
-        page.goto(site_url + SHARE_URL)
-        assert not page.get_by_role("button", name="Link kopieren").is_visible()
-        address = page.locator(".kn-share__address a")
-        assert address.is_visible() and address.get_attribute("href") == SITE_URL + SHARE_URL
-    finally:
-        context.close()
+def test_share_block_without_javascript_shows_the_address(tabs, site_url):
+    page = tabs.page(java_script_enabled=False)
+    page.goto(site_url + SHARE_URL)
+    assert not page.get_by_role("button", name="Link kopieren").is_visible()
+    address = page.locator(".kn-share__address a")
+    assert address.is_visible() and address.get_attribute("href") == SITE_URL + SHARE_URL
 
 
-def test_share_and_related_are_not_printed(share_page, site_url):
+def test_share_and_related_are_not_printed(share_page, tabs, site_url):
     page = share_page
     screen(page)
     page.emulate_media(media="print")
     for selector in (".kn-share", ".kn-related"):
         assert not page.locator(selector).is_visible(), selector
     screen(page)
-    checklist = page.context.new_page()
-    try:
-        checklist.goto(site_url + "checklisten/partner-pruefen/")
-        checklist.emulate_media(media="print")
-        assert not checklist.locator(".kn-used-by").is_visible()
-    finally:
-        checklist.close()
+    checklist = tabs.page()
+    checklist.goto(site_url + "checklisten/partner-pruefen/")
+    checklist.emulate_media(media="print")
+    assert not checklist.locator(".kn-used-by").is_visible()
 
 
 def test_share_links_are_large_enough_to_tap(share_page):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import as_new
 from tests.reader_fixtures import build_project, fixture_project
 from tools.localsite import serve
 
@@ -33,44 +32,10 @@ def reader_url(tmp_path_factory):
 
 
 @pytest.fixture
-def context_for(browser):
-    contexts = []
-
-    def make(width: int, **options):
-        context = browser.new_context(viewport={"width": width, "height": 800}, **options)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture(scope="module")
-def _pages(browser):
-    """width -> one page of that width (height 800) reused by the tests below;
-    each test loads its own URL in it."""
-    pages = {}
-
-    def get(width: int):
-        if width not in pages:
-            pages[width] = browser.new_context(viewport={"width": width, "height": 800}).new_page()
-        return pages[width]
-
-    yield get
-    for page in pages.values():
-        page.context.close()
-
-
-@pytest.fixture
-def page_for(_pages, reader_url):
-    """page_for(width): the page of that width as a new context's: online, no
-    routes of an earlier test, nothing stored."""
-
-    def get(width: int):
-        return as_new(_pages(width), reader_url)
-
-    return get
+def page_for(tabs):
+    """page_for(width, **options): a page of that width (height 800), as in a new
+    context with those options: online, no routes of an earlier test, nothing stored."""
+    return lambda width, **options: tabs.page(viewport={"width": width, "height": 800}, **options)
 
 
 def local_only(page, base: str) -> None:
@@ -171,8 +136,8 @@ def test_player_without_answer_gives_the_message_after_the_timeout(page_for, rea
     page.unroute("https://www.youtube-nocookie.com/**")
 
 
-def test_without_javascript_the_placeholder_explains_instead_of_a_dead_button(context_for, reader_url):
-    page = context_for(390, java_script_enabled=False).new_page()
+def test_without_javascript_the_placeholder_explains_instead_of_a_dead_button(page_for, reader_url):
+    page = page_for(390, java_script_enabled=False)
     page.goto(reader_url + VIDEO_ARTICLE)
     assert page.get_by_text("Zum Laden des Videos braucht diese Seite JavaScript").is_visible()
     assert page.locator("[data-kn-video-load]").is_hidden()

@@ -90,11 +90,10 @@ def test_paging_and_tag_feeds_work_with_file_addresses(preview):
 
 
 @pytest.mark.browser
-def test_unpacked_preview_opens_by_double_click(preview, browser):
+def test_unpacked_preview_opens_by_double_click(preview, tabs):
     _project, out, _summary = preview
     for width in (390, 1280):
-        context = browser.new_context(viewport={"width": width, "height": 800})
-        page = context.new_page()
+        page = tabs.page(viewport={"width": width, "height": 800})
         page.goto((out / "index.html").as_uri())
         hint = page.locator(".kn-datei-hinweis")
         assert hint.is_visible() and "Die Suche braucht einen Webserver" in hint.inner_text()
@@ -106,7 +105,6 @@ def test_unpacked_preview_opens_by_double_click(preview, browser):
         page.locator(".kn-pager a[rel=next]").click()
         page.wait_for_url("**/tags/vertrauen/seite/2.html")
         assert page.locator("h1").inner_text().startswith("Vertrauen – Seite 2")
-        context.close()
 
 
 @pytest.mark.build

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import Project, article, as_new
+from conftest import Project, article
 from kn import registry
 from kn.publish.search import EXCLUDE, SearchEntry, entry_for, for_index, index_pages
 
@@ -184,10 +184,9 @@ def search(page, query: str) -> list[str]:
 
 
 @pytest.fixture
-def search_page(module_page, fixture_url):
-    """One page (default size) reused by the tests that only type and read: before
-    each, nothing stored, as in a new context; each test loads its own URL."""
-    return as_new(module_page, fixture_url)
+def search_page(browser_page):
+    """The page (default size) of the tests that only type and read."""
+    return browser_page
 
 
 @pytest.fixture
@@ -215,19 +214,15 @@ PHONE_QUERIES = ("Kooperationen", "Netzwerk", "pruefen", "Größe", "Vertraege",
 
 
 @pytest.mark.browser
-def test_search_on_a_phone_finds_the_forms_and_shows_them(fixture_url, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 800})
-    page = context.new_page()
-    try:
-        page.goto(fixture_url + f"{SERIES}/")
-        for query in PHONE_QUERIES:
-            found = search(page, query)
-            missing = {name for name in QUERIES[query] if url_of(name) not in found}
-            assert not missing, (query, missing, found)
-            first = page.locator("a.md-search-result__link").first
-            assert first.is_visible() and first.bounding_box()["width"] <= 390, query
-    finally:
-        context.close()
+def test_search_on_a_phone_finds_the_forms_and_shows_them(fixture_url, tabs):
+    page = tabs.page(viewport={"width": 390, "height": 800})
+    page.goto(fixture_url + f"{SERIES}/")
+    for query in PHONE_QUERIES:
+        found = search(page, query)
+        missing = {name for name in QUERIES[query] if url_of(name) not in found}
+        assert not missing, (query, missing, found)
+        first = page.locator("a.md-search-result__link").first
+        assert first.is_visible() and first.bounding_box()["width"] <= 390, query
 
 
 @pytest.mark.browser

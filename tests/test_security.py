@@ -227,7 +227,7 @@ def test_browser_no_violation_with_comments_after_consent(giscus_site, browser_p
     assert violations(page) == []
 
 
-def test_browser_blocks_injected_handlers_and_foreign_images(giscus_site, browser):
+def test_browser_blocks_injected_handlers_and_foreign_images(giscus_site, tabs):
     # The build refuses foreign images (hooks/kn/markdown/embeds.py): the payload stands for
     # content that slipped through anyway, put into the built page afterwards.
     built, url = giscus_site
@@ -235,9 +235,8 @@ def test_browser_blocks_injected_handlers_and_foreign_images(giscus_site, browse
     html = target.read_text(encoding="utf-8")
     assert "giscus" not in csp_of(built.page(f"{SERIES}/injiziert/"))  # the policy of any closed article
     target.write_text(html.replace("Hier-wird-injiziert.", INJECTED), encoding="utf-8")
-    context = browser.new_context()
     try:
-        page = context.new_page()
+        page = tabs.page()
         watch(page)
         # Chromium reports a request blocked by CSP, then fails it: what counts
         # is that none reaches the network (here: the route that would answer).
@@ -255,7 +254,6 @@ def test_browser_blocks_injected_handlers_and_foreign_images(giscus_site, browse
         assert reached == []
         assert blocked and all("csp" in failure.lower() for failure in blocked), blocked
     finally:
-        context.close()
         target.write_text(html, encoding="utf-8")
 
 

@@ -294,6 +294,15 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
+    def end_headers(self) -> None:
+        # As deploy/nginx.conf (`expires 7d`): styles, scripts and images under
+        # assets/ are kept by the browser, so a test's later page loads ask the
+        # server only for the page itself (the page's request events still fire;
+        # tests/browsertab.py empties the cache between two tests).
+        if self.path.startswith("/assets/"):
+            self.send_header("Cache-Control", "max-age=604800")
+        super().end_headers()
+
     def list_directory(self, path):
         # A folder without index.html is a missing page, not a file listing.
         self.send_error(404, "File not found")
