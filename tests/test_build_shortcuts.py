@@ -158,6 +158,46 @@ def test_a_build_from_the_preloaded_python_is_the_same_as_a_new_process(tmp_path
     assert lines(forked.stdout + forked.stderr) == lines(fresh.stdout + fresh.stderr)
 
 
+THEME_FILES = """
+import sys
+from mkdocs.config import load_config
+from mkdocs.structure.files import Files
+from tools import buildserver
+
+def theme_files():
+    config = load_config(sys.argv[1])
+    files = Files([])
+    files.add_files_from_theme(config.theme.get_env(), config)
+    return [(f.src_uri, f.abs_src_path) for f in files]
+
+before = theme_files()
+buildserver.list_installed_templates_once()
+after = theme_files()
+open(sys.argv[2], "w").write("c {}")  # the project's folder changes between two builds
+later = theme_files()
+print(len(before), before == after, "kn-eigen.css" in dict(after), "kn-neu.css" in dict(later))
+"""
+
+
+@pytest.mark.build
+def test_the_theme_files_listed_once_are_the_ones_mkdocs_lists_in_every_build(tmp_path):
+    # Material's folder from the server's one listing, a project's own folder (with a
+    # file of its own and a dot folder) from a new one in every build: what MkDocs
+    # copies stays the same.
+    (tmp_path / "overrides" / ".versteckt").mkdir(parents=True)
+    (tmp_path / "overrides" / ".versteckt" / "a.css").write_text("a {}", encoding="utf-8")
+    (tmp_path / "overrides" / "kn-eigen.css").write_text("b {}", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: Probe\ntheme:\n  name: material\n  custom_dir: overrides\n",
+                                         encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", THEME_FILES, str(tmp_path / "mkdocs.yml"),
+                             str(tmp_path / "overrides" / "kn-neu.css")], cwd=localsite.ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    count, same, own, new = result.stdout.split()
+    assert int(count) > 20 and same == own == new == "True"
+
+
 # -----------------------------------------------------------------------------
 # The search index: fed page by page to Pagefind's service, the same as its
 # command line makes of the written pages
