@@ -5,6 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 export NO_MKDOCS_2_WARNING := 1
+# Python keeps its compiled files (__pycache__/, ignored by git) even where the
+# environment says not to (PYTHONDONTWRITEBYTECODE): pytest then keeps the test
+# modules with their rewritten asserts instead of rewriting them in every worker
+# of every run, and the copies of the test site take the compiled hooks along.
+export PYTHONDONTWRITEBYTECODE :=
 # Comments: Isso's own venv (see `kommentare` below).
 ISSO_VENV := .venv-isso
 ISSO_STAMP := $(ISSO_VENV)/.requirements-installed
@@ -29,12 +34,18 @@ serve: $(STAMP)
 # (make pruefen: „Ihr Artikel“) and the product tests (pytest: „der Code der Website“).
 # The content check runs beside pytest's start (its report follows pytest's).
 # Test files longest first, as measured in the last run (tests/conftest.py), one file per worker at a time.
+# The tests' folders (about 600 MB) go to a new folder of their own, which is
+# removed in the background after a passing run and kept after a failing one:
+# pytest's own cleanup deletes an older run's folders at the end of every run,
+# about 5 s in which no test runs.
 test: $(STAMP) $(ISSO_STAMP)
 	$(BIN)/ruff check .
-	@status=0; report=$$(mktemp); \
+	@status=0; report=$$(mktemp); scratch=$$(mktemp -d -t kn-tests-XXXXXX); \
 	$(BIN)/python -m tools.pruefen > $$report 2>&1 & pruefen=$$!; \
-	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder || status=1; \
-	wait $$pruefen || status=1; cat $$report; rm -f $$report; exit $$status
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder --basetemp=$$scratch/pytest || status=1; \
+	wait $$pruefen || status=1; cat $$report; rm -f $$report; \
+	if [ $$status -eq 0 ]; then (rm -rf $$scratch &); else echo "Die Ordner der Tests bleiben zum Nachsehen in $$scratch."; fi; \
+	exit $$status
 
 # The fast layer: pure functions only, no build, no browser (seconds).
 test-schnell: $(STAMP)
