@@ -18,8 +18,11 @@ import urllib.parse
 # What a test may add to a page or its context and the reset takes away again.
 _PAGE_ADDS = ("add_init_script", "on", "once")
 _CONTEXT_ADDS = ("add_init_script", "on", "once")
-# Media features a context may set (its options) and a page may change (emulate_media).
-_EMULATED = ("color_scheme", "reduced_motion", "forced_colors", "contrast")
+# Media features, and the viewport: the same on a page (emulate_media,
+# set_viewport_size) as in its context's options, so a tab is kept for each set
+# of the other options only, and these are set on its page for each test.
+MEDIA_FEATURES = ("color_scheme", "reduced_motion", "forced_colors", "contrast")
+EMULATED = ("viewport", *MEDIA_FEATURES)
 
 
 def origin_of(url: str) -> str | None:
@@ -77,13 +80,14 @@ class Tab:
 
     # -- handing out -----------------------------------------------------------
 
-    def fresh(self):
-        """The page, as a new context's would be; each test then loads its own URL."""
+    def fresh(self, **emulated):
+        """The page, as a new context's would be (with `emulated`: a viewport and
+        media features, EMULATED); each test then loads its own URL."""
         if self.page is not None and self.page.is_closed():
             self.close()
         if self.page is None:
             self._open()
-            return self.page
+            return self._emulate(**emulated)
         page, context = self.page, self.context
         for other in context.pages:
             if other is not page:
@@ -101,10 +105,14 @@ class Tab:
             self.cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
         self.origins.clear()
         self.cdp.send("Network.clearBrowserCache")
-        page.emulate_media(media="null", **{name: self.options.get(name, "null") for name in _EMULATED})
-        if page.viewport_size != self.viewport:
-            page.set_viewport_size(self.viewport)
         page.mouse.move(0, 0)
+        return self._emulate(**emulated)
+
+    def _emulate(self, viewport=None, **media):
+        page = self.page
+        page.emulate_media(media="null", **{name: media.get(name, "null") for name in MEDIA_FEATURES})
+        if page.viewport_size != (viewport or self.viewport):
+            page.set_viewport_size(viewport or self.viewport)
         return page
 
     def close(self) -> None:
@@ -114,7 +122,8 @@ class Tab:
 
 
 class Tabs:
-    """A tab for each set of context options asked for (`page(**options)`)."""
+    """A tab for each set of context options asked for (`page(**options)`),
+    but for those in EMULATED."""
 
     def __init__(self, browser) -> None:
         self.browser = browser
@@ -122,10 +131,11 @@ class Tabs:
 
     def page(self, **options):
         """A page as in `browser.new_context(**options).new_page()`."""
+        emulated = {name: options.pop(name) for name in EMULATED if name in options}
         key = tuple(sorted((name, repr(value)) for name, value in options.items()))
         if key not in self._tabs:
             self._tabs[key] = Tab(self.browser, **options)
-        return self._tabs[key].fresh()
+        return self._tabs[key].fresh(**emulated)
 
     def close(self) -> None:
         for tab in self._tabs.values():

@@ -97,8 +97,17 @@ def test_a_page_a_test_closed_is_opened_again(tabs, two_sites):
     assert page.evaluate("window.__probeAsset") == "alt"
 
 
-def test_each_set_of_options_has_its_own_page(tabs):
-    dark = tabs.page(color_scheme="dark")
-    assert tabs.page(color_scheme="dark") is dark
-    assert tabs.page() is not dark
-    assert dark.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+MEDIA = """() => [matchMedia("(prefers-color-scheme: dark)").matches, matchMedia("(prefers-reduced-motion: reduce)").matches,
+  innerWidth, innerHeight, screen.width, screen.height, navigator.language]"""
+
+
+def test_viewport_and_media_are_set_on_the_shared_page_other_options_get_a_page_of_their_own(browser, tabs):
+    options = {"color_scheme": "dark", "reduced_motion": "reduce", "viewport": {"width": 390, "height": 800}}
+    context = browser.new_context(**options)
+    expected = context.new_page().evaluate(MEDIA)
+    context.close()
+    plain = tabs.page()
+    assert tabs.page(**options) is plain and plain.evaluate(MEDIA) == expected
+    assert tabs.page() is plain and plain.evaluate(MEDIA)[:4] == [False, False, 1280, 720]
+    german = tabs.page(locale="de-DE")
+    assert german is not plain and german.evaluate("navigator.language") == "de-DE"
