@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import urllib.parse
 
-# What a test may add to a page or its context and the reset takes away again.
-_PAGE_ADDS = ("add_init_script", "on", "once")
-_CONTEXT_ADDS = ("add_init_script", "on", "once")
+# What a test may add to a page or to its context and the reset takes away again.
+_ADDS = ("add_init_script", "on", "once")
 # Media features, and the viewport: the same on a page (emulate_media,
 # set_viewport_size) as in its context's options, so a tab is kept for each set
 # of the other options only, and these are set on its page for each test.
@@ -55,8 +54,8 @@ class Tab:
         self._added: list = []  # (remove, argument) for every handler and init script of a test
         # The reset's own handler: every site the page talked to (storage to clear).
         self.context.on("request", self._seen)
-        for target, names in ((self.page, _PAGE_ADDS), (self.context, _CONTEXT_ADDS)):
-            for name in names:
+        for target in (self.page, self.context):
+            for name in _ADDS:
                 setattr(target, name, self._tracked(target, name))
 
     def _seen(self, request) -> None:

@@ -299,8 +299,9 @@ def browser():
 @pytest.fixture(scope="session")
 def tabs(browser):
     """`tabs.page(**options)`: a page as in `browser.new_context(**options)`,
-    from one kept open for those options (tests/browsertab.py: a new page costs
-    as much as three page loads)."""
+    from one kept open for those options but the viewport and media features,
+    which are set on the page (tests/browsertab.py: a new page costs as much as
+    three page loads)."""
     kept = Tabs(browser)
     yield kept
     kept.close()

@@ -121,14 +121,8 @@ def round_trip(seen: list[dict]) -> bool:
     return len(seen) > 1 and seen[-1]["first"]
 
 
-@pytest.fixture
-def keyboard_page(browser_page):
-    """The page of the keyboard tests of the checklist: nothing stored (ticks)."""
-    return browser_page
-
-
-def test_keyboard_reaches_checklist_controls_with_visible_focus(keyboard_page, a11y_url):
-    page = keyboard_page
+def test_keyboard_reaches_checklist_controls_with_visible_focus(browser_page, a11y_url):
+    page = browser_page
     page.goto(a11y_url + CHECKLIST)
     focused = tab_through(page, until=round_trip)
     boxes = [f for f in focused if f["task"]]
@@ -141,8 +135,8 @@ def test_keyboard_reaches_checklist_controls_with_visible_focus(keyboard_page, a
         assert state["visible"], state
 
 
-def test_keyboard_ticks_and_resets_a_checklist(keyboard_page, a11y_url):
-    page = keyboard_page
+def test_keyboard_ticks_and_resets_a_checklist(browser_page, a11y_url):
+    page = browser_page
     page.goto(a11y_url + CHECKLIST)
     page.keyboard.press("Tab")
     while page.evaluate("document.activeElement.type") != "checkbox":
@@ -232,17 +226,11 @@ def contrast(fg_text: str, layers: list[str]) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-@pytest.fixture
-def palette_page(tabs):
-    """scheme -> a page as in a context with that preferred colour scheme."""
-    return lambda scheme: tabs.page(color_scheme=scheme)
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("url", [OPEN_ARTICLE, CLOSED_ARTICLE, CHECKLIST, "tags/partnersuche/"])
-def test_text_contrast_is_at_least_4_5(palette_page, a11y_url, scheme, url):
-    page = palette_page(scheme)
+def test_text_contrast_is_at_least_4_5(tabs, a11y_url, scheme, url):
+    page = tabs.page(color_scheme=scheme)
     page.goto(a11y_url + url)
     expected = "slate" if scheme == "dark" else "default"
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected

@@ -115,17 +115,11 @@ def test_ticked_box_shows_a_check_mark_not_only_a_colour(boxes, scheme, url):
     assert unticked.mark_ratio() == 0, f"{scheme} {url}: a mark in the unticked box"
 
 
-@pytest.fixture
-def target_page(tabs):
-    """viewport -> a page of that size, as in a new context (no ticks stored)."""
-    return lambda viewport: tabs.page(viewport=viewport)
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("url", PAGES)
-def test_box_and_its_text_are_one_target_of_at_least_24_pixels(target_page, site_url, url, viewport):
-    page = target_page(viewport)
+def test_box_and_its_text_are_one_target_of_at_least_24_pixels(tabs, site_url, url, viewport):
+    page = tabs.page(viewport=viewport)
     open_checklist(page, site_url + url, "light")
     items = page.locator(".kn-checklist .task-list-item")
     assert items.count() >= 10

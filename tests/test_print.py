@@ -129,11 +129,6 @@ def test_checklist_with_18_items_still_prints_on_one_page(project, browser_page,
 
 
 @pytest.fixture
-def reader_page(browser_page):
-    return browser_page
-
-
-@pytest.fixture
 def stub_page(browser_page):
     """A page whose window.print only counts its calls (window.__printCalls),
     in every document and frame it loads."""
@@ -156,24 +151,24 @@ def test_article_prints_its_checklist_on_one_page(site, printed, url, name):
     assert not any(button in " ".join(texts) for button in ("Checkliste drucken", "Häkchen zurücksetzen")), url
 
 
-def test_article_print_hides_tags_buttons_and_comments(site_url, reader_page):
-    reader_page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
-    reader_page.emulate_media(media="print")
-    hidden = reader_page.evaluate("""() => [
+def test_article_print_hides_tags_buttons_and_comments(site_url, browser_page):
+    browser_page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
+    browser_page.emulate_media(media="print")
+    hidden = browser_page.evaluate("""() => [
         '.md-header', '.md-sidebar', '.md-footer', '.md-tags', '.kn-checklist__actions',
         '.md-content__button', '.md-top', '.md-search'
     ].filter(sel => [...document.querySelectorAll(sel)].some(el => el.getClientRects().length > 0))""")
     assert hidden == []
-    assert reader_page.locator(".kn-print-source").is_visible()
-    reader_page.emulate_media(media="screen")
-    assert not reader_page.locator(".kn-print-source").is_visible()
+    assert browser_page.locator(".kn-print-source").is_visible()
+    browser_page.emulate_media(media="screen")
+    assert not browser_page.locator(".kn-print-source").is_visible()
 
 
-def test_printed_checkboxes_are_borders_and_ticks_show(site_url, reader_page):
-    reader_page.goto(f"{site_url}checklisten/partner-pruefen/")
-    tick(reader_page, 0)
-    reader_page.emulate_media(media="print")
-    styles = reader_page.evaluate("""() => [...document.querySelectorAll('.task-list-indicator')].slice(0, 2).map(el => {
+def test_printed_checkboxes_are_borders_and_ticks_show(site_url, browser_page):
+    browser_page.goto(f"{site_url}checklisten/partner-pruefen/")
+    tick(browser_page, 0)
+    browser_page.emulate_media(media="print")
+    styles = browser_page.evaluate("""() => [...document.querySelectorAll('.task-list-indicator')].slice(0, 2).map(el => {
         const box = getComputedStyle(el, '::before'), tick = getComputedStyle(el, '::after');
         return {border: box.borderTopStyle + ' ' + box.borderTopWidth, mask: box.maskImage || box.webkitMaskImage,
                 tick: tick.content + ' ' + tick.borderRightStyle};
@@ -201,37 +196,37 @@ def ticks(page) -> list[bool]:
     return page.locator(".kn-checklist .task-list-item input[type=checkbox]").evaluate_all("els => els.map(e => e.checked)")
 
 
-def test_tick_is_kept_after_reload(site_url, reader_page):
-    reader_page.goto(f"{site_url}checklisten/erstgespraech/")
-    tick(reader_page, 2)
-    reader_page.reload()
-    assert ticks(reader_page)[2] is True
-    assert sum(ticks(reader_page)) == 1
-    stored = reader_page.evaluate("localStorage.getItem('kn-checkliste:erstgespraech')")
+def test_tick_is_kept_after_reload(site_url, browser_page):
+    browser_page.goto(f"{site_url}checklisten/erstgespraech/")
+    tick(browser_page, 2)
+    browser_page.reload()
+    assert ticks(browser_page)[2] is True
+    assert sum(ticks(browser_page)) == 1
+    stored = browser_page.evaluate("localStorage.getItem('kn-checkliste:erstgespraech')")
     assert stored is not None and __import__("json").loads(stored)[2] is True
 
 
-def test_tick_on_checklist_page_shows_in_article(site_url, reader_page):
-    reader_page.goto(f"{site_url}checklisten/erstgespraech/")
-    tick(reader_page, 0)
-    reader_page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
-    own = reader_page.locator('[data-checklist="erstgespraech"] input[type=checkbox]')
-    other = reader_page.locator('[data-checklist="partner-pruefen"] input[type=checkbox]')
+def test_tick_on_checklist_page_shows_in_article(site_url, browser_page):
+    browser_page.goto(f"{site_url}checklisten/erstgespraech/")
+    tick(browser_page, 0)
+    browser_page.goto(f"{site_url}kooperation-netzwerke/netzwerkveranstaltungen-nutzen/")
+    own = browser_page.locator('[data-checklist="erstgespraech"] input[type=checkbox]')
+    other = browser_page.locator('[data-checklist="partner-pruefen"] input[type=checkbox]')
     assert own.first.is_checked()
     assert not any(other.evaluate_all("els => els.map(e => e.checked)"))
 
 
-def test_reset_button_clears_ticks_and_storage(site_url, reader_page):
-    reader_page.goto(f"{site_url}checklisten/partner-pruefen/")
-    reset = reader_page.locator(".kn-checklist").get_by_role("button", name="Häkchen zurücksetzen")
+def test_reset_button_clears_ticks_and_storage(site_url, browser_page):
+    browser_page.goto(f"{site_url}checklisten/partner-pruefen/")
+    reset = browser_page.locator(".kn-checklist").get_by_role("button", name="Häkchen zurücksetzen")
     assert reset.is_visible()
     for n in (0, 1):
-        tick(reader_page, n)
+        tick(browser_page, n)
     reset.click()
-    assert not any(ticks(reader_page))
-    assert reader_page.evaluate("localStorage.getItem('kn-checkliste:partner-pruefen')") is None
-    reader_page.reload()
-    assert not any(ticks(reader_page))
+    assert not any(ticks(browser_page))
+    assert browser_page.evaluate("localStorage.getItem('kn-checkliste:partner-pruefen')") is None
+    browser_page.reload()
+    assert not any(ticks(browser_page))
 
 
 def test_without_javascript_reset_is_hidden_and_print_links_to_checklist_page(site):
@@ -252,13 +247,13 @@ def test_without_javascript_boxes_tick_reset_is_invisible_and_print_opens_checkl
     page.wait_for_url(f"{site_url}checklisten/erstgespraech/?drucken")
 
 
-def test_keyboard_ticks_a_box_with_visible_focus(site_url, reader_page):
-    reader_page.goto(f"{site_url}checklisten/partner-pruefen/")
-    box = reader_page.get_by_role("checkbox").first
+def test_keyboard_ticks_a_box_with_visible_focus(site_url, browser_page):
+    browser_page.goto(f"{site_url}checklisten/partner-pruefen/")
+    box = browser_page.get_by_role("checkbox").first
     box.focus()
-    reader_page.keyboard.press("Space")
+    browser_page.keyboard.press("Space")
     assert box.is_checked()
-    outline = reader_page.evaluate("getComputedStyle(document.activeElement.closest('label')).outlineStyle")
+    outline = browser_page.evaluate("getComputedStyle(document.activeElement.closest('label')).outlineStyle")
     assert outline == "solid"
 
 

@@ -184,12 +184,6 @@ def search(page, query: str) -> list[str]:
 
 
 @pytest.fixture
-def search_page(browser_page):
-    """The page (default size) of the tests that only type and read."""
-    return browser_page
-
-
-@pytest.fixture
 def seen(browser_page):
     requests: list[str] = []
     browser_page.on("request", lambda request: requests.append(request.url))
@@ -197,8 +191,8 @@ def seen(browser_page):
 
 
 @pytest.mark.browser
-def test_german_queries_find_every_form(fixture_url, search_page):
-    page = search_page
+def test_german_queries_find_every_form(fixture_url, browser_page):
+    page = browser_page
     page.goto(fixture_url + f"{SERIES}/")
     for query, names in QUERIES.items():
         found = search(page, query)
@@ -226,8 +220,8 @@ def test_search_on_a_phone_finds_the_forms_and_shows_them(fixture_url, tabs):
 
 
 @pytest.mark.browser
-def test_result_shows_title_series_and_marked_excerpt(fixture_url, search_page):
-    page = search_page
+def test_result_shows_title_series_and_marked_excerpt(fixture_url, browser_page):
+    page = browser_page
     page.goto(fixture_url + f"{SERIES}/")
     search(page, "Vertraege")
     item = page.locator(f"a.md-search-result__link[href='{url_of('vertraege')}']")
@@ -257,8 +251,8 @@ def test_page_view_without_typing_fetches_no_search_data(fixture_url, browser_pa
 
 
 @pytest.mark.browser
-def test_no_hits_says_so_in_german_with_a_hint(fixture_url, search_page):
-    page = search_page
+def test_no_hits_says_so_in_german_with_a_hint(fixture_url, browser_page):
+    page = browser_page
     page.goto(fixture_url + f"{SERIES}/")
     assert search(page, NO_HIT) == []
     text = page.locator(".md-search-result__meta").inner_text()
@@ -267,8 +261,8 @@ def test_no_hits_says_so_in_german_with_a_hint(fixture_url, search_page):
 
 
 @pytest.mark.browser
-def test_keyboard_moves_through_results_opens_and_closes(fixture_url, search_page):
-    page = search_page
+def test_keyboard_moves_through_results_opens_and_closes(fixture_url, browser_page):
+    page = browser_page
     page.goto(fixture_url + f"{SERIES}/")
     page.keyboard.press("/")  # as in Material: opens the search
     assert page.evaluate("document.activeElement.matches('input.md-search__input')")

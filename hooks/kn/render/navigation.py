@@ -14,7 +14,7 @@ into that copy: what the `url` filter computes (MkDocs' `normalize_url`), so
 the page is the same as if Material had rendered it. For a page of the
 navigation (its item is marked as the current one) it returns None, and the
 template renders Material's navigation as always; so does a build without our
-hooks. tests/test_view.py keeps the copy equal to Material's template.
+hooks. tests/test_build_shortcuts.py keeps the copy equal to Material's template.
 """
 
 from __future__ import annotations
